@@ -1,0 +1,94 @@
+//! Assembling blocks: the coinbase, the Merkle root, and a nonce that meets the target.
+
+use super::block::{Block, BlockHash, Header};
+use super::grind::grind;
+use super::script;
+use super::tx::{Amount, OutPoint, Transaction, TxIn, TxOut, SEQUENCE_FINAL};
+use super::validate::{coinbase_height_prefix, BlockContext};
+
+/// Block version with BIP 9 version bits, as today's miners signal.
+pub const BLOCK_VERSION: i32 = 0x2000_0000;
+
+/// A coinbase for `height` paying `value` to `payout`. `tag` follows the BIP 34 height
+/// in the input script; miners put their identity and an extra nonce there, which also
+/// keeps coinbases of different miners at one height distinct.
+pub fn coinbase(height: u32, payout: Vec<u8>, value: Amount, tag: &[u8]) -> Transaction {
+    let mut script_sig = coinbase_height_prefix(height);
+    script::push_data(&mut script_sig, tag);
+    if script_sig.len() < 2 {
+        script_sig.push(0);
+    }
+    Transaction {
+        version: 1,
+        inputs: vec![TxIn {
+            previous_output: OutPoint::NULL,
+            script_sig,
+            sequence: SEQUENCE_FINAL,
+        }],
+        outputs: vec![TxOut {
+            value,
+            script_pubkey: payout,
+        }],
+        lock_time: 0,
+    }
+}
+
+/// A block on `parent` in context `ctx` holding `coinbase` then `txs`, with its Merkle
+/// root computed and nonce 0. `time` is raised past the median time past if needed.
+pub fn assemble(parent: BlockHash, ctx: &BlockContext, time: u32, coinbase: Transaction, txs: Vec<Transaction>) -> Block {
+    let mut txdata = Vec::with_capacity(txs.len() + 1);
+    txdata.push(coinbase);
+    txdata.extend(txs);
+    let mut block = Block {
+        header: Header {
+            version: BLOCK_VERSION,
+            prev_blockhash: parent,
+            merkle_root: Default::default(),
+            time: time.max(ctx.median_time_past + 1),
+            bits: ctx.expected_bits,
+            nonce: 0,
+        },
+        txdata,
+    };
+    block.header.merkle_root = block.compute_merkle_root().0;
+    block
+}
+
+/// Grinds the nonce until the header meets its own target, moving the time forward a
+/// second whenever the nonce space is exhausted. Returns the hashes tried.
+///
+/// Panics if the header's bits do not encode a target; callers take bits from the
+/// retarget rule, which only produces valid ones.
+pub fn solve(block: &mut Block) -> u64 {
+    let target = block.header.bits.to_target().expect("bits from the retarget rule");
+    let mut total = 0;
+    loop {
+        match grind(&block.header, &target, 0) {
+            Some((nonce, tries)) => {
+                block.header.nonce = nonce;
+                return total + tries;
+            }
+            None => {
+                total += 1 << 32;
+                block.header.time += 1;
+            }
+        }
+    }
+}
+
+/// A genesis block whose coinbase pays `premine` (script, amount) outputs.
+pub fn genesis(time: u32, bits: super::pow::CompactTarget, premine: Vec<TxOut>, tag: &[u8]) -> Block {
+    let mut cb = coinbase(0, script::op_return(tag), 0, tag);
+    if !premine.is_empty() {
+        cb.outputs = premine;
+    }
+    let ctx = BlockContext {
+        height: 0,
+        expected_bits: bits,
+        median_time_past: 0,
+        now: time,
+    };
+    let mut block = assemble(BlockHash::ZERO, &ctx, time, cb, Vec::new());
+    solve(&mut block);
+    block
+}

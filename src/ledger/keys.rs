@@ -1,0 +1,222 @@
+//! Ownership: secp256k1 keys, ECDSA signatures over the legacy signature hash, and a
+//! signature cache so that thousands of simulated nodes verify each signature once.
+
+use super::hash::hash160;
+use super::script::{self, Lock};
+use super::tx::{Transaction, Txid};
+use k256::ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
+use k256::ecdsa::{Signature, SigningKey, VerifyingKey};
+use std::collections::HashSet;
+use std::sync::Mutex;
+
+const SIGHASH_ALL: u8 = 1;
+
+/// A private key and its compressed public key.
+#[derive(Clone)]
+pub struct KeyPair {
+    signing: SigningKey,
+    public: [u8; 33],
+}
+
+impl std::fmt::Debug for KeyPair {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "KeyPair({})", hex::encode(self.public))
+    }
+}
+
+impl KeyPair {
+    /// Derives a key from 32 bytes of seed material; retries the (astronomically rare)
+    /// seeds that are not valid scalars by hashing them, so any seed yields a key.
+    pub fn from_seed(mut seed: [u8; 32]) -> KeyPair {
+        loop {
+            if let Ok(signing) = SigningKey::from_bytes(&seed.into()) {
+                let point = signing.verifying_key().to_encoded_point(true);
+                let public = point.as_bytes().try_into().expect("compressed key is 33 bytes");
+                return KeyPair { signing, public };
+            }
+            seed = super::hash::sha256d(&seed).0;
+        }
+    }
+
+    pub fn public_key(&self) -> &[u8; 33] {
+        &self.public
+    }
+
+    pub fn pubkey_hash(&self) -> [u8; 20] {
+        hash160(&self.public)
+    }
+
+    /// The P2PKH script that locks coins to this key.
+    pub fn script_pubkey(&self) -> Vec<u8> {
+        script::p2pkh(&self.pubkey_hash())
+    }
+
+    /// Signs input `index` of `tx`, which spends an output locked by `spent_script`,
+    /// and returns the input script: `<DER signature + hash type> <public key>`.
+    pub fn sign_input(&self, tx: &Transaction, index: usize, spent_script: &[u8]) -> Vec<u8> {
+        let digest = tx.signature_hash(index, spent_script);
+        let signature: Signature = self
+            .signing
+            .sign_prehash(&digest.0)
+            .expect("signing a 32-byte digest cannot fail");
+        // Bitcoin accepts only low-S signatures; normalise in case the signer did not.
+        let signature = signature.normalize_s().unwrap_or(signature);
+        let mut sig = signature.to_der().as_bytes().to_vec();
+        sig.push(SIGHASH_ALL);
+        let mut script_sig = Vec::with_capacity(sig.len() + 35);
+        script::push_data(&mut script_sig, &sig);
+        if matches!(script::classify(spent_script), Lock::PubKeyHash(_)) {
+            script::push_data(&mut script_sig, &self.public);
+        }
+        script_sig
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScriptError {
+    #[error("the spent output's script is not a standard P2PKH or P2PK lock")]
+    NonStandardLock,
+    #[error("the input script is not the pushes the lock requires")]
+    MalformedInputScript,
+    #[error("the public key does not hash to the one the output is locked to")]
+    WrongPublicKey,
+    #[error("the public key is not a valid secp256k1 point")]
+    InvalidPublicKey,
+    #[error("the signature is not strict DER with SIGHASH_ALL and low S")]
+    MalformedSignature,
+    #[error("the signature does not verify against the transaction and key")]
+    SignatureMismatch,
+}
+
+/// Checks that input `index` of `tx` satisfies `spent_script`.
+pub fn verify_input(tx: &Transaction, index: usize, spent_script: &[u8]) -> Result<(), ScriptError> {
+    let pushes = script::parse_pushes(&tx.inputs[index].script_sig)
+        .ok_or(ScriptError::MalformedInputScript)?;
+    let (sig, pubkey): (&[u8], &[u8]) = match (script::classify(spent_script), pushes.as_slice()) {
+        (Lock::PubKeyHash(hash), [sig, pubkey]) => {
+            if hash160(pubkey) != *hash {
+                return Err(ScriptError::WrongPublicKey);
+            }
+            (sig, pubkey)
+        }
+        (Lock::PubKey(pubkey), [sig]) => (sig, pubkey),
+        (Lock::PubKeyHash(_) | Lock::PubKey(_), _) => return Err(ScriptError::MalformedInputScript),
+        _ => return Err(ScriptError::NonStandardLock),
+    };
+    let (hash_type, der) = sig.split_last().ok_or(ScriptError::MalformedSignature)?;
+    if *hash_type != SIGHASH_ALL {
+        return Err(ScriptError::MalformedSignature);
+    }
+    let signature = Signature::from_der(der).map_err(|_| ScriptError::MalformedSignature)?;
+    if signature.normalize_s().is_some() {
+        return Err(ScriptError::MalformedSignature);
+    }
+    let key = VerifyingKey::from_sec1_bytes(pubkey).map_err(|_| ScriptError::InvalidPublicKey)?;
+    let digest = tx.signature_hash(index, spent_script);
+    key.verify_prehash(&digest.0, &signature)
+        .map_err(|_| ScriptError::SignatureMismatch)
+}
+
+/// Inputs whose signatures have already verified, as Bitcoin Core's signature cache.
+///
+/// Keyed by (txid, input index): the txid commits to the input script and to the
+/// outpoint spent, and an outpoint names exactly one output script, so a hit means the
+/// same bytes were verified against the same lock before. Only successes are cached:
+/// a failure is cheap to reproduce and must never be masked.
+#[derive(Default)]
+pub struct SigCache {
+    verified: Mutex<HashSet<(Txid, u32)>>,
+}
+
+impl SigCache {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn verify(
+        &self,
+        tx: &Transaction,
+        txid: Txid,
+        index: usize,
+        spent_script: &[u8],
+    ) -> Result<(), ScriptError> {
+        let key = (txid, index as u32);
+        if self.verified.lock().expect("cache lock").contains(&key) {
+            return Ok(());
+        }
+        verify_input(tx, index, spent_script)?;
+        self.verified.lock().expect("cache lock").insert(key);
+        Ok(())
+    }
+
+    pub fn len(&self) -> usize {
+        self.verified.lock().expect("cache lock").len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::tx::{OutPoint, TxIn, TxOut, COIN, SEQUENCE_FINAL};
+
+    fn spend(from: &KeyPair, to: &KeyPair) -> (Transaction, Vec<u8>) {
+        let spent_script = from.script_pubkey();
+        let mut tx = Transaction {
+            version: 1,
+            inputs: vec![TxIn {
+                previous_output: OutPoint::new(crate::ledger::hash::sha256d(b"coin"), 0),
+                script_sig: vec![],
+                sequence: SEQUENCE_FINAL,
+            }],
+            outputs: vec![TxOut {
+                value: COIN,
+                script_pubkey: to.script_pubkey(),
+            }],
+            lock_time: 0,
+        };
+        tx.inputs[0].script_sig = from.sign_input(&tx, 0, &spent_script);
+        (tx, spent_script)
+    }
+
+    #[test]
+    fn signed_input_verifies_and_tampering_breaks_it() {
+        let alice = KeyPair::from_seed([1; 32]);
+        let bob = KeyPair::from_seed([2; 32]);
+        let (tx, script) = spend(&alice, &bob);
+        assert_eq!(verify_input(&tx, 0, &script), Ok(()));
+
+        let mut redirected = tx.clone();
+        redirected.outputs[0].script_pubkey = alice.script_pubkey();
+        assert_eq!(verify_input(&redirected, 0, &script), Err(ScriptError::SignatureMismatch));
+
+        assert_eq!(
+            verify_input(&tx, 0, &bob.script_pubkey()),
+            Err(ScriptError::WrongPublicKey)
+        );
+    }
+
+    #[test]
+    fn p2pk_outputs_are_spent_with_a_bare_signature() {
+        let alice = KeyPair::from_seed([3; 32]);
+        let bob = KeyPair::from_seed([4; 32]);
+        let (mut tx, _) = spend(&alice, &bob);
+        let p2pk = script::p2pk(alice.public_key());
+        tx.inputs[0].script_sig = alice.sign_input(&tx, 0, &p2pk);
+        assert_eq!(verify_input(&tx, 0, &p2pk), Ok(()));
+    }
+
+    #[test]
+    fn cache_remembers_only_successes() {
+        let alice = KeyPair::from_seed([5; 32]);
+        let (tx, script) = spend(&alice, &alice);
+        let cache = SigCache::new();
+        assert!(cache.verify(&tx, tx.txid(), 0, &[0x51]).is_err());
+        assert!(cache.is_empty());
+        assert!(cache.verify(&tx, tx.txid(), 0, &script).is_ok());
+        assert_eq!(cache.len(), 1);
+    }
+}

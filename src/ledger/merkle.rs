@@ -1,0 +1,119 @@
+//! Merkle roots computed Bitcoin's way and inclusion proofs a light client can check.
+
+use super::hash::{sha256d, Hash256};
+use serde::Serialize;
+
+fn parent(left: &Hash256, right: &Hash256) -> Hash256 {
+    let mut buf = [0u8; 64];
+    buf[..32].copy_from_slice(&left.0);
+    buf[32..].copy_from_slice(&right.0);
+    sha256d(&buf)
+}
+
+/// The root of `leaves`, duplicating the last hash of every odd-length level, and
+/// whether the tree is "mutated" (CVE-2012-2459): a level where the paired hashes are
+/// equal, so that a different transaction list would give the same root.
+pub fn merkle_root_checked(leaves: &[Hash256]) -> (Hash256, bool) {
+    if leaves.is_empty() {
+        return (Hash256::ZERO, false);
+    }
+    let mut level = leaves.to_vec();
+    let mut mutated = false;
+    while level.len() > 1 {
+        mutated |= level.chunks_exact(2).any(|pair| pair[0] == pair[1]);
+        if level.len() % 2 == 1 {
+            level.push(*level.last().expect("non-empty"));
+        }
+        level = level.chunks_exact(2).map(|p| parent(&p[0], &p[1])).collect();
+    }
+    (level[0], mutated)
+}
+
+pub fn merkle_root(leaves: &[Hash256]) -> Hash256 {
+    merkle_root_checked(leaves).0
+}
+
+/// The sibling hashes from one leaf up to the root: what a full node sends a light
+/// client so it can check that a transaction is in a block whose header it holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MerkleProof {
+    pub index: u32,
+    pub siblings: Vec<Hash256>,
+}
+
+impl MerkleProof {
+    /// The proof for `leaves[index]`; `None` when the index is out of range.
+    pub fn build(leaves: &[Hash256], index: usize) -> Option<MerkleProof> {
+        if index >= leaves.len() {
+            return None;
+        }
+        let mut siblings = Vec::new();
+        let mut level = leaves.to_vec();
+        let mut pos = index;
+        while level.len() > 1 {
+            if level.len() % 2 == 1 {
+                level.push(*level.last().expect("non-empty"));
+            }
+            siblings.push(level[pos ^ 1]);
+            level = level.chunks_exact(2).map(|p| parent(&p[0], &p[1])).collect();
+            pos /= 2;
+        }
+        Some(MerkleProof {
+            index: index as u32,
+            siblings,
+        })
+    }
+
+    /// Recomputes the root from `leaf` and the siblings, taking left or right by the
+    /// index bits, and compares it with `root` (from a header the client validated).
+    pub fn verify(&self, leaf: Hash256, root: Hash256) -> bool {
+        if self.siblings.len() < 32 && (self.index as u64) >> self.siblings.len() != 0 {
+            return false;
+        }
+        let mut acc = leaf;
+        for (depth, sibling) in self.siblings.iter().enumerate() {
+            acc = if (self.index >> depth) & 1 == 0 {
+                parent(&acc, sibling)
+            } else {
+                parent(sibling, &acc)
+            };
+        }
+        acc == root
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn single_leaf_is_its_own_root() {
+        let leaf = sha256d(b"a");
+        assert_eq!(merkle_root(&[leaf]), leaf);
+        let proof = MerkleProof::build(&[leaf], 0).unwrap();
+        assert!(proof.siblings.is_empty());
+        assert!(proof.verify(leaf, leaf));
+    }
+
+    #[test]
+    fn duplicated_last_pair_is_flagged_as_mutated() {
+        let a = sha256d(b"a");
+        let b = sha256d(b"b");
+        let c = sha256d(b"c");
+        let (root3, mutated3) = merkle_root_checked(&[a, b, c]);
+        let (root4, mutated4) = merkle_root_checked(&[a, b, c, c]);
+        assert_eq!(root3, root4, "Bitcoin's odd-level rule makes these collide");
+        assert!(!mutated3);
+        assert!(mutated4);
+    }
+
+    #[test]
+    fn proof_with_index_beyond_its_depth_fails() {
+        let leaves: Vec<_> = (0..4u8).map(|i| sha256d(&[i])).collect();
+        let root = merkle_root(&leaves);
+        let mut proof = MerkleProof::build(&leaves, 1).unwrap();
+        assert!(proof.verify(leaves[1], root));
+        proof.index += 4;
+        assert!(!proof.verify(leaves[1], root));
+    }
+}

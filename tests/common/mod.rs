@@ -1,0 +1,87 @@
+//! A small chain to test against: easy proof of work, short coinbase maturity, and
+//! wallets funded by the genesis premine.
+#![allow(dead_code)]
+
+use chainlab::ledger::builder;
+use chainlab::ledger::pow::{RetargetRule, Target};
+use chainlab::ledger::*;
+
+pub const T0: u32 = 1_700_000_000;
+pub const SPACING: u32 = 600;
+
+pub fn params() -> ConsensusParams {
+    ConsensusParams {
+        max_block_bytes: 1_000_000,
+        coinbase_maturity: 3,
+        initial_reward: 50 * COIN,
+        halving_interval: 0,
+        retarget: RetargetRule {
+            interval: 0,
+            timespan_s: 0,
+            clamp_factor: 4,
+            pow_limit: Target::from_expected_hashes(4),
+        },
+        median_time_span: 11,
+        max_future_block_time_s: 7200,
+    }
+}
+
+pub struct Fixture {
+    pub tree: BlockTree,
+    pub wallets: Vec<Wallet>,
+    pub miner: Wallet,
+}
+
+/// `n` wallets holding `per_wallet` satoshis each in one premined coin.
+pub fn fixture(n: usize, per_wallet: Amount) -> Fixture {
+    fixture_with(params(), n, per_wallet)
+}
+
+pub fn fixture_with(params: ConsensusParams, n: usize, per_wallet: Amount) -> Fixture {
+    let mut wallets: Vec<Wallet> = (0..n).map(|i| Wallet::from_seed([i as u8 + 1; 32])).collect();
+    let premine = wallets
+        .iter()
+        .map(|w| TxOut {
+            value: per_wallet,
+            script_pubkey: w.receive_script(),
+        })
+        .collect();
+    let genesis = builder::genesis(T0, params.retarget.pow_limit.to_compact(), premine, b"chainlab test");
+    let txid = genesis.txdata[0].txid();
+    for (i, w) in wallets.iter_mut().enumerate() {
+        w.add_coin(OutPoint::new(txid, i as u32), per_wallet, 0);
+    }
+    Fixture {
+        tree: BlockTree::new(genesis, params),
+        wallets,
+        miner: Wallet::from_seed([0xee; 32]),
+    }
+}
+
+/// A solved block on `parent` with `txs`; the coinbase claims subsidy plus `fees`.
+pub fn make_block(tree: &BlockTree, parent: BlockId, txs: Vec<Transaction>, fees: Amount, payout: Vec<u8>) -> Block {
+    let p = tree.entry(parent);
+    let time = p.block.header.time + SPACING;
+    let ctx = tree.child_context(parent, time);
+    let value = tree.params().block_subsidy(ctx.height) + fees;
+    let cb = builder::coinbase(ctx.height, payout, value, &parent.to_le_bytes());
+    let mut block = builder::assemble(p.hash, &ctx, time, cb, txs);
+    builder::solve(&mut block);
+    block
+}
+
+/// Re-solves a block after a test tampered with it, keeping the Merkle root as is.
+pub fn resolve(block: &mut Block) {
+    builder::solve(block);
+}
+
+pub fn now_for(block: &Block) -> u32 {
+    block.header.time
+}
+
+/// Adds a valid block on `parent` and returns its id.
+pub fn extend(f: &mut Fixture, parent: BlockId, txs: Vec<Transaction>, fees: Amount) -> BlockId {
+    let block = make_block(&f.tree, parent, txs, fees, f.miner.receive_script());
+    let now = now_for(&block);
+    f.tree.add_block(block, now).expect("valid block").id()
+}
