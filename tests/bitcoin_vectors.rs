@@ -79,7 +79,10 @@ fn block_100000_merkle_root_and_hash() {
     ]
     .map(h);
     let root = chainlab::ledger::merkle::merkle_root(&txids);
-    assert_eq!(root, h("f3e94742aca4b5ef85488dc37c06c3282295ffec960994b2c0d5ac2a25a95766"));
+    assert_eq!(
+        root,
+        h("f3e94742aca4b5ef85488dc37c06c3282295ffec960994b2c0d5ac2a25a95766")
+    );
 
     let header = Header {
         version: 1,
@@ -106,9 +109,18 @@ fn block_100000_merkle_root_and_hash() {
 fn mainnet_nbits_convert_to_their_targets_and_back() {
     // (bits, target as 64 hex digits): difficulty 1; block 100000; block 32256 (first retarget).
     let cases = [
-        (0x1d00_ffffu32, "00000000ffff0000000000000000000000000000000000000000000000000000"),
-        (0x1b04_864c, "000000000004864c000000000000000000000000000000000000000000000000"),
-        (0x1d00_d86a, "00000000d86a0000000000000000000000000000000000000000000000000000"),
+        (
+            0x1d00_ffffu32,
+            "00000000ffff0000000000000000000000000000000000000000000000000000",
+        ),
+        (
+            0x1b04_864c,
+            "000000000004864c000000000000000000000000000000000000000000000000",
+        ),
+        (
+            0x1d00_d86a,
+            "00000000d86a0000000000000000000000000000000000000000000000000000",
+        ),
     ];
     for (bits, target_hex) in cases {
         let target = CompactTarget(bits).to_target().unwrap();
@@ -122,10 +134,15 @@ fn retargets_from_real_header_timestamps_give_the_real_next_bits() {
     let rule = RetargetRule::bitcoin();
     // (first block time, last block time, last bits, next bits)
     let cases = [
-        (1_261_130_161u32, 1_262_152_739u32, 0x1d00_ffffu32, 0x1d00_d86au32), // 30240..32255
-        (1_231_006_505, 1_233_061_996, 0x1d00_ffff, 0x1d00_ffff),             // 0..2015, clamped at pow limit
-        (1_279_008_237, 1_279_297_671, 0x1c05_a3f4, 0x1c01_68fd),             // 66528..68543, timespan clamped low
-        (1_263_163_443, 1_269_211_443, 0x1c38_7f6f, 0x1d00_e1fd),             // timespan clamped high
+        (
+            1_261_130_161u32,
+            1_262_152_739u32,
+            0x1d00_ffffu32,
+            0x1d00_d86au32,
+        ), // 30240..32255
+        (1_231_006_505, 1_233_061_996, 0x1d00_ffff, 0x1d00_ffff), // 0..2015, clamped at pow limit
+        (1_279_008_237, 1_279_297_671, 0x1c05_a3f4, 0x1c01_68fd), // 66528..68543, timespan clamped low
+        (1_263_163_443, 1_269_211_443, 0x1c38_7f6f, 0x1d00_e1fd), // timespan clamped high
     ];
     for (first, last, bits, expected) in cases {
         assert_eq!(

@@ -35,7 +35,13 @@ pub fn coinbase(height: u32, payout: Vec<u8>, value: Amount, tag: &[u8]) -> Tran
 
 /// A block on `parent` in context `ctx` holding `coinbase` then `txs`, with its Merkle
 /// root computed and nonce 0. `time` is raised past the median time past if needed.
-pub fn assemble(parent: BlockHash, ctx: &BlockContext, time: u32, coinbase: Transaction, txs: Vec<Transaction>) -> Block {
+pub fn assemble(
+    parent: BlockHash,
+    ctx: &BlockContext,
+    time: u32,
+    coinbase: Transaction,
+    txs: Vec<Transaction>,
+) -> Block {
     let mut txdata = Vec::with_capacity(txs.len() + 1);
     txdata.push(coinbase);
     txdata.extend(txs);
@@ -60,7 +66,11 @@ pub fn assemble(parent: BlockHash, ctx: &BlockContext, time: u32, coinbase: Tran
 /// Panics if the header's bits do not encode a target; callers take bits from the
 /// retarget rule, which only produces valid ones.
 pub fn solve(block: &mut Block) -> u64 {
-    let target = block.header.bits.to_target().expect("bits from the retarget rule");
+    let target = block
+        .header
+        .bits
+        .to_target()
+        .expect("bits from the retarget rule");
     let mut total = 0;
     loop {
         match grind(&block.header, &target, 0) {
@@ -77,7 +87,12 @@ pub fn solve(block: &mut Block) -> u64 {
 }
 
 /// A genesis block whose coinbase pays `premine` (script, amount) outputs.
-pub fn genesis(time: u32, bits: super::pow::CompactTarget, premine: Vec<TxOut>, tag: &[u8]) -> Block {
+pub fn genesis(
+    time: u32,
+    bits: super::pow::CompactTarget,
+    premine: Vec<TxOut>,
+    tag: &[u8],
+) -> Block {
     let mut cb = coinbase(0, script::op_return(tag), 0, tag);
     if !premine.is_empty() {
         cb.outputs = premine;

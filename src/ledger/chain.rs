@@ -53,8 +53,13 @@ impl TipChange {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Accepted {
     /// A block new to the tree; `tip` says whether it became the best tip.
-    New { id: BlockId, tip: Option<TipChange> },
-    AlreadyKnown { id: BlockId },
+    New {
+        id: BlockId,
+        tip: Option<TipChange>,
+    },
+    AlreadyKnown {
+        id: BlockId,
+    },
 }
 
 impl Accepted {
@@ -184,7 +189,9 @@ impl BlockTree {
     pub fn fork_point(&self, a: BlockId, b: BlockId) -> BlockId {
         let (up_a, up_b) = self.paths_to_fork(a, b);
         let from = up_a.last().or(up_b.last());
-        from.map_or(a, |&id| self.entry(id).parent.expect("path ends below the fork"))
+        from.map_or(a, |&id| {
+            self.entry(id).parent.expect("path ends below the fork")
+        })
     }
 
     /// Blocks from `a` and from `b` down to (not including) their last common block.
@@ -217,7 +224,11 @@ impl BlockTree {
             let first = self
                 .ancestor_at(parent, height - rule.interval)
                 .expect("retarget height is at least one interval");
-            rule.next_bits(p.block.header.bits, self.entry(first).block.header.time, p.block.header.time)
+            rule.next_bits(
+                p.block.header.bits,
+                self.entry(first).block.header.time,
+                p.block.header.time,
+            )
         } else {
             p.block.header.bits
         };
@@ -235,7 +246,11 @@ impl BlockTree {
         self.add_shared_block(Arc::new(block), now)
     }
 
-    pub fn add_shared_block(&mut self, block: Arc<Block>, now: u32) -> Result<Accepted, ValidationError> {
+    pub fn add_shared_block(
+        &mut self,
+        block: Arc<Block>,
+        now: u32,
+    ) -> Result<Accepted, ValidationError> {
         let hash = block.block_hash();
         if let Some(&id) = self.by_hash.get(&hash) {
             return Ok(Accepted::AlreadyKnown { id });
@@ -246,8 +261,13 @@ impl BlockTree {
         match self.validate_and_connect(&block, hash, now) {
             Ok((parent, txids, undo, fees)) => {
                 let work = self.entry(parent).chain_work
-                    + block.header.bits.work().expect("bits checked by validation");
-                let id = self.insert_entry(block, txids, hash, Some(parent), work, fees, Some(undo));
+                    + block
+                        .header
+                        .bits
+                        .work()
+                        .expect("bits checked by validation");
+                let id =
+                    self.insert_entry(block, txids, hash, Some(parent), work, fees, Some(undo));
                 Ok(Accepted::New {
                     id,
                     tip: self.update_best(id),
@@ -278,8 +298,14 @@ impl BlockTree {
         let ctx = self.child_context(parent, now);
         validate::check_header_context(&block.header, hash, &ctx, &self.params)?;
         self.move_cursor(parent);
-        let fees =
-            validate::check_block_against_state(block, &txids, &ctx, &self.utxo, &self.params, &self.sigcache)?;
+        let fees = validate::check_block_against_state(
+            block,
+            &txids,
+            &ctx,
+            &self.utxo,
+            &self.params,
+            &self.sigcache,
+        )?;
         let undo = self.utxo.apply_block(block, &txids, ctx.height);
         Ok((parent, txids, undo, fees))
     }
@@ -360,12 +386,18 @@ impl BlockTree {
         let (undo_path, redo_path) = self.paths_to_fork(self.cursor, target);
         for id in undo_path {
             let entry = &mut self.entries[id as usize];
-            let undo = entry.undo.take().expect("blocks under the cursor carry undo data");
+            let undo = entry
+                .undo
+                .take()
+                .expect("blocks under the cursor carry undo data");
             self.utxo.undo_block(&entry.block, &entry.txids, undo);
         }
         for id in redo_path.into_iter().rev() {
             let entry = &mut self.entries[id as usize];
-            entry.undo = Some(self.utxo.apply_block(&entry.block, &entry.txids, entry.height));
+            entry.undo = Some(
+                self.utxo
+                    .apply_block(&entry.block, &entry.txids, entry.height),
+            );
         }
         self.cursor = target;
     }
@@ -413,7 +445,9 @@ fn apply_premine(utxo: &mut UtxoSet, genesis: &Block, txids: &[Txid]) -> BlockUn
         .txdata
         .iter()
         .zip(txids)
-        .flat_map(|(tx, txid)| (0..tx.outputs.len() as u32).map(move |v| super::tx::OutPoint::new(*txid, v)))
+        .flat_map(|(tx, txid)| {
+            (0..tx.outputs.len() as u32).map(move |v| super::tx::OutPoint::new(*txid, v))
+        })
         .collect();
     utxo.mark_spendable_now(&premine);
     undo

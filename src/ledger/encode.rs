@@ -169,7 +169,15 @@ mod tests {
 
     #[test]
     fn compact_size_round_trips_at_each_width() {
-        for n in [0u64, 0xfc, 0xfd, 0xffff, 0x1_0000, 0xffff_ffff, 0x1_0000_0000] {
+        for n in [
+            0u64,
+            0xfc,
+            0xfd,
+            0xffff,
+            0x1_0000,
+            0xffff_ffff,
+            0x1_0000_0000,
+        ] {
             let mut out = Vec::new();
             write_compact_size(&mut out, n);
             assert_eq!(out.len(), compact_size_len(n));

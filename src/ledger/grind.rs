@@ -111,7 +111,11 @@ mod tests {
         header.bits = target.to_compact();
         let (nonce, tries) = grind(&header, &header.bits.to_target().unwrap(), 0).unwrap();
         header.nonce = nonce;
-        assert!(header.bits.to_target().unwrap().is_met_by(&header.block_hash()));
+        assert!(header
+            .bits
+            .to_target()
+            .unwrap()
+            .is_met_by(&header.block_hash()));
         assert_eq!(tries, u64::from(nonce) + 1);
     }
 }

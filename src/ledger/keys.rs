@@ -31,7 +31,10 @@ impl KeyPair {
         loop {
             if let Ok(signing) = SigningKey::from_bytes(&seed.into()) {
                 let point = signing.verifying_key().to_encoded_point(true);
-                let public = point.as_bytes().try_into().expect("compressed key is 33 bytes");
+                let public = point
+                    .as_bytes()
+                    .try_into()
+                    .expect("compressed key is 33 bytes");
                 return KeyPair { signing, public };
             }
             seed = super::hash::sha256d(&seed).0;
@@ -89,7 +92,11 @@ pub enum ScriptError {
 }
 
 /// Checks that input `index` of `tx` satisfies `spent_script`.
-pub fn verify_input(tx: &Transaction, index: usize, spent_script: &[u8]) -> Result<(), ScriptError> {
+pub fn verify_input(
+    tx: &Transaction,
+    index: usize,
+    spent_script: &[u8],
+) -> Result<(), ScriptError> {
     let pushes = script::parse_pushes(&tx.inputs[index].script_sig)
         .ok_or(ScriptError::MalformedInputScript)?;
     let (sig, pubkey): (&[u8], &[u8]) = match (script::classify(spent_script), pushes.as_slice()) {
@@ -100,7 +107,9 @@ pub fn verify_input(tx: &Transaction, index: usize, spent_script: &[u8]) -> Resu
             (sig, pubkey)
         }
         (Lock::PubKey(pubkey), [sig]) => (sig, pubkey),
-        (Lock::PubKeyHash(_) | Lock::PubKey(_), _) => return Err(ScriptError::MalformedInputScript),
+        (Lock::PubKeyHash(_) | Lock::PubKey(_), _) => {
+            return Err(ScriptError::MalformedInputScript)
+        }
         _ => return Err(ScriptError::NonStandardLock),
     };
     let (hash_type, der) = sig.split_last().ok_or(ScriptError::MalformedSignature)?;
@@ -191,7 +200,10 @@ mod tests {
 
         let mut redirected = tx.clone();
         redirected.outputs[0].script_pubkey = alice.script_pubkey();
-        assert_eq!(verify_input(&redirected, 0, &script), Err(ScriptError::SignatureMismatch));
+        assert_eq!(
+            verify_input(&redirected, 0, &script),
+            Err(ScriptError::SignatureMismatch)
+        );
 
         assert_eq!(
             verify_input(&tx, 0, &bob.script_pubkey()),

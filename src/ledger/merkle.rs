@@ -24,7 +24,10 @@ pub fn merkle_root_checked(leaves: &[Hash256]) -> (Hash256, bool) {
         if level.len() % 2 == 1 {
             level.push(*level.last().expect("non-empty"));
         }
-        level = level.chunks_exact(2).map(|p| parent(&p[0], &p[1])).collect();
+        level = level
+            .chunks_exact(2)
+            .map(|p| parent(&p[0], &p[1]))
+            .collect();
     }
     (level[0], mutated)
 }
@@ -55,7 +58,10 @@ impl MerkleProof {
                 level.push(*level.last().expect("non-empty"));
             }
             siblings.push(level[pos ^ 1]);
-            level = level.chunks_exact(2).map(|p| parent(&p[0], &p[1])).collect();
+            level = level
+                .chunks_exact(2)
+                .map(|p| parent(&p[0], &p[1]))
+                .collect();
             pos /= 2;
         }
         Some(MerkleProof {

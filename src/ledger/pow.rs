@@ -57,7 +57,9 @@ impl CompactTarget {
             word >>= 8 * (3 - size);
             U256::from(word)
         } else {
-            if word != 0 && (size > 34 || (word > 0xff && size > 33) || (word > 0xffff && size > 32)) {
+            if word != 0
+                && (size > 34 || (word > 0xff && size > 33) || (word > 0xffff && size > 32))
+            {
                 return Err(CompactError::Overflow(self.0));
             }
             U256::from(word) << (8 * (size as usize - 3))
@@ -98,10 +100,16 @@ impl Target {
     /// The target at which one hash in `expected_hashes` succeeds on average, the
     /// inverse of [`Target::work`]; used to scale simulated difficulty.
     pub fn from_expected_hashes(expected_hashes: u64) -> Target {
-        let hashes = U256::from(expected_hashes.max(1));
-        // 2^256 / h - 1, computed as (2^256 - 1) / h to stay in 256 bits.
-        Target((U256::MAX / hashes).saturating_sub(U256::from(u64::from(expected_hashes <= 1))))
-            .max(Target(U256::from(1u8)))
+        // The target is floor(2^256 / h) - 1, so that 2^256 / (target + 1) floors to h.
+        // 2^256 itself does not fit; h divides 2^256 exactly when (2^256 - 1) % h = h - 1.
+        let h = U256::from(expected_hashes.max(1));
+        let quotient = U256::MAX / h;
+        let divides = U256::MAX % h == h - U256::from(1u8);
+        Target(if divides {
+            quotient
+        } else {
+            quotient - U256::from(1u8)
+        })
     }
 
     /// Whether a block hash meets this target.
@@ -163,14 +171,21 @@ impl RetargetRule {
     /// Bitcoin Core's `CalculateNextWorkRequired`: `last_bits` and `last_time` are from
     /// the last block of the period, `first_time` from its first block (Bitcoin's
     /// off-by-one: the period's timespan is measured over interval − 1 block gaps).
-    pub fn next_bits(&self, last_bits: CompactTarget, first_time: u32, last_time: u32) -> CompactTarget {
+    pub fn next_bits(
+        &self,
+        last_bits: CompactTarget,
+        first_time: u32,
+        last_time: u32,
+    ) -> CompactTarget {
         let timespan = self.timespan_s as i64;
         let factor = i64::from(self.clamp_factor.max(1));
-        let actual = (i64::from(last_time) - i64::from(first_time)).clamp(timespan / factor, timespan * factor);
+        let actual = (i64::from(last_time) - i64::from(first_time))
+            .clamp(timespan / factor, timespan * factor);
         let old = last_bits.to_target().unwrap_or(self.pow_limit).0;
         // Widen to 512 bits: simulated targets are scaled up near 2^256, where the
         // product would overflow the 256 bits Bitcoin Core gets away with.
-        let widened = U512::from_limbs_slice(old.as_limbs()) * U512::from(actual as u64) / U512::from(timespan as u64);
+        let widened = U512::from_limbs_slice(old.as_limbs()) * U512::from(actual as u64)
+            / U512::from(timespan as u64);
         let limit = U512::from_limbs_slice(self.pow_limit.0.as_limbs());
         let new = if widened > limit {
             self.pow_limit
@@ -187,7 +202,13 @@ mod tests {
 
     #[test]
     fn compact_round_trips_through_target() {
-        for bits in [0x1d00_ffffu32, 0x1b04_864c, 0x1703_a30c, 0x2007_ffff, 0x0312_3456] {
+        for bits in [
+            0x1d00_ffffu32,
+            0x1b04_864c,
+            0x1703_a30c,
+            0x2007_ffff,
+            0x0312_3456,
+        ] {
             let target = CompactTarget(bits).to_target().unwrap();
             assert_eq!(target.to_compact(), CompactTarget(bits), "0x{bits:08x}");
         }
@@ -195,9 +216,18 @@ mod tests {
 
     #[test]
     fn negative_overflowing_and_zero_compacts_are_errors() {
-        assert_eq!(CompactTarget(0x0480_0001).to_target(), Err(CompactError::Negative(0x0480_0001)));
-        assert_eq!(CompactTarget(0xff12_3456).to_target(), Err(CompactError::Overflow(0xff12_3456)));
-        assert_eq!(CompactTarget(0x0000_0000).to_target(), Err(CompactError::Zero(0)));
+        assert_eq!(
+            CompactTarget(0x0480_0001).to_target(),
+            Err(CompactError::Negative(0x0480_0001))
+        );
+        assert_eq!(
+            CompactTarget(0xff12_3456).to_target(),
+            Err(CompactError::Overflow(0xff12_3456))
+        );
+        assert_eq!(
+            CompactTarget(0x0000_0000).to_target(),
+            Err(CompactError::Zero(0))
+        );
     }
 
     #[test]

@@ -50,7 +50,10 @@ pub fn trace(tree: &BlockTree, coin: OutPoint) -> Result<Provenance, ProvenanceE
     let mut queue = std::collections::VecDeque::from([coin]);
     while let Some(outpoint) = queue.pop_front() {
         if visited.insert(outpoint.txid, ()).is_some() {
-            if tree.locate_tx(&outpoint.txid).is_some_and(|(_, tx)| tx.is_coinbase()) {
+            if tree
+                .locate_tx(&outpoint.txid)
+                .is_some_and(|(_, tx)| tx.is_coinbase())
+            {
                 coinbases.insert(outpoint);
             }
             continue;
@@ -73,5 +76,9 @@ pub fn trace(tree: &BlockTree, coin: OutPoint) -> Result<Provenance, ProvenanceE
             spent,
         });
     }
-    Ok(Provenance { coin, coinbases, steps })
+    Ok(Provenance {
+        coin,
+        coinbases,
+        steps,
+    })
 }

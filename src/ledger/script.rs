@@ -55,7 +55,9 @@ pub fn classify(script: &[u8]) -> Lock<'_> {
         [OP_DUP, OP_HASH160, 20, hash @ .., OP_EQUALVERIFY, OP_CHECKSIG] if hash.len() == 20 => {
             Lock::PubKeyHash(hash.try_into().expect("20 bytes"))
         }
-        [len, key @ .., OP_CHECKSIG] if (*len == 33 || *len == 65) && key.len() == *len as usize => {
+        [len, key @ .., OP_CHECKSIG]
+            if (*len == 33 || *len == 65) && key.len() == *len as usize =>
+        {
             Lock::PubKey(key)
         }
         [OP_RETURN, ..] => Lock::Unspendable,
@@ -82,7 +84,7 @@ pub fn parse_pushes(mut script: &[u8]) -> Option<Vec<&[u8]>> {
     let mut pushes = Vec::new();
     while let Some((&op, rest)) = script.split_first() {
         let (len, rest) = match op {
-            1..=75 => (op as usize, rest),
+            0..=75 => (op as usize, rest),
             OP_PUSHDATA1 => (*rest.first()? as usize, &rest[1..]),
             OP_PUSHDATA2 => {
                 let len = u16::from_le_bytes(rest.get(..2)?.try_into().ok()?) as usize;

@@ -1,7 +1,9 @@
 //! Transactions as double-entry records: inputs spend (credit) earlier outputs,
 //! outputs create (debit) new ones. Bitcoin's legacy (pre-segwit) serialization.
 
-use super::encode::{write_compact_size, write_var_bytes, Decodable, DecodeError, Encodable, Reader};
+use super::encode::{
+    write_compact_size, write_var_bytes, Decodable, DecodeError, Encodable, Reader,
+};
 use super::hash::{sha256d, Hash256};
 use serde::Serialize;
 use std::fmt;
@@ -274,7 +276,10 @@ mod tests {
         let mut tx = sample();
         tx.inputs[0].sequence = 0;
         tx.lock_time = 100;
-        assert!(!tx.is_final(100, 0), "height lock must be strictly below the height");
+        assert!(
+            !tx.is_final(100, 0),
+            "height lock must be strictly below the height"
+        );
         assert!(tx.is_final(101, 0));
         tx.lock_time = LOCKTIME_THRESHOLD + 10;
         assert!(!tx.is_final(1_000_000, LOCKTIME_THRESHOLD + 10));

@@ -29,7 +29,8 @@ impl Hasher for OutPointHasher {
         for chunk in bytes.chunks(8) {
             let mut word = [0u8; 8];
             word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x517c_c1b7_2722_0a95);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x517c_c1b7_2722_0a95);
         }
     }
     fn write_u32(&mut self, n: u32) {
@@ -121,16 +122,22 @@ impl UtxoSet {
     }
 
     /// Takes back a block applied with [`UtxoSet::apply_block`], restoring the exact
-    /// previous state: its outputs leave, the coins it spent return.
+    /// previous state. Transactions are undone last to first, each removing its outputs
+    /// before its inputs return: an output created and spent inside the block must end
+    /// up absent, not resurrected.
     pub fn undo_block(&mut self, block: &Block, txids: &[Txid], undo: BlockUndo) {
+        let mut spent = undo.spent;
         for (tx, txid) in block.txdata.iter().zip(txids).rev() {
             for vout in 0..tx.outputs.len() {
                 self.remove(&OutPoint::new(*txid, vout as u32));
             }
+            if !tx.is_coinbase() {
+                for (outpoint, coin) in spent.drain(spent.len() - tx.inputs.len()..).rev() {
+                    self.add(outpoint, coin);
+                }
+            }
         }
-        for (outpoint, coin) in undo.spent.into_iter().rev() {
-            self.add(outpoint, coin);
-        }
+        debug_assert!(spent.is_empty(), "undo data matches the block's inputs");
     }
 
     /// Unspent value per locking script, sorted by script so the result is stable.
@@ -139,7 +146,10 @@ impl UtxoSet {
         for coin in self.coins.values() {
             *by_script.entry(&coin.output.script_pubkey).or_default() += coin.output.value;
         }
-        let mut sorted: Vec<_> = by_script.into_iter().map(|(s, v)| (s.to_vec(), v)).collect();
+        let mut sorted: Vec<_> = by_script
+            .into_iter()
+            .map(|(s, v)| (s.to_vec(), v))
+            .collect();
         sorted.sort();
         sorted
     }

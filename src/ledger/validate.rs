@@ -29,22 +29,49 @@ pub enum ValidationError {
     NullInput { txid: Txid, index: usize },
 
     // --- transaction, against the chain state ---
-    #[error("transaction {txid} input {index} spends {outpoint}, which is missing or already spent")]
-    MissingOrSpentInput { txid: Txid, index: usize, outpoint: OutPoint },
+    #[error(
+        "transaction {txid} input {index} spends {outpoint}, which is missing or already spent"
+    )]
+    MissingOrSpentInput {
+        txid: Txid,
+        index: usize,
+        outpoint: OutPoint,
+    },
     #[error("transaction {txid} spends {outpoint}, already spent earlier in the same block")]
     DoubleSpendInBlock { txid: Txid, outpoint: OutPoint },
     #[error("transaction {txid} creates value: outputs {outputs} sat exceed inputs {inputs} sat")]
-    ValueCreated { txid: Txid, inputs: Amount, outputs: Amount },
+    ValueCreated {
+        txid: Txid,
+        inputs: Amount,
+        outputs: Amount,
+    },
     #[error("transaction {txid} input {index}: {reason}")]
-    BadSignature { txid: Txid, index: usize, reason: ScriptError },
+    BadSignature {
+        txid: Txid,
+        index: usize,
+        reason: ScriptError,
+    },
     #[error("transaction {txid} spends coinbase output {outpoint} after {confirmations} of the {required} confirmations it needs")]
-    ImmatureCoinbaseSpend { txid: Txid, outpoint: OutPoint, confirmations: u32, required: u32 },
+    ImmatureCoinbaseSpend {
+        txid: Txid,
+        outpoint: OutPoint,
+        confirmations: u32,
+        required: u32,
+    },
     #[error("transaction {txid} is not final at height {height} (lock_time {lock_time})")]
-    NonFinal { txid: Txid, height: u32, lock_time: u32 },
+    NonFinal {
+        txid: Txid,
+        height: u32,
+        lock_time: u32,
+    },
 
     // --- block ---
     #[error("block {hash} is {size} bytes; the limit is {max}")]
-    BlockTooLarge { hash: Hash256, size: usize, max: usize },
+    BlockTooLarge {
+        hash: Hash256,
+        size: usize,
+        max: usize,
+    },
     #[error("block {hash} has no transactions")]
     EmptyBlock { hash: Hash256 },
     #[error("block {hash}'s first transaction is not a coinbase")]
@@ -52,21 +79,45 @@ pub enum ValidationError {
     #[error("block {hash} has a second coinbase at position {index}")]
     ExtraCoinbase { hash: Hash256, index: usize },
     #[error("block {hash} has Merkle root {claimed} but its transactions give {computed}")]
-    BadMerkleRoot { hash: Hash256, claimed: Hash256, computed: Hash256 },
+    BadMerkleRoot {
+        hash: Hash256,
+        claimed: Hash256,
+        computed: Hash256,
+    },
     #[error("block {hash} contains transaction {txid} twice, or a transaction whose outputs are still unspent")]
     DuplicateTransaction { hash: Hash256, txid: Txid },
     #[error("block {hash}'s hash is above the target its bits {bits} encode")]
     HighHash { hash: Hash256, bits: CompactTarget },
     #[error("block {hash} has invalid bits: {reason}")]
     InvalidBits { hash: Hash256, reason: CompactError },
-    #[error("block {hash} at height {height} has bits {found}; the retarget rule requires {expected}")]
-    WrongBits { hash: Hash256, height: u32, found: CompactTarget, expected: CompactTarget },
+    #[error(
+        "block {hash} at height {height} has bits {found}; the retarget rule requires {expected}"
+    )]
+    WrongBits {
+        hash: Hash256,
+        height: u32,
+        found: CompactTarget,
+        expected: CompactTarget,
+    },
     #[error("block {hash} has time {time}, not after the median time past {median_time_past}")]
-    TimeTooOld { hash: Hash256, time: u32, median_time_past: u32 },
+    TimeTooOld {
+        hash: Hash256,
+        time: u32,
+        median_time_past: u32,
+    },
     #[error("block {hash} has time {time}, more than the allowed {max_future_s} s after the validator's clock {now}")]
-    TimeTooNew { hash: Hash256, time: u32, now: u32, max_future_s: u32 },
+    TimeTooNew {
+        hash: Hash256,
+        time: u32,
+        now: u32,
+        max_future_s: u32,
+    },
     #[error("block {hash}'s coinbase claims {claimed} sat; subsidy plus fees allow {allowed} sat")]
-    CoinbaseTooLarge { hash: Hash256, claimed: Amount, allowed: Amount },
+    CoinbaseTooLarge {
+        hash: Hash256,
+        claimed: Amount,
+        allowed: Amount,
+    },
     #[error("block {hash}'s coinbase does not start with its height {height} (BIP 34)")]
     CoinbaseHeightMissing { hash: Hash256, height: u32 },
     #[error("block {hash}'s parent {parent} is unknown")]
@@ -151,7 +202,11 @@ pub fn check_tx_inputs(
         let outpoint = input.previous_output;
         let coin = view
             .coin(&outpoint)
-            .ok_or(ValidationError::MissingOrSpentInput { txid, index, outpoint })?;
+            .ok_or(ValidationError::MissingOrSpentInput {
+                txid,
+                index,
+                outpoint,
+            })?;
         if coin.is_coinbase {
             let confirmations = spend_height.saturating_sub(coin.height);
             if confirmations < params.coinbase_maturity {
@@ -166,11 +221,19 @@ pub fn check_tx_inputs(
         inputs += coin.output.value;
         sigcache
             .verify(tx, txid, index, &coin.output.script_pubkey)
-            .map_err(|reason| ValidationError::BadSignature { txid, index, reason })?;
+            .map_err(|reason| ValidationError::BadSignature {
+                txid,
+                index,
+                reason,
+            })?;
     }
     let outputs = tx.total_output().unwrap_or(Amount::MAX);
     if outputs > inputs {
-        return Err(ValidationError::ValueCreated { txid, inputs, outputs });
+        return Err(ValidationError::ValueCreated {
+            txid,
+            inputs,
+            outputs,
+        });
     }
     Ok(inputs - outputs)
 }
@@ -189,12 +252,23 @@ pub fn check_block(block: &Block, params: &ConsensusParams) -> Result<Vec<Txid>,
             max: params.max_block_bytes,
         });
     }
-    let first = block.txdata.first().ok_or(ValidationError::EmptyBlock { hash })?;
+    let first = block
+        .txdata
+        .first()
+        .ok_or(ValidationError::EmptyBlock { hash })?;
     if !first.is_coinbase() {
         return Err(ValidationError::FirstNotCoinbase { hash });
     }
-    if let Some(index) = block.txdata.iter().skip(1).position(Transaction::is_coinbase) {
-        return Err(ValidationError::ExtraCoinbase { hash, index: index + 1 });
+    if let Some(index) = block
+        .txdata
+        .iter()
+        .skip(1)
+        .position(Transaction::is_coinbase)
+    {
+        return Err(ValidationError::ExtraCoinbase {
+            hash,
+            index: index + 1,
+        });
     }
     let txids = block.txids();
     let (computed, mutated) = super::merkle::merkle_root_checked(&txids);
@@ -207,7 +281,10 @@ pub fn check_block(block: &Block, params: &ConsensusParams) -> Result<Vec<Txid>,
     }
     if mutated {
         let mut seen = HashSet::new();
-        let txid = *txids.iter().find(|t| !seen.insert(**t)).unwrap_or(&txids[0]);
+        let txid = *txids
+            .iter()
+            .find(|t| !seen.insert(**t))
+            .unwrap_or(&txids[0]);
         return Err(ValidationError::DuplicateTransaction { hash, txid });
     }
     for (tx, txid) in block.txdata.iter().zip(&txids) {
@@ -222,7 +299,10 @@ pub fn check_proof_of_work(header: &Header, hash: Hash256) -> Result<(), Validat
         .to_target()
         .map_err(|reason| ValidationError::InvalidBits { hash, reason })?;
     if !target.is_met_by(&hash) {
-        return Err(ValidationError::HighHash { hash, bits: header.bits });
+        return Err(ValidationError::HighHash {
+            hash,
+            bits: header.bits,
+        });
     }
     Ok(())
 }
@@ -294,7 +374,9 @@ impl CoinView for BlockView<'_> {
         if self.spent.contains(outpoint) {
             return None;
         }
-        self.created.get(outpoint).or_else(|| self.base.get(outpoint))
+        self.created
+            .get(outpoint)
+            .or_else(|| self.base.get(outpoint))
     }
 }
 
@@ -311,8 +393,15 @@ pub fn check_block_against_state(
 ) -> Result<Amount, ValidationError> {
     let hash = block.block_hash();
     let coinbase = &block.txdata[0];
-    if ctx.height > 0 && !coinbase.inputs[0].script_sig.starts_with(&coinbase_height_prefix(ctx.height)) {
-        return Err(ValidationError::CoinbaseHeightMissing { hash, height: ctx.height });
+    if ctx.height > 0
+        && !coinbase.inputs[0]
+            .script_sig
+            .starts_with(&coinbase_height_prefix(ctx.height))
+    {
+        return Err(ValidationError::CoinbaseHeightMissing {
+            hash,
+            height: ctx.height,
+        });
     }
     let mut view = BlockView {
         base: utxo,
@@ -341,7 +430,8 @@ pub fn check_block_against_state(
                 }
             }
             fees += check_tx_inputs(tx, txid, &view, ctx.height, params, sigcache)?;
-            view.spent.extend(tx.inputs.iter().map(|i| i.previous_output));
+            view.spent
+                .extend(tx.inputs.iter().map(|i| i.previous_output));
         }
         for (vout, output) in tx.outputs.iter().enumerate() {
             view.created.insert(
@@ -357,7 +447,11 @@ pub fn check_block_against_state(
     let claimed = coinbase.total_output().unwrap_or(Amount::MAX);
     let allowed = params.block_subsidy(ctx.height) + fees;
     if claimed > allowed {
-        return Err(ValidationError::CoinbaseTooLarge { hash, claimed, allowed });
+        return Err(ValidationError::CoinbaseTooLarge {
+            hash,
+            claimed,
+            allowed,
+        });
     }
     Ok(fees)
 }

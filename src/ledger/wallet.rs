@@ -67,7 +67,9 @@ impl Wallet {
 
     /// Which of this wallet's keys `script_pubkey` pays, if any.
     pub fn key_for_script(&self, script_pubkey: &[u8]) -> Option<usize> {
-        self.keys.iter().position(|k| k.script_pubkey() == script_pubkey)
+        self.keys
+            .iter()
+            .position(|k| k.script_pubkey() == script_pubkey)
     }
 
     pub fn add_coin(&mut self, outpoint: OutPoint, value: Amount, key: usize) {
@@ -91,7 +93,12 @@ impl Wallet {
     /// dust, signs every input, and removes the spent coins from the wallet. The change
     /// output, if any, is output 1 and is added to the wallet at once so it can be spent
     /// again before it confirms.
-    pub fn pay(&mut self, to: Vec<u8>, amount: Amount, fee_rate: Amount) -> Result<Transaction, WalletError> {
+    pub fn pay(
+        &mut self,
+        to: Vec<u8>,
+        amount: Amount,
+        fee_rate: Amount,
+    ) -> Result<Transaction, WalletError> {
         if amount < DUST {
             return Err(WalletError::DustPayment(amount));
         }
@@ -103,7 +110,9 @@ impl Wallet {
         let mut selected = Vec::new();
         let mut selected_value: Amount = 0;
         let fee_for = |inputs: usize, outputs: usize| {
-            fee_rate * (TX_OVERHEAD_BYTES + inputs * P2PKH_INPUT_BYTES + outputs * P2PKH_OUTPUT_BYTES) as Amount
+            fee_rate
+                * (TX_OVERHEAD_BYTES + inputs * P2PKH_INPUT_BYTES + outputs * P2PKH_OUTPUT_BYTES)
+                    as Amount
         };
         for coin in candidates {
             if selected_value >= amount + fee_for(selected.len(), 2) {

@@ -38,7 +38,9 @@ pub fn fixture(n: usize, per_wallet: Amount) -> Fixture {
 }
 
 pub fn fixture_with(params: ConsensusParams, n: usize, per_wallet: Amount) -> Fixture {
-    let mut wallets: Vec<Wallet> = (0..n).map(|i| Wallet::from_seed([i as u8 + 1; 32])).collect();
+    let mut wallets: Vec<Wallet> = (0..n)
+        .map(|i| Wallet::from_seed([i as u8 + 1; 32]))
+        .collect();
     let premine = wallets
         .iter()
         .map(|w| TxOut {
@@ -46,7 +48,12 @@ pub fn fixture_with(params: ConsensusParams, n: usize, per_wallet: Amount) -> Fi
             script_pubkey: w.receive_script(),
         })
         .collect();
-    let genesis = builder::genesis(T0, params.retarget.pow_limit.to_compact(), premine, b"chainlab test");
+    let genesis = builder::genesis(
+        T0,
+        params.retarget.pow_limit.to_compact(),
+        premine,
+        b"chainlab test",
+    );
     let txid = genesis.txdata[0].txid();
     for (i, w) in wallets.iter_mut().enumerate() {
         w.add_coin(OutPoint::new(txid, i as u32), per_wallet, 0);
@@ -59,7 +66,13 @@ pub fn fixture_with(params: ConsensusParams, n: usize, per_wallet: Amount) -> Fi
 }
 
 /// A solved block on `parent` with `txs`; the coinbase claims subsidy plus `fees`.
-pub fn make_block(tree: &BlockTree, parent: BlockId, txs: Vec<Transaction>, fees: Amount, payout: Vec<u8>) -> Block {
+pub fn make_block(
+    tree: &BlockTree,
+    parent: BlockId,
+    txs: Vec<Transaction>,
+    fees: Amount,
+    payout: Vec<u8>,
+) -> Block {
     let p = tree.entry(parent);
     let time = p.block.header.time + SPACING;
     let ctx = tree.child_context(parent, time);

@@ -1,0 +1,117 @@
+//! Properties that must hold for any input, checked with proptest.
+
+mod common;
+
+use chainlab::ledger::merkle::{merkle_root, MerkleProof};
+use chainlab::ledger::*;
+use common::*;
+use proptest::prelude::*;
+
+/// A payment plan: (payer, payee, amount in units of 0.01 coin) per transaction, and
+/// which block (of the sequence) it goes in.
+fn plans() -> impl Strategy<Value = Vec<Vec<(usize, usize, u64)>>> {
+    prop::collection::vec(
+        prop::collection::vec((0..4usize, 0..4usize, 1..300u64), 0..4),
+        1..6,
+    )
+}
+
+/// Mines one block per plan entry, each payment made by the payer's wallet if it can
+/// afford it; the coinbase always claims subsidy plus fees.
+fn run_plan(plan: &[Vec<(usize, usize, u64)>]) -> (Fixture, Amount) {
+    let mut f = fixture(4, 5 * COIN);
+    let mut issued = 4 * 5 * COIN;
+    for payments in plan {
+        let mut txs = Vec::new();
+        let mut fees = 0;
+        for &(from, to, cents) in payments {
+            let script = f.wallets[to].receive_script();
+            if let Ok(tx) = f.wallets[from].pay(script, cents * COIN / 100, 2) {
+                let txid = tx.txid();
+                for (vout, out) in tx.outputs.iter().enumerate() {
+                    if vout == 0 {
+                        f.wallets[to].add_coin(OutPoint::new(txid, 0), out.value, 0);
+                    }
+                }
+                let spent: Amount = tx
+                    .inputs
+                    .iter()
+                    .map(|i| {
+                        let utxo_value = f
+                            .tree
+                            .utxo_at_best()
+                            .get(&i.previous_output)
+                            .map(|c| c.output.value);
+                        // Inputs created earlier in this block are not in the UTXO set yet.
+                        utxo_value.unwrap_or_else(|| {
+                            txs.iter()
+                                .find_map(|t: &Transaction| {
+                                    (t.txid() == i.previous_output.txid)
+                                        .then(|| t.outputs[i.previous_output.vout as usize].value)
+                                })
+                                .expect("input from the UTXO set or this block")
+                        })
+                    })
+                    .sum();
+                fees += spent - tx.total_output().unwrap();
+                txs.push(tx);
+            }
+        }
+        let tip = f.tree.best();
+        extend(&mut f, tip, txs, fees);
+        issued += f.tree.params().block_subsidy(f.tree.best_height());
+    }
+    (f, issued)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn value_is_conserved_across_valid_blocks(plan in plans()) {
+        let (mut f, issued) = run_plan(&plan);
+        prop_assert_eq!(f.tree.utxo_at_best().total_value(), issued);
+        // Every wallet's own book agrees with the chain.
+        for w in &f.wallets {
+            prop_assert_eq!(f.tree.utxo_at_best().balance_of(&w.receive_script()), w.balance());
+        }
+    }
+
+    #[test]
+    fn apply_then_undo_restores_the_exact_utxo_set(plan in plans()) {
+        let (mut f, _) = run_plan(&plan);
+        let tip = f.tree.best();
+        let entry = f.tree.entry(tip);
+        let (block, txids, height, parent) = (entry.block.clone(), entry.txids.clone(), entry.height, entry.parent.unwrap());
+        let mut before = f.tree.utxo_at(parent).clone();
+        let snapshot = before.clone();
+        let undo = before.apply_block(&block, &txids, height);
+        prop_assert_eq!(&before, f.tree.utxo_at(tip));
+        before.undo_block(&block, &txids, undo);
+        prop_assert_eq!(before, snapshot);
+    }
+
+    #[test]
+    fn every_merkle_proof_verifies_and_tampering_fails(
+        n in 1..70usize,
+        seed in any::<u64>(),
+        flip in 0..256usize,
+    ) {
+        let leaves: Vec<Hash256> = (0..n).map(|i| sha256d(&[seed.to_le_bytes(), (i as u64).to_le_bytes()].concat())).collect();
+        let root = merkle_root(&leaves);
+        for (i, leaf) in leaves.iter().enumerate() {
+            let proof = MerkleProof::build(&leaves, i).unwrap();
+            prop_assert!(proof.verify(*leaf, root));
+            let mut bad_leaf = *leaf;
+            bad_leaf.0[flip / 8] ^= 1 << (flip % 8);
+            prop_assert!(!proof.verify(bad_leaf, root));
+            if !proof.siblings.is_empty() {
+                let mut bad = proof.clone();
+                let level = flip % bad.siblings.len();
+                bad.siblings[level].0[flip / 8] ^= 1 << (flip % 8);
+                // A sibling equal to the node itself (odd-level duplicate) flips both.
+                prop_assert!(!bad.verify(*leaf, root));
+            }
+        }
+    }
+}

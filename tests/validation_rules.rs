@@ -1,0 +1,628 @@
+//! One test per consensus rule: build something that breaks exactly that rule and
+//! expect exactly that error.
+
+mod common;
+
+use chainlab::ledger::builder;
+use chainlab::ledger::pow::CompactTarget;
+use chainlab::ledger::tx::{MAX_MONEY, SEQUENCE_FINAL};
+use chainlab::ledger::validate::{check_transaction, ValidationError as E};
+use chainlab::ledger::*;
+use common::*;
+
+fn pay(f: &mut Fixture, from: usize, to: usize, amount: Amount) -> Transaction {
+    let script = f.wallets[to].receive_script();
+    f.wallets[from].pay(script, amount, 1).unwrap()
+}
+
+fn fee_of(f: &mut Fixture, tx: &Transaction) -> Amount {
+    let utxo = f.tree.utxo_at_best();
+    let inputs: Amount = tx
+        .inputs
+        .iter()
+        .map(|i| utxo.get(&i.previous_output).unwrap().output.value)
+        .sum();
+    inputs - tx.total_output().unwrap()
+}
+
+/// Recomputes the Merkle root and solves the header after a test edited the block.
+fn reseal(block: &mut Block) {
+    block.header.merkle_root = block.compute_merkle_root().0;
+    resolve(block);
+}
+
+fn submit(f: &mut Fixture, block: Block) -> Result<Accepted, E> {
+    let now = block.header.time;
+    f.tree.add_block(block, now)
+}
+
+fn tip_block(f: &Fixture, txs: Vec<Transaction>, fees: Amount) -> Block {
+    make_block(&f.tree, f.tree.best(), txs, fees, f.miner.receive_script())
+}
+
+#[test]
+fn valid_payment_is_accepted_and_moves_the_money() {
+    let mut f = fixture(2, 10 * COIN);
+    let tx = pay(&mut f, 0, 1, 3 * COIN);
+    let fee = fee_of(&mut f, &tx);
+    let block = tip_block(&f, vec![tx], fee);
+    assert!(matches!(
+        submit(&mut f, block),
+        Ok(Accepted::New { tip: Some(_), .. })
+    ));
+    let utxo = f.tree.utxo_at_best();
+    assert_eq!(utxo.balance_of(&f.wallets[1].receive_script()), 13 * COIN);
+    assert_eq!(
+        utxo.balance_of(&f.wallets[0].receive_script()),
+        7 * COIN - fee
+    );
+}
+
+#[test]
+fn transaction_without_inputs_or_outputs_is_rejected() {
+    let mut f = fixture(2, 10 * COIN);
+    let mut tx = pay(&mut f, 0, 1, COIN);
+    let mut no_outputs = tx.clone();
+    no_outputs.outputs.clear();
+    assert_eq!(
+        check_transaction(&no_outputs, no_outputs.txid()),
+        Err(E::NoOutputs {
+            txid: no_outputs.txid()
+        })
+    );
+    tx.inputs.clear();
+    assert_eq!(
+        check_transaction(&tx, tx.txid()),
+        Err(E::NoInputs { txid: tx.txid() })
+    );
+}
+
+#[test]
+fn outputs_above_21_million_coins_are_rejected() {
+    let mut f = fixture(2, 10 * COIN);
+    let mut tx = pay(&mut f, 0, 1, COIN);
+    tx.outputs[0].value = MAX_MONEY + 1;
+    assert_eq!(
+        check_transaction(&tx, tx.txid()),
+        Err(E::OutputValueOutOfRange { txid: tx.txid() })
+    );
+}
+
+#[test]
+fn spending_one_outpoint_twice_in_a_transaction_is_rejected() {
+    let mut f = fixture(2, 10 * COIN);
+    let mut tx = pay(&mut f, 0, 1, COIN);
+    tx.inputs.push(tx.inputs[0].clone());
+    let outpoint = tx.inputs[0].previous_output;
+    assert_eq!(
+        check_transaction(&tx, tx.txid()),
+        Err(E::DuplicateInput {
+            txid: tx.txid(),
+            outpoint
+        })
+    );
+}
+
+#[test]
+fn null_input_outside_a_coinbase_is_rejected() {
+    let mut f = fixture(2, 10 * COIN);
+    let mut tx = pay(&mut f, 0, 1, COIN);
+    tx.inputs.push(TxIn {
+        previous_output: OutPoint::NULL,
+        script_sig: vec![],
+        sequence: SEQUENCE_FINAL,
+    });
+    assert_eq!(
+        check_transaction(&tx, tx.txid()),
+        Err(E::NullInput {
+            txid: tx.txid(),
+            index: 1
+        })
+    );
+}
+
+#[test]
+fn coinbase_script_length_is_bounded() {
+    let mut cb = builder::coinbase(1, vec![0x51], COIN, b"");
+    cb.inputs[0].script_sig = vec![0; 101];
+    assert_eq!(
+        check_transaction(&cb, cb.txid()),
+        Err(E::BadCoinbaseScriptLength {
+            txid: cb.txid(),
+            len: 101
+        })
+    );
+}
+
+#[test]
+fn spending_an_already_spent_coin_is_rejected() {
+    let mut f = fixture(2, 10 * COIN);
+    let tx = pay(&mut f, 0, 1, COIN);
+    let fee = fee_of(&mut f, &tx);
+    let mut respend = tx.clone();
+    respend.outputs[0].value -= 1; // a different transaction spending the same coin
+    let key = f.wallets[0].key(0).clone();
+    respend.inputs[0].script_sig = key.sign_input(&respend, 0, &key.script_pubkey());
+    let best = f.tree.best();
+    extend(&mut f, best, vec![tx], fee);
+    let block = tip_block(&f, vec![respend.clone()], fee + 1);
+    assert_eq!(
+        submit(&mut f, block),
+        Err(E::MissingOrSpentInput {
+            txid: respend.txid(),
+            index: 0,
+            outpoint: respend.inputs[0].previous_output
+        })
+    );
+}
+
+#[test]
+fn double_spend_inside_one_block_is_rejected() {
+    let mut f = fixture(2, 10 * COIN);
+    let tx = pay(&mut f, 0, 1, COIN);
+    let mut conflict = tx.clone();
+    conflict.outputs[0].value -= 1;
+    let key = f.wallets[0].key(0).clone();
+    conflict.inputs[0].script_sig = key.sign_input(&conflict, 0, &key.script_pubkey());
+    let block = tip_block(&f, vec![tx.clone(), conflict.clone()], 0);
+    assert_eq!(
+        submit(&mut f, block),
+        Err(E::DoubleSpendInBlock {
+            txid: conflict.txid(),
+            outpoint: tx.inputs[0].previous_output
+        })
+    );
+}
+
+#[test]
+fn creating_value_is_rejected() {
+    let mut f = fixture(2, 10 * COIN);
+    let mut tx = pay(&mut f, 0, 1, COIN);
+    tx.outputs[0].value = 11 * COIN;
+    tx.outputs.truncate(1);
+    let key = f.wallets[0].key(0).clone();
+    tx.inputs[0].script_sig = key.sign_input(&tx, 0, &key.script_pubkey());
+    let block = tip_block(&f, vec![tx.clone()], 0);
+    assert_eq!(
+        submit(&mut f, block),
+        Err(E::ValueCreated {
+            txid: tx.txid(),
+            inputs: 10 * COIN,
+            outputs: 11 * COIN
+        })
+    );
+}
+
+#[test]
+fn a_signature_by_the_wrong_key_is_rejected() {
+    let mut f = fixture(2, 10 * COIN);
+    let mut tx = pay(&mut f, 0, 1, COIN);
+    // Wallet 1 signs wallet 0's coin, presenting its own key.
+    let thief = f.wallets[1].key(0).clone();
+    tx.inputs[0].script_sig = thief.sign_input(&tx, 0, &thief.script_pubkey());
+    let block = tip_block(&f, vec![tx.clone()], 0);
+    assert!(matches!(
+        submit(&mut f, block),
+        Err(E::BadSignature {
+            index: 0,
+            reason: chainlab::ledger::keys::ScriptError::WrongPublicKey,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn a_tampered_output_breaks_the_signature() {
+    let mut f = fixture(2, 10 * COIN);
+    let mut tx = pay(&mut f, 0, 1, COIN);
+    tx.outputs[0].script_pubkey = f.miner.receive_script();
+    let block = tip_block(&f, vec![tx.clone()], 0);
+    assert!(matches!(
+        submit(&mut f, block),
+        Err(E::BadSignature {
+            reason: chainlab::ledger::keys::ScriptError::SignatureMismatch,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn coinbase_outputs_wait_for_maturity() {
+    let mut f = fixture(1, 10 * COIN);
+    let genesis = f.tree.best();
+    let first = extend(&mut f, genesis, vec![], 0);
+    let reward = OutPoint::new(f.tree.entry(first).txids[0], 0);
+    f.miner.add_coin(reward, 50 * COIN, 0);
+    let spend = f.miner.pay(f.wallets[0].receive_script(), COIN, 1).unwrap();
+    // Spent at height 2: one confirmation of the three required.
+    let block = tip_block(&f, vec![spend.clone()], 0);
+    assert_eq!(
+        submit(&mut f, block),
+        Err(E::ImmatureCoinbaseSpend {
+            txid: spend.txid(),
+            outpoint: reward,
+            confirmations: 1,
+            required: 3
+        })
+    );
+    let mut tip = first;
+    for _ in 0..2 {
+        tip = extend(&mut f, tip, vec![], 0);
+    }
+    let fee = fee_of(&mut f, &spend);
+    extend(&mut f, tip, vec![spend], fee);
+}
+
+#[test]
+fn non_final_transactions_cannot_be_mined() {
+    let mut f = fixture(2, 10 * COIN);
+    let mut tx = pay(&mut f, 0, 1, COIN);
+    tx.lock_time = 5; // not before height 6
+    tx.inputs[0].sequence = 0;
+    let key = f.wallets[0].key(0).clone();
+    tx.inputs[0].script_sig = key.sign_input(&tx, 0, &key.script_pubkey());
+    let block = tip_block(&f, vec![tx.clone()], 0);
+    assert_eq!(
+        submit(&mut f, block),
+        Err(E::NonFinal {
+            txid: tx.txid(),
+            height: 1,
+            lock_time: 5
+        })
+    );
+}
+
+#[test]
+fn oversized_block_is_rejected() {
+    let mut params = params();
+    params.max_block_bytes = 1_000;
+    let mut f = fixture_with(params, 1, 10 * COIN);
+    let mut block = tip_block(&f, vec![], 0);
+    block.txdata[0].outputs.push(TxOut {
+        value: 0,
+        script_pubkey: chainlab::ledger::script::op_return(&[0u8; 1000]),
+    });
+    reseal(&mut block);
+    let (hash, size) = (block.block_hash(), block.size());
+    assert_eq!(
+        submit(&mut f, block),
+        Err(E::BlockTooLarge {
+            hash,
+            size,
+            max: 1_000
+        })
+    );
+}
+
+#[test]
+fn block_structure_rules() {
+    let mut f = fixture(2, 10 * COIN);
+    let tx = pay(&mut f, 0, 1, COIN);
+
+    let mut empty = tip_block(&f, vec![], 0);
+    empty.txdata.clear();
+    reseal(&mut empty);
+    let hash = empty.block_hash();
+    assert_eq!(submit(&mut f, empty), Err(E::EmptyBlock { hash }));
+
+    let mut no_coinbase = tip_block(&f, vec![tx.clone()], 0);
+    no_coinbase.txdata.remove(0);
+    reseal(&mut no_coinbase);
+    let hash = no_coinbase.block_hash();
+    assert_eq!(
+        submit(&mut f, no_coinbase),
+        Err(E::FirstNotCoinbase { hash })
+    );
+
+    let mut two_coinbases = tip_block(&f, vec![], 0);
+    let cb = two_coinbases.txdata[0].clone();
+    two_coinbases.txdata.push(cb);
+    reseal(&mut two_coinbases);
+    let hash = two_coinbases.block_hash();
+    assert_eq!(
+        submit(&mut f, two_coinbases),
+        Err(E::ExtraCoinbase { hash, index: 1 })
+    );
+}
+
+#[test]
+fn wrong_merkle_root_is_rejected() {
+    let mut f = fixture(2, 10 * COIN);
+    let tx = pay(&mut f, 0, 1, COIN);
+    let mut block = tip_block(&f, vec![tx], 0);
+    let claimed = block.header.merkle_root;
+    block.txdata.pop();
+    let computed = block.compute_merkle_root().0;
+    resolve(&mut block);
+    let hash = block.block_hash();
+    assert_eq!(
+        submit(&mut f, block),
+        Err(E::BadMerkleRoot {
+            hash,
+            claimed,
+            computed
+        })
+    );
+}
+
+#[test]
+fn duplicate_transactions_are_rejected() {
+    let mut f = fixture(3, 10 * COIN);
+    let a = pay(&mut f, 0, 1, COIN);
+    let b = pay(&mut f, 1, 2, COIN);
+    // [cb, a, b, b] has the same Merkle root as [cb, a, b] (CVE-2012-2459).
+    let mut block = tip_block(&f, vec![a, b.clone(), b.clone()], 0);
+    reseal(&mut block);
+    let hash = block.block_hash();
+    assert_eq!(
+        submit(&mut f, block),
+        Err(E::DuplicateTransaction {
+            hash,
+            txid: b.txid()
+        })
+    );
+}
+
+#[test]
+fn repeating_a_transaction_whose_outputs_are_unspent_is_rejected_bip30() {
+    let mut f = fixture(2, 10 * COIN);
+    let tx = pay(&mut f, 0, 1, COIN);
+    let fee = fee_of(&mut f, &tx);
+    extend(&mut f, 0, vec![tx.clone()], fee);
+    let block = tip_block(&f, vec![tx.clone()], 0);
+    let hash = block.block_hash();
+    assert_eq!(
+        submit(&mut f, block),
+        Err(E::DuplicateTransaction {
+            hash,
+            txid: tx.txid()
+        })
+    );
+}
+
+#[test]
+fn header_hash_above_target_is_rejected() {
+    let mut f = fixture(1, 10 * COIN);
+    let mut block = tip_block(&f, vec![], 0);
+    let target = block.header.bits.to_target().unwrap();
+    while target.is_met_by(&block.block_hash()) {
+        block.header.nonce = block.header.nonce.wrapping_add(1);
+    }
+    let hash = block.block_hash();
+    assert_eq!(
+        submit(&mut f, block.clone()),
+        Err(E::HighHash {
+            hash,
+            bits: block.header.bits
+        })
+    );
+}
+
+#[test]
+fn bits_that_encode_no_target_are_rejected() {
+    let mut f = fixture(1, 10 * COIN);
+    let mut block = tip_block(&f, vec![], 0);
+    block.header.bits = CompactTarget(0x0480_0001);
+    let hash = block.block_hash();
+    assert!(matches!(submit(&mut f, block), Err(E::InvalidBits { hash: h, .. }) if h == hash));
+}
+
+#[test]
+fn bits_other_than_the_retarget_rule_demands_are_rejected() {
+    let mut f = fixture(1, 10 * COIN);
+    let mut block = tip_block(&f, vec![], 0);
+    let expected = block.header.bits;
+    // An easier-looking but different target: half the difficulty is still "valid PoW".
+    let easier = chainlab::ledger::pow::Target(expected.to_target().unwrap().0 >> 1).to_compact();
+    block.header.bits = easier;
+    resolve(&mut block);
+    let hash = block.block_hash();
+    assert_eq!(
+        submit(&mut f, block),
+        Err(E::WrongBits {
+            hash,
+            height: 1,
+            found: easier,
+            expected
+        })
+    );
+}
+
+#[test]
+fn retargeting_during_a_chain_follows_the_rule() {
+    let mut p = params();
+    p.retarget.interval = 4;
+    p.retarget.timespan_s = 4 * u64::from(SPACING);
+    p.retarget.pow_limit = chainlab::ledger::pow::Target::from_expected_hashes(1);
+    let mut f = fixture_with(p, 1, COIN);
+    // Genesis bits are the pow limit; blocks come every SPACING s, but the period is
+    // measured over 3 gaps, so the next target is 3/4 of the limit (harder).
+    let genesis_bits = f.tree.entry(0).block.header.bits;
+    let mut tip = 0;
+    for _ in 0..3 {
+        tip = extend(&mut f, tip, vec![], 0);
+    }
+    let ctx = f.tree.child_context(tip, u32::MAX);
+    let rule = f.tree.params().retarget;
+    let expected = rule.next_bits(
+        genesis_bits,
+        f.tree.entry(0).block.header.time,
+        f.tree.entry(tip).block.header.time,
+    );
+    assert_eq!(ctx.expected_bits, expected);
+    assert!(expected.to_target().unwrap() < genesis_bits.to_target().unwrap());
+    extend(&mut f, tip, vec![], 0);
+}
+
+#[test]
+fn timestamps_must_pass_median_time_past_and_not_run_ahead() {
+    let mut f = fixture(1, 10 * COIN);
+    let mut tip = 0;
+    for _ in 0..3 {
+        tip = extend(&mut f, tip, vec![], 0);
+    }
+    let mtp = f.tree.entry(tip).median_time_past;
+    let mut old = tip_block(&f, vec![], 0);
+    old.header.time = mtp;
+    resolve(&mut old);
+    let hash = old.block_hash();
+    let now = f.tree.entry(tip).block.header.time + SPACING;
+    assert_eq!(
+        f.tree.add_block(old, now),
+        Err(E::TimeTooOld {
+            hash,
+            time: mtp,
+            median_time_past: mtp
+        })
+    );
+
+    let future = tip_block(&f, vec![], 0);
+    let hash = future.block_hash();
+    let clock = future.header.time - 7201;
+    assert_eq!(
+        f.tree.add_block(future.clone(), clock),
+        Err(E::TimeTooNew {
+            hash,
+            time: future.header.time,
+            now: clock,
+            max_future_s: 7200
+        })
+    );
+}
+
+#[test]
+fn coinbase_may_not_claim_more_than_subsidy_plus_fees() {
+    let mut f = fixture(2, 10 * COIN);
+    let tx = pay(&mut f, 0, 1, COIN);
+    let fee = fee_of(&mut f, &tx);
+    let block = tip_block(&f, vec![tx], fee + 1);
+    let hash = block.block_hash();
+    assert_eq!(
+        submit(&mut f, block),
+        Err(E::CoinbaseTooLarge {
+            hash,
+            claimed: 50 * COIN + fee + 1,
+            allowed: 50 * COIN + fee
+        })
+    );
+}
+
+#[test]
+fn coinbase_must_carry_its_height() {
+    let mut f = fixture(1, 10 * COIN);
+    let mut block = tip_block(&f, vec![], 0);
+    block.txdata[0].inputs[0].script_sig = vec![0x01, 0x07, 0x00];
+    reseal(&mut block);
+    let hash = block.block_hash();
+    assert_eq!(
+        submit(&mut f, block),
+        Err(E::CoinbaseHeightMissing { hash, height: 1 })
+    );
+}
+
+#[test]
+fn orphans_and_children_of_invalid_blocks_are_rejected() {
+    let mut f = fixture(1, 10 * COIN);
+    let mut orphan = tip_block(&f, vec![], 0);
+    orphan.header.prev_blockhash = sha256d(b"nowhere");
+    resolve(&mut orphan);
+    let hash = orphan.block_hash();
+    assert_eq!(
+        submit(&mut f, orphan),
+        Err(E::UnknownParent {
+            hash,
+            parent: sha256d(b"nowhere")
+        })
+    );
+
+    let bad = tip_block(&f, vec![], COIN); // claims too much
+    let bad_hash = bad.block_hash();
+    assert!(submit(&mut f, bad).is_err());
+    let mut child = tip_block(&f, vec![], 0);
+    child.header.prev_blockhash = bad_hash;
+    resolve(&mut child);
+    let hash = child.block_hash();
+    assert_eq!(
+        submit(&mut f, child),
+        Err(E::InvalidParent {
+            hash,
+            parent: bad_hash
+        })
+    );
+}
+
+#[test]
+fn heavier_branch_wins_with_a_reorg_and_ties_keep_the_first_seen() {
+    let mut f = fixture(2, 10 * COIN);
+    let tx = pay(&mut f, 0, 1, 4 * COIN);
+    let fee = fee_of(&mut f, &tx);
+    let a1 = extend(&mut f, 0, vec![tx.clone()], fee);
+    let b1 = extend(&mut f, 0, vec![], 0);
+    assert_eq!(f.tree.best(), a1, "equal work: first seen stays");
+    let b2_block = make_block(&f.tree, b1, vec![], 0, f.miner.receive_script());
+    let now = b2_block.header.time;
+    let outcome = f.tree.add_block(b2_block, now).unwrap();
+    let Accepted::New {
+        id: b2,
+        tip: Some(change),
+    } = outcome
+    else {
+        panic!("expected a reorg: {outcome:?}")
+    };
+    assert_eq!(f.tree.best(), b2);
+    assert!(change.is_reorg());
+    assert_eq!(
+        (change.disconnected, change.connected, change.fork_point),
+        (1, 2, 0)
+    );
+    // The payment was in the abandoned branch: the money is back with wallet 0.
+    let utxo = f.tree.utxo_at_best();
+    assert_eq!(utxo.balance_of(&f.wallets[1].receive_script()), 10 * COIN);
+    assert!(utxo.contains(&tx.inputs[0].previous_output));
+    assert_eq!(f.tree.stale_branch_depths(), vec![(a1, 1)]);
+    assert_eq!(f.tree.at_height(2), Some(b2));
+    assert!(!f.tree.is_on_main_chain(a1));
+    // The same payment can now be mined on the new branch.
+    extend(&mut f, b2, vec![tx], fee);
+}
+
+#[test]
+fn a_block_seen_twice_returns_its_first_verdict() {
+    let mut f = fixture(1, 10 * COIN);
+    let block = tip_block(&f, vec![], 0);
+    let id = submit(&mut f, block.clone()).unwrap().id();
+    assert_eq!(submit(&mut f, block), Ok(Accepted::AlreadyKnown { id }));
+    let bad = tip_block(&f, vec![], COIN);
+    let first = submit(&mut f, bad.clone()).unwrap_err();
+    assert_eq!(submit(&mut f, bad).unwrap_err(), first);
+}
+
+#[test]
+fn provenance_traces_a_coin_back_to_its_coinbases() {
+    let mut f = fixture(3, 10 * COIN);
+    let a = pay(&mut f, 0, 2, 2 * COIN);
+    let b = pay(&mut f, 1, 2, 3 * COIN);
+    let fees = fee_of(&mut f, &a) + fee_of(&mut f, &b);
+    let h1 = extend(&mut f, 0, vec![a.clone(), b.clone()], fees);
+    let _ = h1;
+    // Wallet 2 now holds its premine plus the two payments; spend them all in one go.
+    for tx in [&a, &b] {
+        f.wallets[2].add_coin(OutPoint::new(tx.txid(), 0), tx.outputs[0].value, 0);
+    }
+    let merged = pay(&mut f, 2, 0, 14 * COIN);
+    let fee = fee_of(&mut f, &merged);
+    let tip = f.tree.best();
+    extend(&mut f, tip, vec![merged.clone()], fee);
+    let history =
+        chainlab::ledger::provenance::trace(&f.tree, OutPoint::new(merged.txid(), 0)).unwrap();
+    let premine = f.tree.entry(0).txids[0];
+    let expected: std::collections::BTreeSet<_> =
+        (0..3).map(|v| OutPoint::new(premine, v)).collect();
+    assert_eq!(history.coinbases, expected);
+    assert_eq!(history.steps[0].txid, merged.txid());
+    assert_eq!(
+        history.steps.len(),
+        4,
+        "merged, a, b and the premine coinbase"
+    );
+}
