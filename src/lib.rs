@@ -1,1 +1,11 @@
+//! chainlab: a deterministic discrete-event simulator of proof-of-work UTXO
+//! blockchains. Layers, each using only those above it (docs/DESIGN.md):
+//! `ledger` → `sim` → `net` → `node` → `scenario` → `report` → `cli`.
+
+pub mod cli;
 pub mod ledger;
+pub mod net;
+pub mod node;
+pub mod report;
+pub mod scenario;
+pub mod sim;

@@ -1,0 +1,149 @@
+//! The command line: parses, calls the layers below, prints. Exit codes: 0 ok, 2 bad
+//! input, 1 internal error.
+
+use crate::node::World;
+use crate::report::{self, summary::Perf};
+use crate::scenario::Scenario;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "chainlab",
+    version,
+    about = "Deterministic simulator of proof-of-work UTXO blockchains",
+    long_about = "chainlab runs thousands of virtual nodes and miners on real ledger code \
+(transactions, UTXO, Merkle trees, double-SHA-256 proof of work) over a simulated network, \
+and measures throughput, confirmation time, block propagation and forks.\n\n\
+Start with:  chainlab run scenarios/quickstart.yaml"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a scenario and write its results directory.
+    ///
+    /// Same scenario and seed give byte-identical results (except the `perf` block of
+    /// summary.json, which measures this machine).
+    Run {
+        /// The scenario file (YAML); see docs/scenario.md.
+        scenario: PathBuf,
+        /// Override the scenario's seed.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Results directory (default: results/<scenario name>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Override any key, e.g. --set network.nodes=500 --set consensus.block_interval=2m
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        sets: Vec<String>,
+    },
+    /// Check a scenario file and print it with every default filled in.
+    Validate {
+        scenario: PathBuf,
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        sets: Vec<String>,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Validate { scenario, sets } => match Scenario::load(&scenario, &sets) {
+            Ok(sc) => {
+                print!("{}", sc.to_yaml());
+                ExitCode::SUCCESS
+            }
+            Err(e) => bad_input(e),
+        },
+        Command::Run {
+            scenario,
+            seed,
+            out,
+            sets,
+        } => {
+            let mut sc = match Scenario::load(&scenario, &sets) {
+                Ok(sc) => sc,
+                Err(e) => return bad_input(e),
+            };
+            if let Some(seed) = seed {
+                sc.seed = seed;
+            }
+            let dir = out.unwrap_or_else(|| PathBuf::from("results").join(&sc.name));
+            match run(sc, &dir) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("chainlab: internal error: {e:#}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+    }
+}
+
+fn bad_input(e: impl std::fmt::Display) -> ExitCode {
+    eprintln!("chainlab: {e}");
+    ExitCode::from(2)
+}
+
+fn run(sc: Scenario, dir: &std::path::Path) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let bar = indicatif::ProgressBar::new(u64::from(sc.stop.blocks.unwrap_or(0)));
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} blocks")
+            .expect("static template")
+            .progress_chars("=> "),
+    );
+    let world = World::new(sc.clone());
+    let output = world.run(|sim_s, height| {
+        bar.set_position(u64::from(height));
+        bar.set_message(format!("t={sim_s:.0}s"));
+    });
+    bar.finish_and_clear();
+    let mut summary = report::summarize(&sc, &output);
+    let wall_s = started.elapsed().as_secs_f64();
+    summary.perf = Some(Perf {
+        events: output.events,
+        wall_s,
+        events_per_s: output.events as f64 / wall_s.max(1e-9),
+        peak_rss_bytes: peak_rss_bytes(),
+    });
+    report::write_results(dir, &sc, &output, &summary)?;
+    println!(
+        "{}: {} blocks ({} stale, rate {:.4}), {:.2} TPS confirmed of {:.2} offered, \
+propagation p50 {} s, {}-conf p50 {} s; {} events in {:.2} s wall",
+        sc.name,
+        summary.blocks_main,
+        summary.blocks_stale,
+        summary.stale_rate,
+        summary.tps_confirmed,
+        summary.tps_offered,
+        fmt_opt(summary.propagation_s_p50),
+        summary.confirmations,
+        fmt_opt(summary.confirmation_s_p50),
+        output.events,
+        wall_s
+    );
+    println!("results in {}", dir.display());
+    Ok(())
+}
+
+fn fmt_opt(v: Option<f64>) -> String {
+    v.map(|x| format!("{x:.2}")).unwrap_or_else(|| "n/a".into())
+}
+
+/// High-water mark of resident memory, from /proc on Linux; 0 where unavailable.
+fn peak_rss_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
+}

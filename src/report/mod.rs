@@ -1,0 +1,8 @@
+//! Turning a finished run into the results directory of the contract (DESIGN.md):
+//! `scenario.resolved.yaml`, `summary.json` and the CSV files.
+
+pub mod summary;
+pub mod write;
+
+pub use summary::{summarize, Summary};
+pub use write::write_results;

@@ -1,0 +1,223 @@
+//! The figures of `summary.json`, computed from a finished run.
+
+use crate::ledger::{Amount, BlockId};
+use crate::node::RunOutput;
+use crate::scenario::Scenario;
+use crate::sim::to_secs;
+use serde::Serialize;
+use std::collections::HashMap;
+
+#[derive(Serialize, Debug, Clone)]
+pub struct MinerFigures {
+    pub miner: u32,
+    pub node: u32,
+    pub hashrate_share: f64,
+    pub blocks_main: u32,
+    pub blocks_stale: u32,
+    pub revenue_sat: Amount,
+    pub revenue_share: f64,
+}
+
+#[derive(Serialize, Debug, Clone)]
+pub struct Perf {
+    pub events: u64,
+    pub wall_s: f64,
+    pub events_per_s: f64,
+    pub peak_rss_bytes: u64,
+}
+
+/// Field names are the contract: SI units in the names; `None` is `null` in JSON and
+/// means "not measurable in this run" (e.g. no transaction reached k confirmations).
+#[derive(Serialize, Debug, Clone)]
+pub struct Summary {
+    pub scenario: String,
+    pub seed: u64,
+    pub simulated_s: f64,
+    pub nodes: u32,
+    pub txs_offered: u64,
+    pub txs_confirmed: u64,
+    pub tps_offered: f64,
+    pub tps_confirmed: f64,
+    pub confirmations: u32,
+    pub inclusion_s_p50: Option<f64>,
+    pub inclusion_s_p90: Option<f64>,
+    pub confirmation_s_p50: Option<f64>,
+    pub confirmation_s_p90: Option<f64>,
+    pub confirmation_s_p99: Option<f64>,
+    pub propagation_s_p50: Option<f64>,
+    pub propagation_s_p90: Option<f64>,
+    pub propagation_s_p100: Option<f64>,
+    pub block_interval_s_mean: Option<f64>,
+    pub blocks_main: u32,
+    pub blocks_stale: u32,
+    pub stale_rate: f64,
+    pub reorgs: u64,
+    pub reorg_depth_max: u32,
+    pub chain_bytes: u64,
+    pub chain_bytes_per_day: f64,
+    pub miners: Vec<MinerFigures>,
+    pub attacks: Vec<serde_json::Value>,
+    pub perf: Option<Perf>,
+}
+
+/// The value below which a fraction `q` of the sorted sample lies (nearest rank).
+pub fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    Some(sorted[rank - 1])
+}
+
+/// Time for a block to reach a fraction `q` of all nodes, if it did.
+pub fn block_reach_s(arrivals: &[u64], nodes: u32, q: f64) -> Option<f64> {
+    let needed = ((q * f64::from(nodes)).ceil() as usize).max(1);
+    let mut sorted = arrivals.to_vec();
+    sorted.sort_unstable();
+    sorted.get(needed - 1).map(|&t| to_secs(t))
+}
+
+/// When each transaction first entered the final main chain: (height, block).
+pub fn main_chain_inclusions(out: &RunOutput) -> HashMap<crate::ledger::Txid, (u32, BlockId)> {
+    let mut at = HashMap::new();
+    for &id in out.tree.main_chain() {
+        let e = out.tree.entry(id);
+        for txid in e.txids.iter().skip(1) {
+            at.entry(*txid).or_insert((e.height, id));
+        }
+    }
+    at
+}
+
+pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
+    let tree = &out.tree;
+    let duration_s = to_secs(out.end_time).max(1e-9);
+    let k = sc.metrics.confirmations;
+    let inclusions = main_chain_inclusions(out);
+    let main = tree.main_chain();
+    let mut inclusion = Vec::new();
+    let mut confirmation = Vec::new();
+    for r in &out.txs {
+        if let Some(&(height, block)) = inclusions.get(&r.txid) {
+            inclusion.push(to_secs(
+                out.blocks[block as usize]
+                    .mined_at
+                    .saturating_sub(r.created),
+            ));
+            if let Some(&kth) = main.get((height + k - 1) as usize) {
+                confirmation.push(to_secs(
+                    out.blocks[kth as usize].mined_at.saturating_sub(r.created),
+                ));
+            }
+        }
+    }
+    inclusion.sort_by(f64::total_cmp);
+    confirmation.sort_by(f64::total_cmp);
+
+    let mined: Vec<&crate::node::BlockRecord> = out.blocks.iter().skip(1).collect();
+    let reach = |q: f64| {
+        let mut v: Vec<f64> = mined
+            .iter()
+            .filter_map(|b| block_reach_s(&b.arrivals, sc.network.nodes, q))
+            .collect();
+        v.sort_by(f64::total_cmp);
+        quantile(&v, 0.5)
+    };
+
+    let blocks_main = tree.best_height();
+    let blocks_stale = (tree.len() as u32 - 1) - blocks_main;
+    let chain_bytes: u64 = main.iter().map(|&id| tree.entry(id).size as u64).sum();
+    let interval_mean = (blocks_main > 0).then(|| {
+        to_secs(out.blocks[*main.last().unwrap() as usize].mined_at) / f64::from(blocks_main)
+    });
+
+    let mut miners: Vec<MinerFigures> = out
+        .miner_nodes
+        .iter()
+        .enumerate()
+        .map(|(i, &node)| MinerFigures {
+            miner: i as u32,
+            node,
+            hashrate_share: out.shares[i],
+            blocks_main: 0,
+            blocks_stale: 0,
+            revenue_sat: 0,
+            revenue_share: 0.0,
+        })
+        .collect();
+    for (id, rec) in out.blocks.iter().enumerate().skip(1) {
+        let Some(m) = rec.miner else { continue };
+        let figures = &mut miners[m as usize];
+        if tree.is_on_main_chain(id as BlockId) {
+            figures.blocks_main += 1;
+            figures.revenue_sat += tree.entry(id as BlockId).block.txdata[0]
+                .total_output()
+                .unwrap_or(0);
+        } else {
+            figures.blocks_stale += 1;
+        }
+    }
+    let revenue_total: Amount = miners.iter().map(|m| m.revenue_sat).sum();
+    for m in &mut miners {
+        m.revenue_share = if revenue_total > 0 {
+            m.revenue_sat as f64 / revenue_total as f64
+        } else {
+            0.0
+        };
+    }
+
+    Summary {
+        scenario: sc.name.clone(),
+        seed: sc.seed,
+        simulated_s: duration_s,
+        nodes: sc.network.nodes,
+        txs_offered: out.txs.len() as u64,
+        txs_confirmed: inclusion.len() as u64,
+        tps_offered: out.txs.len() as f64 / duration_s,
+        tps_confirmed: inclusion.len() as f64 / duration_s,
+        confirmations: k,
+        inclusion_s_p50: quantile(&inclusion, 0.5),
+        inclusion_s_p90: quantile(&inclusion, 0.9),
+        confirmation_s_p50: quantile(&confirmation, 0.5),
+        confirmation_s_p90: quantile(&confirmation, 0.9),
+        confirmation_s_p99: quantile(&confirmation, 0.99),
+        propagation_s_p50: reach(0.5),
+        propagation_s_p90: reach(0.9),
+        propagation_s_p100: reach(1.0),
+        block_interval_s_mean: interval_mean,
+        blocks_main,
+        blocks_stale,
+        stale_rate: if blocks_main + blocks_stale > 0 {
+            f64::from(blocks_stale) / f64::from(blocks_main + blocks_stale)
+        } else {
+            0.0
+        },
+        reorgs: out.reorgs,
+        reorg_depth_max: out.reorg_depth_max,
+        chain_bytes,
+        chain_bytes_per_day: chain_bytes as f64 / duration_s * 86_400.0,
+        miners,
+        attacks: Vec::new(),
+        perf: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_use_nearest_rank() {
+        let v = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(quantile(&v, 0.5), Some(2.0));
+        assert_eq!(quantile(&v, 0.9), Some(4.0));
+        assert_eq!(quantile(&[], 0.5), None);
+    }
+
+    #[test]
+    fn reach_needs_enough_nodes() {
+        let arrivals = [3_000_000_000u64, 1_000_000_000];
+        assert_eq!(block_reach_s(&arrivals, 4, 0.5), Some(3.0));
+        assert_eq!(block_reach_s(&arrivals, 4, 1.0), None);
+    }
+}

@@ -1,0 +1,160 @@
+//! Writing the results directory atomically: everything goes to a sibling temporary
+//! directory that replaces the target only when complete, so a failed run never leaves
+//! a half-written results directory.
+
+use super::summary::{block_reach_s, main_chain_inclusions, Summary};
+use crate::node::RunOutput;
+use crate::scenario::Scenario;
+use crate::sim::to_secs;
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+
+pub fn write_results(dir: &Path, sc: &Scenario, out: &RunOutput, summary: &Summary) -> Result<()> {
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "results".into());
+    let tmp: PathBuf = parent.join(format!(".{name}.partial-{}", std::process::id()));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp)?;
+    }
+    std::fs::create_dir_all(&tmp)?;
+    let written = write_all(&tmp, sc, out, summary);
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).with_context(|| format!("replacing {}", dir.display()))?;
+    }
+    std::fs::rename(&tmp, dir).with_context(|| format!("moving results into {}", dir.display()))?;
+    Ok(())
+}
+
+fn write_all(dir: &Path, sc: &Scenario, out: &RunOutput, summary: &Summary) -> Result<()> {
+    std::fs::write(dir.join("scenario.resolved.yaml"), sc.to_yaml())?;
+    let mut json = serde_json::to_string_pretty(summary)?;
+    json.push('\n');
+    std::fs::write(dir.join("summary.json"), json)?;
+    write_blocks(dir, sc, out)?;
+    write_txs(dir, sc, out)?;
+    write_propagation(dir, out)?;
+    write_forks(dir, out)?;
+    Ok(())
+}
+
+fn write_blocks(dir: &Path, sc: &Scenario, out: &RunOutput) -> Result<()> {
+    let mut w = csv::Writer::from_path(dir.join("blocks.csv"))?;
+    w.write_record([
+        "block",
+        "hash",
+        "height",
+        "parent",
+        "miner",
+        "mined_s",
+        "size_bytes",
+        "txs",
+        "fees_sat",
+        "main_chain",
+        "reach50_s",
+        "reach90_s",
+        "reach100_s",
+    ])?;
+    let opt = |v: Option<f64>| v.map(|x| format!("{x:.6}")).unwrap_or_default();
+    for (id, rec) in out.blocks.iter().enumerate() {
+        let e = out.tree.entry(id as u32);
+        w.write_record([
+            id.to_string(),
+            e.hash.to_string(),
+            e.height.to_string(),
+            e.parent.map(|p| p.to_string()).unwrap_or_default(),
+            rec.miner.map(|m| m.to_string()).unwrap_or_default(),
+            format!("{:.6}", to_secs(rec.mined_at)),
+            e.size.to_string(),
+            e.txids.len().to_string(),
+            e.fees.to_string(),
+            out.tree.is_on_main_chain(id as u32).to_string(),
+            opt(block_reach_s(&rec.arrivals, sc.network.nodes, 0.5)),
+            opt(block_reach_s(&rec.arrivals, sc.network.nodes, 0.9)),
+            opt(block_reach_s(&rec.arrivals, sc.network.nodes, 1.0)),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn write_txs(dir: &Path, sc: &Scenario, out: &RunOutput) -> Result<()> {
+    let inclusions = main_chain_inclusions(out);
+    let main = out.tree.main_chain();
+    let k = sc.metrics.confirmations;
+    let mut w = csv::Writer::from_path(dir.join("txs.csv"))?;
+    w.write_record([
+        "txid",
+        "created_s",
+        "origin_node",
+        "size_bytes",
+        "fee_sat",
+        "block_height",
+        "inclusion_s",
+        "confirmation_s",
+    ])?;
+    for r in &out.txs {
+        let incl = inclusions.get(&r.txid);
+        let inclusion = incl.map(|&(_, b)| to_secs(out.blocks[b as usize].mined_at - r.created));
+        let confirmation = incl
+            .and_then(|&(h, _)| main.get((h + k - 1) as usize))
+            .map(|&b| to_secs(out.blocks[b as usize].mined_at - r.created));
+        w.write_record([
+            r.txid.to_string(),
+            format!("{:.6}", to_secs(r.created)),
+            r.origin.to_string(),
+            r.size.to_string(),
+            r.fee.to_string(),
+            incl.map(|(h, _)| h.to_string()).unwrap_or_default(),
+            inclusion.map(|v| format!("{v:.6}")).unwrap_or_default(),
+            confirmation.map(|v| format!("{v:.6}")).unwrap_or_default(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// One row per (block, decile of nodes reached): the block propagation CDF.
+fn write_propagation(dir: &Path, out: &RunOutput) -> Result<()> {
+    let mut w = csv::Writer::from_path(dir.join("propagation.csv"))?;
+    w.write_record(["block", "nodes_reached", "delay_s"])?;
+    for (id, rec) in out.blocks.iter().enumerate().skip(1) {
+        let mut sorted = rec.arrivals.clone();
+        sorted.sort_unstable();
+        for (i, t) in sorted.iter().enumerate() {
+            w.write_record([
+                id.to_string(),
+                (i + 1).to_string(),
+                format!("{:.6}", to_secs(*t)),
+            ])?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn write_forks(dir: &Path, out: &RunOutput) -> Result<()> {
+    let mut w = csv::Writer::from_path(dir.join("forks.csv"))?;
+    w.write_record(["stale_tip", "height", "fork_height", "depth_blocks"])?;
+    for (tip, depth) in out.tree.stale_branch_depths() {
+        let h = out.tree.entry(tip).height;
+        w.write_record([
+            tip.to_string(),
+            h.to_string(),
+            (h - depth).to_string(),
+            depth.to_string(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}

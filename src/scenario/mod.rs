@@ -1,0 +1,405 @@
+//! The scenario file: schema with defaults (docs/scenario.md), loading with clear
+//! errors, `--set` overrides and validation of values.
+
+pub mod units;
+
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+pub use units::{Bandwidth, Duration, Rate, Size};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Scenario {
+    pub name: String,
+    pub seed: u64,
+    pub stop: Stop,
+    pub network: Network,
+    pub consensus: Consensus,
+    pub mining: Mining,
+    pub workload: Workload,
+    pub metrics: Metrics,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Stop {
+    /// Stop when the best chain reaches this many blocks above genesis.
+    pub blocks: Option<u32>,
+    /// Or when simulated time reaches this.
+    pub time: Option<Duration>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum BlockRelay {
+    /// Bitcoin's classic three legs: inv, getdata, block.
+    InvGetdata,
+    /// The block is sent to every peer without asking.
+    Push,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Network {
+    pub nodes: u32,
+    /// Outbound connections each node opens (Bitcoin Core: 8).
+    pub outbound: u32,
+    /// One-way link latency: each link draws uniformly from mean ± jitter.
+    pub latency: Duration,
+    pub jitter: Duration,
+    /// Upload and download bandwidth of every node.
+    pub bandwidth: Bandwidth,
+    pub relay: BlockRelay,
+    /// Modelled time a node takes to validate a block: base plus per transaction.
+    pub validation_base: Duration,
+    pub validation_per_tx: Duration,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Consensus {
+    pub block_interval: Duration,
+    pub max_block_bytes: Size,
+    /// Blocks between difficulty adjustments; 0 disables retargeting.
+    pub retarget_interval: u32,
+    pub retarget_clamp: u32,
+    /// Block subsidy in coins.
+    pub reward: f64,
+    pub halving_interval: u32,
+    pub coinbase_maturity: u32,
+    /// Expected hashes per block at the start: simulated difficulty is scaled down from
+    /// Bitcoin's so that the real nonce every block carries is cheap to grind.
+    pub hashes_per_block: u64,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum PowMode {
+    /// Block times drawn from the exponential distribution; the nonce is ground after.
+    Sampled,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Mining {
+    pub miners: u32,
+    /// Hashrate share of each miner; empty means equal shares. Must sum to 1.
+    pub shares: Vec<f64>,
+    pub pow: PowMode,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Workload {
+    /// Transactions offered per second (0/s for none).
+    pub tx_rate: Rate,
+    pub wallets: u32,
+    /// Coins each wallet starts with (from the genesis premine).
+    pub coins_per_wallet: u32,
+    /// Fee rate in satoshis per byte.
+    pub fee_rate: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Metrics {
+    /// k in "k-confirmation time".
+    pub confirmations: u32,
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        Scenario {
+            name: "scenario".into(),
+            seed: 1,
+            stop: Stop::default(),
+            network: Network::default(),
+            consensus: Consensus::default(),
+            mining: Mining::default(),
+            workload: Workload::default(),
+            metrics: Metrics::default(),
+        }
+    }
+}
+
+impl Default for Stop {
+    fn default() -> Self {
+        Stop {
+            blocks: Some(144),
+            time: None,
+        }
+    }
+}
+
+impl Default for Network {
+    fn default() -> Self {
+        Network {
+            nodes: 100,
+            outbound: 8,
+            latency: Duration(100_000_000),
+            jitter: Duration(50_000_000),
+            bandwidth: Bandwidth(25e6),
+            relay: BlockRelay::InvGetdata,
+            validation_base: Duration(5_000_000),
+            validation_per_tx: Duration(50_000),
+        }
+    }
+}
+
+impl Default for Consensus {
+    fn default() -> Self {
+        Consensus {
+            block_interval: Duration(600_000_000_000),
+            max_block_bytes: Size(1_000_000),
+            retarget_interval: 2016,
+            retarget_clamp: 4,
+            reward: 50.0,
+            halving_interval: 210_000,
+            coinbase_maturity: 100,
+            hashes_per_block: 4096,
+        }
+    }
+}
+
+impl Default for Mining {
+    fn default() -> Self {
+        Mining {
+            miners: 10,
+            shares: Vec::new(),
+            pow: PowMode::Sampled,
+        }
+    }
+}
+
+impl Default for Workload {
+    fn default() -> Self {
+        Workload {
+            tx_rate: Rate(1.0),
+            wallets: 100,
+            coins_per_wallet: 20,
+            fee_rate: 2,
+        }
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics { confirmations: 6 }
+    }
+}
+
+/// Bad input: the message names the file and the place, and says what is allowed.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ScenarioError(pub String);
+
+impl Scenario {
+    /// Reads `path`, applies `overrides` (`key.path=value`), fills defaults and checks
+    /// every value.
+    pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ScenarioError(format!("{}: cannot read: {e}", path.display())))?;
+        Self::parse(&text, &path.display().to_string(), overrides)
+    }
+
+    pub fn parse(
+        text: &str,
+        origin: &str,
+        overrides: &[String],
+    ) -> Result<Scenario, ScenarioError> {
+        let scenario: Scenario = if overrides.is_empty() {
+            serde_saphyr::from_str(text)
+                .map_err(|e| ScenarioError(format!("{origin}: {}", hint(&e.to_string()))))?
+        } else {
+            let mut tree: serde_json::Value = serde_saphyr::from_str(text)
+                .map_err(|e| ScenarioError(format!("{origin}: {}", hint(&e.to_string()))))?;
+            if tree.is_null() {
+                tree = serde_json::json!({});
+            }
+            for o in overrides {
+                apply_override(&mut tree, o)?;
+            }
+            serde_json::from_value(tree).map_err(|e| {
+                ScenarioError(format!(
+                    "{origin} with --set {}: {}",
+                    overrides.join(" "),
+                    hint(&e.to_string())
+                ))
+            })?
+        };
+        scenario
+            .check()
+            .map_err(|msg| ScenarioError(format!("{origin}: {msg}")))?;
+        Ok(scenario)
+    }
+
+    /// Value checks that types alone cannot express.
+    fn check(&self) -> Result<(), String> {
+        let positive = |key: &str, ok: bool, allowed: &str| {
+            if ok {
+                Ok(())
+            } else {
+                Err(format!("{key} must be {allowed}"))
+            }
+        };
+        positive(
+            "stop",
+            self.stop.blocks.is_some() || self.stop.time.is_some(),
+            "given as { blocks: N } or { time: 1d }",
+        )?;
+        positive("stop.blocks", self.stop.blocks != Some(0), "at least 1")?;
+        positive("network.nodes", self.network.nodes >= 2, "at least 2")?;
+        positive("network.outbound", self.network.outbound >= 1, "at least 1")?;
+        positive(
+            "network.bandwidth",
+            self.network.bandwidth.0 > 0.0,
+            "positive, such as 25Mbps",
+        )?;
+        positive(
+            "network.jitter",
+            self.network.jitter.0 <= self.network.latency.0,
+            "at most network.latency",
+        )?;
+        positive(
+            "consensus.block_interval",
+            self.consensus.block_interval.0 > 0,
+            "positive, such as 10m",
+        )?;
+        positive(
+            "consensus.max_block_bytes",
+            self.consensus.max_block_bytes.0 >= 1000,
+            "at least 1kB",
+        )?;
+        positive(
+            "consensus.hashes_per_block",
+            (2..=1 << 24).contains(&self.consensus.hashes_per_block),
+            "between 2 and 16777216",
+        )?;
+        positive(
+            "consensus.reward",
+            self.consensus.reward >= 0.0 && self.consensus.reward <= 21e6,
+            "between 0 and 21000000 coins",
+        )?;
+        positive(
+            "mining.miners",
+            self.mining.miners >= 1 && self.mining.miners <= self.network.nodes,
+            "between 1 and network.nodes",
+        )?;
+        positive(
+            "workload.tx_rate",
+            self.workload.tx_rate.0 >= 0.0 && self.workload.tx_rate.0.is_finite(),
+            "zero or positive, such as 7/s",
+        )?;
+        positive(
+            "workload.wallets",
+            self.workload.tx_rate.0 == 0.0 || self.workload.wallets >= 2,
+            "at least 2 when transactions are offered",
+        )?;
+        positive(
+            "metrics.confirmations",
+            self.metrics.confirmations >= 1,
+            "at least 1",
+        )?;
+        if !self.mining.shares.is_empty() {
+            if self.mining.shares.len() != self.mining.miners as usize {
+                return Err(format!(
+                    "mining.shares has {} entries but mining.miners is {}; give one share per miner or none for equal shares",
+                    self.mining.shares.len(),
+                    self.mining.miners
+                ));
+            }
+            if let Some(bad) = self
+                .mining
+                .shares
+                .iter()
+                .find(|s| !(**s > 0.0 && s.is_finite()))
+            {
+                return Err(format!(
+                    "mining.shares contains {bad}; every share must be positive"
+                ));
+            }
+            let sum: f64 = self.mining.shares.iter().sum();
+            if (sum - 1.0).abs() > 1e-6 {
+                return Err(format!("mining.shares sum to {sum}; they are fractions of the hashrate and must sum to 1"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Hashrate share per miner.
+    pub fn miner_shares(&self) -> Vec<f64> {
+        if self.mining.shares.is_empty() {
+            vec![1.0 / self.mining.miners as f64; self.mining.miners as usize]
+        } else {
+            self.mining.shares.clone()
+        }
+    }
+
+    pub fn to_yaml(&self) -> String {
+        serde_saphyr::to_string(self).expect("a scenario always serializes")
+    }
+}
+
+/// Sets `a.b.c=value` in the parsed tree; the value is read as YAML so that numbers,
+/// lists and units all work. The key must exist in the schema (checked when the tree is
+/// deserialized, which rejects unknown keys).
+fn apply_override(tree: &mut serde_json::Value, assignment: &str) -> Result<(), ScenarioError> {
+    let (path, raw) = assignment.split_once('=').ok_or_else(|| {
+        ScenarioError(format!(
+            "--set {assignment:?}: expected key.path=value, such as network.nodes=500"
+        ))
+    })?;
+    let value: serde_json::Value = serde_saphyr::from_str(raw)
+        .map_err(|e| ScenarioError(format!("--set {path}: cannot read value {raw:?}: {e}")))?;
+    let mut node = tree;
+    let keys: Vec<&str> = path.split('.').collect();
+    for (i, key) in keys.iter().enumerate() {
+        let map = node.as_object_mut().ok_or_else(|| {
+            ScenarioError(format!(
+                "--set {path}: {} is not a section",
+                keys[..i].join(".")
+            ))
+        })?;
+        if i + 1 == keys.len() {
+            map.insert((*key).to_string(), value);
+            return Ok(());
+        }
+        node = map
+            .entry(key.to_string())
+            .or_insert_with(|| serde_json::json!({}));
+    }
+    Ok(())
+}
+
+/// Adds "did you mean" to serde's unknown-field message when a known key is close.
+fn hint(message: &str) -> String {
+    let Some(rest) = message.split("unknown field `").nth(1) else {
+        return message.to_string();
+    };
+    let unknown = rest.split('`').next().unwrap_or("");
+    let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    let best = expected
+        .iter()
+        .map(|k| (edit_distance(unknown, k), *k))
+        .min()
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3));
+    match best {
+        Some((_, k)) => format!("{message} (did you mean `{k}`?)"),
+        None => message.to_string(),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
