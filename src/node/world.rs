@@ -443,7 +443,7 @@ impl World {
         let value = self.tree.params().block_subsidy(ctx.height) + fees;
         let miner = &mut self.miners[m as usize];
         let extra_nonce: u64 = miner.rng.random();
-        let tag = [&(m as u32).to_le_bytes()[..], &extra_nonce.to_le_bytes()].concat();
+        let tag = [&m.to_le_bytes()[..], &extra_nonce.to_le_bytes()].concat();
         let coinbase = builder::coinbase(ctx.height, miner.payout.clone(), value, &tag);
         let mut block = builder::assemble(self.tree.entry(tip).hash, &ctx, time, coinbase, txs);
         builder::solve(&mut block);

@@ -377,7 +377,13 @@ fn hint(message: &str) -> String {
         return message.to_string();
     };
     let unknown = rest.split('`').next().unwrap_or("");
-    let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    // serde_saphyr lists the keys bare, serde_json in backticks; accept both.
+    let list = message.split("expected one of ").nth(1).unwrap_or("");
+    let list = list.lines().next().unwrap_or("");
+    let expected: Vec<&str> = list
+        .split(", ")
+        .map(|k| k.trim().trim_matches('`'))
+        .collect();
     let best = expected
         .iter()
         .map(|k| (edit_distance(unknown, k), *k))

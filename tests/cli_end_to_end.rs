@@ -1,0 +1,181 @@
+//! The command line as a user meets it: runs, determinism, and bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn chainlab() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_chainlab"))
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("chainlab-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+const SMALL: &str = "
+name: small
+seed: 7
+stop: { blocks: 12 }
+network: { nodes: 60, latency: 80ms, jitter: 30ms }
+consensus: { block_interval: 30s, retarget_interval: 5 }
+mining: { miners: 3 }
+workload: { tx_rate: 2/s, wallets: 30, coins_per_wallet: 5 }
+";
+
+/// Every file of a results directory, with the wall-clock `perf` block removed from
+/// summary.json (the one place the contract allows machine-dependent figures).
+fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            let mut bytes = std::fs::read(&p).unwrap();
+            if name == "summary.json" {
+                let mut v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+                v.as_object_mut().unwrap().remove("perf");
+                bytes = serde_json::to_vec(&v).unwrap();
+            }
+            (name, bytes)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn same_seed_gives_identical_results_and_another_seed_does_not() {
+    let dir = temp_dir("determinism");
+    let scenario = write(&dir, "small.yaml", SMALL);
+    let run = |out: &str, extra: &[&str]| {
+        let status = chainlab()
+            .args([
+                "run",
+                scenario.to_str().unwrap(),
+                "--out",
+                dir.join(out).to_str().unwrap(),
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            status.status.success(),
+            "{}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+        contents(&dir.join(out))
+    };
+    let a = run("a", &[]);
+    let b = run("b", &[]);
+    let c = run("c", &["--seed", "8"]);
+    assert_eq!(a.len(), 6, "scenario, summary and four CSV files");
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+    let summary: serde_json::Value =
+        serde_json::from_slice(&a.iter().find(|(n, _)| n == "summary.json").unwrap().1).unwrap();
+    assert_eq!(summary["blocks_main"], 12);
+    assert!(summary["tps_confirmed"].as_f64().unwrap() > 0.0);
+}
+
+fn expect_bad_input(yaml: &str, sets: &[&str], needle: &str) {
+    static COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let dir = temp_dir(&format!(
+        "bad-{}",
+        COUNT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    ));
+    let scenario = write(&dir, "bad.yaml", yaml);
+    let out = dir.join("out");
+    let result = chainlab()
+        .args([
+            "run",
+            scenario.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .args(sets.iter().flat_map(|s| ["--set", s]))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(needle), "expected {needle:?} in: {stderr}");
+    assert!(
+        stderr.contains("bad.yaml"),
+        "the message names the file: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!out.exists(), "no results directory for bad input");
+}
+
+#[test]
+fn yaml_syntax_error_names_line_and_column() {
+    expect_bad_input("name: x\nnetwork: { nodes: 5\n", &[], "line");
+}
+
+#[test]
+fn unknown_key_gets_a_did_you_mean_hint() {
+    expect_bad_input("network: { nodez: 5 }\n", &[], "did you mean `nodes`");
+}
+
+#[test]
+fn wrong_type_is_reported() {
+    expect_bad_input("network: { nodes: many }\n", &[], "nodes");
+}
+
+#[test]
+fn zero_or_negative_rates_and_bad_units_are_rejected() {
+    expect_bad_input("workload: { tx_rate: -3/s }\n", &[], "rate");
+    expect_bad_input(
+        "consensus: { block_interval: 10 parsecs }\n",
+        &[],
+        "duration",
+    );
+    expect_bad_input(
+        "consensus: { block_interval: 0s }\n",
+        &[],
+        "consensus.block_interval",
+    );
+}
+
+#[test]
+fn hashrate_shares_must_sum_to_one() {
+    expect_bad_input(
+        "mining: { miners: 2, shares: [0.5, 0.7] }\n",
+        &[],
+        "sum to 1.2",
+    );
+}
+
+#[test]
+fn set_overrides_a_key_and_rejects_unknown_ones() {
+    expect_bad_input(SMALL, &["network.nodez=10"], "did you mean `nodes`");
+    let dir = temp_dir("set");
+    let scenario = write(&dir, "s.yaml", SMALL);
+    let out = chainlab()
+        .args([
+            "validate",
+            scenario.to_str().unwrap(),
+            "--set",
+            "network.nodes=77",
+            "--set",
+            "consensus.block_interval=2m",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("nodes: 77"), "{text}");
+    assert!(text.contains("block_interval: 2m"), "{text}");
+}

@@ -1,0 +1,38 @@
+//! Whole-network properties checked against theory.
+
+use chainlab::node::World;
+use chainlab::report::summarize;
+use chainlab::scenario::Scenario;
+
+#[test]
+fn honest_miners_main_chain_shares_converge_to_their_hashrate_shares() {
+    let yaml = "
+name: shares
+seed: 3
+stop: { blocks: 1500 }
+network: { nodes: 20, latency: 1ms, jitter: 0ms, bandwidth: 1000Mbps, validation_base: 0ms, validation_per_tx: 0ms }
+consensus: { block_interval: 10m, retarget_interval: 0, hashes_per_block: 256 }
+mining: { miners: 3, shares: [0.5, 0.3, 0.2] }
+workload: { tx_rate: 0/s }
+";
+    let sc = Scenario::parse(yaml, "inline", &[]).unwrap();
+    let out = World::new(sc.clone()).run(|_, _| {});
+    let summary = summarize(&sc, &out);
+    let n = f64::from(summary.blocks_main);
+    assert!(
+        summary.stale_rate < 0.01,
+        "latency 1 ms against 10 min blocks: {}",
+        summary.stale_rate
+    );
+    for m in &summary.miners {
+        let p = m.hashrate_share;
+        let observed = f64::from(m.blocks_main) / n;
+        // Binomial standard error; 4 of them keeps the false-alarm rate near 1e-4.
+        let tolerance = 4.0 * (p * (1.0 - p) / n).sqrt();
+        assert!(
+            (observed - p).abs() < tolerance,
+            "miner {} has share {p} but mined {observed:.4} of {n} blocks (tolerance {tolerance:.4})",
+            m.miner
+        );
+    }
+}
