@@ -394,14 +394,11 @@ impl World {
     }
 
     fn relay(&mut self, now: SimTime, node: u32, from: u32, block: BlockId) {
-        let peers: Vec<_> = self
-            .topo
-            .peers(node)
-            .iter()
-            .filter(|l| l.peer != from)
-            .copied()
-            .collect();
-        for link in peers {
+        for i in 0..self.topo.peers(node).len() {
+            let link = self.topo.peers(node)[i];
+            if link.peer == from {
+                continue;
+            }
             match self.sc.network.relay {
                 BlockRelay::InvGetdata => {
                     let sent = self.uplinks.send(node, now, INV_BYTES);
