@@ -48,6 +48,11 @@ fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
             (name, bytes)
         })
         .collect();
+    if dir.join("plots").is_dir() {
+        for (name, bytes) in contents(&dir.join("plots")) {
+            files.push((format!("plots/{name}"), bytes));
+        }
+    }
     files.sort();
     files
 }
@@ -77,7 +82,11 @@ fn same_seed_gives_identical_results_and_another_seed_does_not() {
     let a = run("a", &[]);
     let b = run("b", &[]);
     let c = run("c", &["--seed", "8"]);
-    assert_eq!(a.len(), 6, "scenario, summary and four CSV files");
+    assert_eq!(
+        a.len(),
+        12,
+        "scenario, summary, four CSV files and three plots as PNG and SVG"
+    );
     assert_eq!(a, b);
     assert_ne!(a, c);
     let summary: serde_json::Value =

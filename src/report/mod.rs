@@ -1,6 +1,7 @@
 //! Turning a finished run into the results directory of the contract (DESIGN.md):
 //! `scenario.resolved.yaml`, `summary.json` and the CSV files.
 
+pub mod plots;
 pub mod summary;
 pub mod write;
 

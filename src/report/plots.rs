@@ -1,0 +1,230 @@
+//! Plots drawn with plotters, as PNG and SVG, in pure Rust: text is rendered with the
+//! DejaVu Sans font shipped in `assets/fonts/`, so no system fonts are needed.
+
+use super::summary::{main_chain_inclusions, Summary};
+use crate::node::RunOutput;
+use crate::scenario::Scenario;
+use crate::sim::to_secs;
+use anyhow::{anyhow, Result};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::path::Path;
+use std::sync::Once;
+
+const FONT: &str = "sans-serif";
+const SIZE: (u32, u32) = (1000, 620);
+const PALETTE: [RGBColor; 4] = [
+    RGBColor(31, 119, 180),
+    RGBColor(214, 39, 40),
+    RGBColor(44, 160, 44),
+    RGBColor(148, 103, 189),
+];
+
+fn register_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let bytes: &'static [u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+        if plotters::style::register_font(FONT, FontStyle::Normal, bytes).is_err() {
+            panic!("the font shipped in assets/fonts does not parse");
+        }
+    });
+}
+
+fn err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
+    anyhow!("drawing a plot: {e:?}")
+}
+
+/// Draws with `draw` to `<stem>.png` and `<stem>.svg`.
+macro_rules! both_formats {
+    ($stem:expr, $draw:expr) => {{
+        let png = $stem.with_extension("png");
+        let svg = $stem.with_extension("svg");
+        $draw(&BitMapBackend::new(&png, SIZE).into_drawing_area())?;
+        $draw(&SVGBackend::new(&svg, SIZE).into_drawing_area())?;
+        Ok::<(), anyhow::Error>(())
+    }};
+}
+
+/// Empirical CDFs of several samples on one chart, thinned to at most 1,000 points each.
+fn draw_cdf<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    x_label: &str,
+    series: &[(&str, Vec<f64>)],
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    area.fill(&WHITE).map_err(err)?;
+    let x_max = series
+        .iter()
+        .filter_map(|(_, v)| v.last().copied())
+        .fold(0.0f64, f64::max)
+        .max(1e-3)
+        * 1.05;
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, (FONT, 28))
+        .margin(20)
+        .x_label_area_size(55)
+        .y_label_area_size(75)
+        .build_cartesian_2d(0f64..x_max, 0f64..1.0f64)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc(x_label)
+        .y_desc("cumulative fraction")
+        .label_style((FONT, 18))
+        .axis_desc_style((FONT, 20))
+        .draw()
+        .map_err(err)?;
+    for (i, (name, sorted)) in series.iter().enumerate() {
+        if sorted.is_empty() {
+            continue;
+        }
+        let color = PALETTE[i % PALETTE.len()];
+        let step = (sorted.len() / 1000).max(1);
+        let n = sorted.len() as f64;
+        let points: Vec<(f64, f64)> = std::iter::once((0.0, 0.0))
+            .chain(
+                sorted
+                    .iter()
+                    .enumerate()
+                    .step_by(step)
+                    .map(|(k, &x)| (x, (k + 1) as f64 / n)),
+            )
+            .chain(std::iter::once((*sorted.last().expect("non-empty"), 1.0)))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(points, color.stroke_width(3)))
+            .map_err(err)?
+            .label(*name)
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(3))
+            });
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .label_font((FONT, 18))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()
+        .map_err(err)?;
+    area.present().map_err(err)?;
+    Ok(())
+}
+
+/// Hashrate share next to revenue share, per miner.
+fn draw_miners<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, summary: &Summary) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    area.fill(&WHITE).map_err(err)?;
+    let n = summary.miners.len() as f64;
+    let y_max = summary
+        .miners
+        .iter()
+        .map(|m| m.hashrate_share.max(m.revenue_share))
+        .fold(0.0, f64::max)
+        * 1.2;
+    let mut chart = ChartBuilder::on(area)
+        .caption(
+            "Hashrate share and main-chain revenue share per miner",
+            (FONT, 26),
+        )
+        .margin(20)
+        .x_label_area_size(55)
+        .y_label_area_size(75)
+        .build_cartesian_2d(-0.6f64..n - 0.4, 0f64..y_max.max(0.01))
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(summary.miners.len().min(30))
+        .x_label_formatter(&|x| format!("{}", x.round() as i64))
+        .x_desc("miner")
+        .y_desc("share (fraction of total)")
+        .label_style((FONT, 18))
+        .axis_desc_style((FONT, 20))
+        .draw()
+        .map_err(err)?;
+    let bars = |offset: f64, color: RGBColor, value: fn(&super::summary::MinerFigures) -> f64| {
+        summary.miners.iter().enumerate().map(move |(i, m)| {
+            let x = i as f64 + offset;
+            Rectangle::new([(x, 0.0), (x + 0.38, value(m))], color.filled())
+        })
+    };
+    chart
+        .draw_series(bars(-0.39, RGBColor(160, 160, 160), |m| m.hashrate_share))
+        .map_err(err)?
+        .label("hashrate share")
+        .legend(|(x, y)| {
+            Rectangle::new(
+                [(x, y - 6), (x + 18, y + 6)],
+                RGBColor(160, 160, 160).filled(),
+            )
+        });
+    chart
+        .draw_series(bars(0.01, PALETTE[0], |m| m.revenue_share))
+        .map_err(err)?
+        .label("revenue share")
+        .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], PALETTE[0].filled()));
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .label_font((FONT, 18))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()
+        .map_err(err)?;
+    area.present().map_err(err)?;
+    Ok(())
+}
+
+pub fn draw_plots(dir: &Path, sc: &Scenario, out: &RunOutput, summary: &Summary) -> Result<()> {
+    register_font();
+    let plots = dir.join("plots");
+    std::fs::create_dir_all(&plots)?;
+
+    let mut delays: Vec<f64> = out
+        .blocks
+        .iter()
+        .skip(1)
+        .flat_map(|b| b.arrivals.iter().map(|&t| to_secs(t)))
+        .collect();
+    delays.sort_by(f64::total_cmp);
+    both_formats!(plots.join("propagation_cdf"), |a| draw_cdf(
+        a,
+        "Block propagation: delay until a node has validated a block",
+        "seconds after the block was mined",
+        &[("all blocks, all nodes", delays.clone())]
+    ))?;
+
+    let inclusions = main_chain_inclusions(out);
+    let main = out.tree.main_chain();
+    let k = sc.metrics.confirmations;
+    let (mut incl, mut conf) = (Vec::new(), Vec::new());
+    for r in &out.txs {
+        if let Some(&(h, b)) = inclusions.get(&r.txid) {
+            incl.push(to_secs(out.blocks[b as usize].mined_at - r.created));
+            if let Some(&kb) = main.get((h + k - 1) as usize) {
+                conf.push(to_secs(out.blocks[kb as usize].mined_at - r.created));
+            }
+        }
+    }
+    incl.sort_by(f64::total_cmp);
+    conf.sort_by(f64::total_cmp);
+    let conf_label = format!("{k} confirmations");
+    both_formats!(plots.join("confirmation_cdf"), |a| draw_cdf(
+        a,
+        "Transaction confirmation time",
+        "seconds after the payment was made",
+        &[
+            ("first inclusion", incl.clone()),
+            (conf_label.as_str(), conf.clone())
+        ]
+    ))?;
+
+    both_formats!(plots.join("miners"), |a| draw_miners(a, summary))?;
+    Ok(())
+}
