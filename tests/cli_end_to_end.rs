@@ -188,3 +188,18 @@ fn set_overrides_a_key_and_rejects_unknown_ones() {
     assert!(text.contains("nodes: 77"), "{text}");
     assert!(text.contains("block_interval: 2m"), "{text}");
 }
+
+#[test]
+fn every_shipped_scenario_validates() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            let out = chainlab().args(["validate", path.to_str().unwrap()]).output().unwrap();
+            assert!(out.status.success(), "{}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+            checked += 1;
+        }
+    }
+    assert!(checked >= 5, "found {checked} scenarios");
+}
