@@ -196,10 +196,90 @@ fn every_shipped_scenario_validates() {
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "yaml") {
-            let out = chainlab().args(["validate", path.to_str().unwrap()]).output().unwrap();
-            assert!(out.status.success(), "{}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+            let out = chainlab()
+                .args(["validate", path.to_str().unwrap()])
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}: {}",
+                path.display(),
+                String::from_utf8_lossy(&out.stderr)
+            );
             checked += 1;
         }
     }
     assert!(checked >= 5, "found {checked} scenarios");
+}
+
+#[test]
+fn sharded_sweep_merges_into_the_same_table_as_a_whole_sweep() {
+    let dir = temp_dir("sweep");
+    let yaml = format!(
+        "{SMALL}sweep: {{ network.nodes: [20, 30], consensus.block_interval: [20s, 40s] }}\n"
+    );
+    let scenario = write(&dir, "sweep.yaml", &yaml);
+    let sweep = |out: &Path, extra: &[&str]| {
+        let r = chainlab()
+            .args([
+                "sweep",
+                scenario.to_str().unwrap(),
+                "--jobs",
+                "2",
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    };
+    let whole = dir.join("whole");
+    sweep(&whole, &[]);
+    let sharded = dir.join("sharded");
+    sweep(&sharded, &["--shard", "0/2"]);
+    sweep(&sharded, &["--shard", "1/2"]);
+    let merged = chainlab()
+        .args(["merge", sharded.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        merged.status.success(),
+        "{}",
+        String::from_utf8_lossy(&merged.stderr)
+    );
+    let table = std::fs::read_to_string(whole.join("sweep.csv")).unwrap();
+    assert_eq!(
+        table,
+        std::fs::read_to_string(sharded.join("sweep.csv")).unwrap()
+    );
+    assert_eq!(table.lines().count(), 5, "header and four points:\n{table}");
+    assert!(
+        table.starts_with("point,consensus.block_interval,network.nodes,tps_offered"),
+        "{table}"
+    );
+}
+
+#[test]
+fn sweep_over_a_missing_key_is_bad_input() {
+    let dir = temp_dir("sweep-bad");
+    let scenario = write(
+        &dir,
+        "bad.yaml",
+        &format!("{SMALL}sweep: {{ network.nodez: [20, 30] }}\n"),
+    );
+    let out = dir.join("out");
+    let r = chainlab()
+        .args([
+            "sweep",
+            scenario.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("did you mean `nodes`"), "{stderr}");
+    assert!(!out.exists());
 }

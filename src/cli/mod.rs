@@ -8,6 +8,8 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod sweep;
+
 #[derive(Parser)]
 #[command(
     name = "chainlab",
@@ -42,6 +44,31 @@ enum Command {
         #[arg(long = "set", value_name = "KEY=VALUE")]
         sets: Vec<String>,
     },
+    /// Run every point of the scenario's `sweep:` grid, in parallel, and write sweep.csv.
+    ///
+    /// Each point is a complete run in OUT/point-NNNN/; sweep.csv has one row per point:
+    /// the varied parameters, then the summary figures. With --shard I/N only points
+    /// whose index is I modulo N run, and the table goes to sweep.shard-I-of-N.csv for
+    /// `chainlab merge` (docs/cluster.md).
+    Sweep {
+        scenario: PathBuf,
+        /// Parallel runs (default: all cores).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Run only shard I of N (0-based), e.g. --shard 0/4.
+        #[arg(long)]
+        shard: Option<String>,
+        /// Output directory (default: results/<scenario name>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        sets: Vec<String>,
+    },
+    /// Join the shard tables of a sweep into one sweep.csv (written to the first DIR).
+    Merge {
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+    },
     /// Check a scenario file and print it with every default filled in.
     Validate {
         scenario: PathBuf,
@@ -56,6 +83,49 @@ pub fn main() -> ExitCode {
         Command::Validate { scenario, sets } => match Scenario::load(&scenario, &sets) {
             Ok(sc) => {
                 print!("{}", sc.to_yaml());
+                ExitCode::SUCCESS
+            }
+            Err(e) => bad_input(e),
+        },
+        Command::Sweep {
+            scenario,
+            jobs,
+            shard,
+            out,
+            sets,
+        } => {
+            let base = match Scenario::load(&scenario, &sets) {
+                Ok(sc) => sc,
+                Err(e) => return bad_input(e),
+            };
+            let origin = scenario.display().to_string();
+            let points = match crate::scenario::sweep::expand(&base, &origin) {
+                Ok(p) => p,
+                Err(e) => return bad_input(e),
+            };
+            let shard = match shard
+                .as_deref()
+                .map(crate::scenario::sweep::parse_shard)
+                .transpose()
+            {
+                Ok(s) => s,
+                Err(e) => return bad_input(e),
+            };
+            let dir = out.unwrap_or_else(|| PathBuf::from("results").join(&base.name));
+            let jobs = jobs
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+                .max(1);
+            match sweep::run_sweep(points, &dir, jobs, shard) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("chainlab: internal error: {e:#}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Merge { dirs } => match sweep::merge(&dirs) {
+            Ok(path) => {
+                println!("merged into {}", path.display());
                 ExitCode::SUCCESS
             }
             Err(e) => bad_input(e),
@@ -75,7 +145,7 @@ pub fn main() -> ExitCode {
             }
             let dir = out.unwrap_or_else(|| PathBuf::from("results").join(&sc.name));
             match run(sc, &dir) {
-                Ok(()) => ExitCode::SUCCESS,
+                Ok(_) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("chainlab: internal error: {e:#}");
                     ExitCode::from(1)
@@ -90,9 +160,39 @@ fn bad_input(e: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn run(sc: Scenario, dir: &std::path::Path) -> anyhow::Result<()> {
+fn run(sc: Scenario, dir: &std::path::Path) -> anyhow::Result<report::Summary> {
+    let summary = run_quietly(sc.clone(), dir, true)?;
+    println!(
+        "{}: {} blocks ({} stale, rate {:.4}), {:.2} TPS confirmed of {:.2} offered, \
+propagation p50 {} s, {}-conf p50 {} s; {} events in {:.2} s wall",
+        sc.name,
+        summary.blocks_main,
+        summary.blocks_stale,
+        summary.stale_rate,
+        summary.tps_confirmed,
+        summary.tps_offered,
+        fmt_opt(summary.propagation_s_p50),
+        summary.confirmations,
+        fmt_opt(summary.confirmation_s_p50),
+        summary.perf.as_ref().map_or(0, |p| p.events),
+        summary.perf.as_ref().map_or(0.0, |p| p.wall_s),
+    );
+    println!("results in {}", dir.display());
+    Ok(summary)
+}
+
+/// Runs one scenario into `dir`; `show_progress` draws a bar on a terminal.
+pub(crate) fn run_quietly(
+    sc: Scenario,
+    dir: &std::path::Path,
+    show_progress: bool,
+) -> anyhow::Result<report::Summary> {
     let started = std::time::Instant::now();
-    let bar = indicatif::ProgressBar::new(u64::from(sc.stop.blocks.unwrap_or(0)));
+    let bar = if show_progress {
+        indicatif::ProgressBar::new(u64::from(sc.stop.blocks.unwrap_or(0)))
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     bar.set_style(
         indicatif::ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} blocks")
             .expect("static template")
@@ -113,23 +213,7 @@ fn run(sc: Scenario, dir: &std::path::Path) -> anyhow::Result<()> {
         peak_rss_bytes: peak_rss_bytes(),
     });
     report::write_results(dir, &sc, &output, &summary)?;
-    println!(
-        "{}: {} blocks ({} stale, rate {:.4}), {:.2} TPS confirmed of {:.2} offered, \
-propagation p50 {} s, {}-conf p50 {} s; {} events in {:.2} s wall",
-        sc.name,
-        summary.blocks_main,
-        summary.blocks_stale,
-        summary.stale_rate,
-        summary.tps_confirmed,
-        summary.tps_offered,
-        fmt_opt(summary.propagation_s_p50),
-        summary.confirmations,
-        fmt_opt(summary.confirmation_s_p50),
-        output.events,
-        wall_s
-    );
-    println!("results in {}", dir.display());
-    Ok(())
+    Ok(summary)
 }
 
 fn fmt_opt(v: Option<f64>) -> String {

@@ -1,9 +1,11 @@
 //! The scenario file: schema with defaults (docs/scenario.md), loading with clear
 //! errors, `--set` overrides and validation of values.
 
+pub mod sweep;
 pub mod units;
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::Path;
 pub use units::{Bandwidth, Duration, Rate, Size};
 
@@ -18,6 +20,9 @@ pub struct Scenario {
     pub mining: Mining,
     pub workload: Workload,
     pub metrics: Metrics,
+    /// Grid for `chainlab sweep`: key path -> values; every combination is one run.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub sweep: BTreeMap<String, Vec<serde_json::Value>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -118,6 +123,7 @@ impl Default for Scenario {
             mining: Mining::default(),
             workload: Workload::default(),
             metrics: Metrics::default(),
+            sweep: BTreeMap::new(),
         }
     }
 }
@@ -234,7 +240,7 @@ impl Scenario {
     }
 
     /// Value checks that types alone cannot express.
-    fn check(&self) -> Result<(), String> {
+    pub(crate) fn check(&self) -> Result<(), String> {
         let positive = |key: &str, ok: bool, allowed: &str| {
             if ok {
                 Ok(())
@@ -343,7 +349,10 @@ impl Scenario {
 /// Sets `a.b.c=value` in the parsed tree; the value is read as YAML so that numbers,
 /// lists and units all work. The key must exist in the schema (checked when the tree is
 /// deserialized, which rejects unknown keys).
-fn apply_override(tree: &mut serde_json::Value, assignment: &str) -> Result<(), ScenarioError> {
+pub(crate) fn apply_override(
+    tree: &mut serde_json::Value,
+    assignment: &str,
+) -> Result<(), ScenarioError> {
     let (path, raw) = assignment.split_once('=').ok_or_else(|| {
         ScenarioError(format!(
             "--set {assignment:?}: expected key.path=value, such as network.nodes=500"
@@ -372,7 +381,7 @@ fn apply_override(tree: &mut serde_json::Value, assignment: &str) -> Result<(), 
 }
 
 /// Adds "did you mean" to serde's unknown-field message when a known key is close.
-fn hint(message: &str) -> String {
+pub(crate) fn hint(message: &str) -> String {
     let Some(rest) = message.split("unknown field `").nth(1) else {
         return message.to_string();
     };
