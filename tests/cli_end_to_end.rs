@@ -84,8 +84,8 @@ fn same_seed_gives_identical_results_and_another_seed_does_not() {
     let c = run("c", &["--seed", "8"]);
     assert_eq!(
         a.len(),
-        12,
-        "scenario, summary, four CSV files and three plots as PNG and SVG"
+        13,
+        "scenario, summary, four CSV files, chain.dat and three plots as PNG and SVG"
     );
     assert_eq!(a, b);
     assert_ne!(a, c);
@@ -282,4 +282,66 @@ fn sweep_over_a_missing_key_is_bad_input() {
     assert_eq!(r.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("did you mean `nodes`"), "{stderr}");
     assert!(!out.exists());
+}
+
+#[test]
+fn inspect_reloads_the_chain_and_traces_a_coin_back_to_coinbases() {
+    let dir = temp_dir("inspect");
+    let scenario = write(&dir, "small.yaml", SMALL);
+    let out = dir.join("out");
+    let run = chainlab()
+        .args([
+            "run",
+            scenario.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    let txs = std::fs::read_to_string(out.join("txs.csv")).unwrap();
+    let confirmed = txs
+        .lines()
+        .skip(1)
+        .find(|l| l.split(',').nth(5).is_some_and(|h| !h.is_empty()))
+        .unwrap();
+    let txid = confirmed.split(',').next().unwrap();
+    let answer = chainlab()
+        .args([
+            "inspect",
+            out.to_str().unwrap(),
+            "--provenance",
+            &format!("{txid}:0"),
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&answer.stdout);
+    assert!(
+        answer.status.success(),
+        "{}",
+        String::from_utf8_lossy(&answer.stderr)
+    );
+    assert!(
+        text.contains("origin:") && text.contains("coinbase"),
+        "{text}"
+    );
+    let tree = chainlab()
+        .args(["inspect", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&tree.stdout).lines().count(),
+        14,
+        "header, genesis and 12 blocks"
+    );
+
+    // A truncated chain file is bad input, reported with the byte offset.
+    let chain = std::fs::read(out.join("chain.dat")).unwrap();
+    std::fs::write(out.join("chain.dat"), &chain[..chain.len() - 10]).unwrap();
+    let bad = chainlab()
+        .args(["inspect", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("at byte"));
 }

@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod inspect;
 mod sweep;
 
 #[derive(Parser)]
@@ -69,6 +70,21 @@ enum Command {
         #[arg(required = true)]
         dirs: Vec<PathBuf>,
     },
+    /// Look into a results directory: the fork tree, a block, a transaction, or a coin's
+    /// provenance back to the coinbases it came from. The chain is reloaded from
+    /// chain.dat and every block re-validated.
+    Inspect {
+        dir: PathBuf,
+        /// A main-chain height or a block hash.
+        #[arg(long)]
+        block: Option<String>,
+        /// A transaction id.
+        #[arg(long)]
+        tx: Option<String>,
+        /// An output as TXID:INDEX.
+        #[arg(long)]
+        provenance: Option<String>,
+    },
     /// Check a scenario file and print it with every default filled in.
     Validate {
         scenario: PathBuf,
@@ -121,6 +137,26 @@ pub fn main() -> ExitCode {
                     eprintln!("chainlab: internal error: {e:#}");
                     ExitCode::from(1)
                 }
+            }
+        }
+        Command::Inspect {
+            dir,
+            block,
+            tx,
+            provenance,
+        } => {
+            let answer = inspect::load(&dir).and_then(|tree| match (block, tx, provenance) {
+                (Some(b), _, _) => inspect::describe_block(&tree, &b),
+                (_, Some(t), _) => inspect::describe_tx(&tree, &t),
+                (_, _, Some(p)) => inspect::describe_provenance(&tree, &p),
+                _ => Ok(inspect::fork_tree(&tree)),
+            });
+            match answer {
+                Ok(text) => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => bad_input(e),
             }
         }
         Command::Merge { dirs } => match sweep::merge(&dirs) {

@@ -118,10 +118,12 @@ pub fn merge(dirs: &[PathBuf]) -> std::result::Result<PathBuf, String> {
                 .clone();
             match &header {
                 None => header = Some(h),
-                Some(first) if *first != h => return Err(format!(
+                Some(first) if *first != h => {
+                    return Err(format!(
                     "{}: its columns differ from the other shards'; merge shards of one sweep only",
                     shard.display()
-                )),
+                ))
+                }
                 _ => {}
             }
             for (line, rec) in r.records().enumerate() {

@@ -45,6 +45,7 @@ fn write_all(dir: &Path, sc: &Scenario, out: &RunOutput, summary: &Summary) -> R
     write_txs(dir, sc, out)?;
     write_propagation(dir, out)?;
     write_forks(dir, out)?;
+    write_chain(dir, out)?;
     super::plots::draw_plots(dir, sc, out, summary)?;
     Ok(())
 }
@@ -159,3 +160,20 @@ fn write_forks(dir: &Path, out: &RunOutput) -> Result<()> {
     w.flush()?;
     Ok(())
 }
+
+/// Every block in the tree, in the order the tree received them (genesis first), as
+/// consensus-encoded bytes each behind a 4-byte little-endian length: what
+/// `chainlab inspect` reloads and re-validates.
+fn write_chain(dir: &Path, out: &RunOutput) -> Result<()> {
+    use crate::ledger::encode::Encodable;
+    let mut bytes = Vec::new();
+    for entry in out.tree.entries() {
+        let block = entry.block.to_bytes();
+        bytes.extend_from_slice(&(block.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(&block);
+    }
+    std::fs::write(dir.join(CHAIN_FILE), bytes)?;
+    Ok(())
+}
+
+pub const CHAIN_FILE: &str = "chain.dat";

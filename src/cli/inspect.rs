@@ -1,0 +1,221 @@
+//! `chainlab inspect`: reload a results directory's chain, re-validating every block
+//! with the real ledger, and answer questions about blocks, transactions, coins and
+//! the fork tree.
+
+use crate::ledger::encode::{Decodable, Reader};
+use crate::ledger::provenance;
+use crate::ledger::{Block, BlockId, BlockTree, Hash256, OutPoint};
+use crate::report::write::CHAIN_FILE;
+use crate::scenario::Scenario;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// Bad input (a missing or malformed results directory) is an `Err` with the place named.
+pub fn load(dir: &Path) -> Result<BlockTree, String> {
+    let resolved = dir.join("scenario.resolved.yaml");
+    let sc = Scenario::load(&resolved, &[])
+        .map_err(|e| format!("{e} (is {} a results directory?)", dir.display()))?;
+    let path = dir.join(CHAIN_FILE);
+    let bytes =
+        std::fs::read(&path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let mut r = Reader::new(&bytes);
+    let mut blocks = Vec::new();
+    while r.remaining() > 0 {
+        let at = r.position();
+        let malformed = |e: crate::ledger::encode::DecodeError| {
+            format!(
+                "{}: block {} at byte {at}: {e}",
+                path.display(),
+                blocks.len()
+            )
+        };
+        let len = r.u32().map_err(malformed)? as usize;
+        let body = r.take(len).map_err(malformed)?;
+        blocks.push(Block::from_bytes(body).map_err(|e| {
+            format!(
+                "{}: block {} at byte {at}: {e}",
+                path.display(),
+                blocks.len()
+            )
+        })?);
+    }
+    let mut blocks = blocks.into_iter();
+    let genesis = blocks
+        .next()
+        .ok_or_else(|| format!("{}: holds no blocks", path.display()))?;
+    let mut tree = BlockTree::new(genesis, crate::node::world::consensus_params(&sc));
+    for (i, block) in blocks.enumerate() {
+        let now = block.header.time;
+        tree.add_block(block, now)
+            .map_err(|e| format!("{}: block {} is invalid: {e}", path.display(), i + 1))?;
+    }
+    Ok(tree)
+}
+
+fn short(h: &Hash256) -> String {
+    h.to_string()[..16].to_string()
+}
+
+/// The miner id chainlab's miners put after the BIP 34 height in the coinbase.
+fn miner_of(tree: &BlockTree, id: BlockId) -> Option<u32> {
+    if id == tree.genesis() {
+        return None;
+    }
+    let script = &tree.entry(id).block.txdata[0].inputs[0].script_sig;
+    let pushes = crate::ledger::script::parse_pushes(script)?;
+    let tag = pushes.get(1)?;
+    Some(u32::from_le_bytes(tag.get(..4)?.try_into().ok()?))
+}
+
+pub fn fork_tree(tree: &BlockTree) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:>6}  {:<30} stale blocks at this height",
+        "height", "main chain"
+    );
+    for (height, &main) in tree.main_chain().iter().enumerate() {
+        let stale: Vec<String> = tree
+            .stale_blocks()
+            .filter(|&s| tree.entry(s).height as usize == height)
+            .map(|s| {
+                format!(
+                    "{} (miner {})",
+                    short(&tree.entry(s).hash),
+                    miner_of(tree, s).map_or("-".into(), |m| m.to_string())
+                )
+            })
+            .collect();
+        let miner = miner_of(tree, main).map_or("genesis".into(), |m| format!("miner {m}"));
+        let _ = writeln!(
+            out,
+            "{height:>6}  {} ({miner:<9}) {}",
+            short(&tree.entry(main).hash),
+            stale.join(", ")
+        );
+    }
+    out
+}
+
+pub fn describe_block(tree: &BlockTree, query: &str) -> Result<String, String> {
+    let id = match query.parse::<u32>() {
+        Ok(height) => tree.at_height(height).ok_or_else(|| {
+            format!(
+                "--block {height}: the main chain is {} blocks high",
+                tree.best_height()
+            )
+        })?,
+        Err(_) => {
+            let hash: Hash256 = query
+                .parse()
+                .map_err(|e| format!("--block: {e}, or a height"))?;
+            tree.id_of(&hash)
+                .ok_or_else(|| format!("--block {query}: no such block in this run"))?
+        }
+    };
+    let e = tree.entry(id);
+    let h = &e.block.header;
+    let mut out = String::new();
+    let _ = writeln!(out, "block {}", e.hash);
+    let _ = writeln!(
+        out,
+        "  height {}  {}",
+        e.height,
+        if tree.is_on_main_chain(id) {
+            "main chain"
+        } else {
+            "stale"
+        }
+    );
+    let _ = writeln!(out, "  parent {}", h.prev_blockhash);
+    let _ = writeln!(out, "  merkle root {}", h.merkle_root);
+    let _ = writeln!(
+        out,
+        "  time {}  bits {}  nonce {}  version 0x{:08x}",
+        h.time, h.bits, h.nonce, h.version
+    );
+    let _ = writeln!(
+        out,
+        "  size {} bytes, {} transactions, fees {} sat, miner {}",
+        e.size,
+        e.txids.len(),
+        e.fees,
+        miner_of(tree, id).map_or("-".into(), |m| m.to_string())
+    );
+    for txid in e.txids.iter().take(10) {
+        let _ = writeln!(out, "  tx {txid}");
+    }
+    if e.txids.len() > 10 {
+        let _ = writeln!(out, "  ... and {} more", e.txids.len() - 10);
+    }
+    Ok(out)
+}
+
+pub fn describe_tx(tree: &BlockTree, query: &str) -> Result<String, String> {
+    let txid: Hash256 = query.parse().map_err(|e| format!("--tx: {e}"))?;
+    let (block, tx) = tree
+        .locate_tx(&txid)
+        .ok_or_else(|| format!("--tx {query}: no block of this run contains it"))?;
+    let mut out = String::new();
+    let _ = writeln!(out, "transaction {txid}");
+    let _ = writeln!(
+        out,
+        "  in block {} at height {}{}",
+        tree.entry(block).hash,
+        tree.entry(block).height,
+        if tree.is_on_main_chain(block) {
+            ""
+        } else {
+            " (stale)"
+        }
+    );
+    let _ = writeln!(out, "  {} bytes, lock_time {}", tx.size(), tx.lock_time);
+    for (i, input) in tx.inputs.iter().enumerate() {
+        if tx.is_coinbase() {
+            let _ = writeln!(out, "  input {i}: coinbase (new coins)");
+        } else {
+            let _ = writeln!(out, "  input {i}: spends {}", input.previous_output);
+        }
+    }
+    for (i, output) in tx.outputs.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "  output {i}: {} sat to script {}",
+            output.value,
+            hex::encode(&output.script_pubkey)
+        );
+    }
+    Ok(out)
+}
+
+pub fn describe_provenance(tree: &BlockTree, query: &str) -> Result<String, String> {
+    let coin: OutPoint = query.parse().map_err(|e| format!("--provenance: {e}"))?;
+    let history =
+        provenance::trace(tree, coin).map_err(|e| format!("--provenance {query}: {e}"))?;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "coin {coin} descends from {} transaction(s) and {} coinbase output(s):",
+        history.steps.len(),
+        history.coinbases.len()
+    );
+    for step in &history.steps {
+        let what = if step.is_coinbase {
+            "coinbase".to_string()
+        } else {
+            format!(
+                "spends {}",
+                step.spent
+                    .iter()
+                    .map(|o| o.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        let _ = writeln!(out, "  height {:>5}  {}  {}", step.height, step.txid, what);
+    }
+    for cb in &history.coinbases {
+        let _ = writeln!(out, "  origin: {cb}");
+    }
+    Ok(out)
+}
