@@ -5,28 +5,38 @@ use crate::sim::SimTime;
 
 pub struct Uplinks {
     free_at: Vec<SimTime>,
-    bits_per_s: f64,
+    upload_bps: Vec<f64>,
+    download_bps: Vec<f64>,
 }
 
 impl Uplinks {
-    /// Every node with the same bandwidth for upload and download; a transfer runs at
-    /// the minimum of the two, which is then that one figure.
-    pub fn new(nodes: usize, bits_per_s: f64) -> Self {
+    /// Every node with the same upload and download bandwidth.
+    pub fn uniform(nodes: usize, bits_per_s: f64) -> Self {
+        Self::per_node(vec![bits_per_s; nodes], vec![bits_per_s; nodes])
+    }
+
+    pub fn per_node(upload_bps: Vec<f64>, download_bps: Vec<f64>) -> Self {
         Uplinks {
-            free_at: vec![0; nodes],
-            bits_per_s,
+            free_at: vec![0; upload_bps.len()],
+            upload_bps,
+            download_bps,
         }
     }
 
-    pub fn transmission_time(&self, bytes: usize) -> SimTime {
-        ((bytes as f64 * 8.0 / self.bits_per_s) * 1e9).round() as SimTime
+    /// Time to move `bytes` from `from` to `to`: at the slower of the sender's upload
+    /// and the receiver's download.
+    pub fn transmission_time(&self, from: u32, to: u32, bytes: usize) -> SimTime {
+        let bps = self.upload_bps[from as usize].min(self.download_bps[to as usize]);
+        ((bytes as f64 * 8.0 / bps) * 1e9).round() as SimTime
     }
 
-    /// Queues `bytes` on `node`'s uplink at `now`; returns when the last bit leaves.
-    pub fn send(&mut self, node: u32, now: SimTime, bytes: usize) -> SimTime {
-        let start = self.free_at[node as usize].max(now);
-        let done = start + self.transmission_time(bytes);
-        self.free_at[node as usize] = done;
+    /// Queues `bytes` for `to` on `from`'s uplink at `now`; returns when the last bit
+    /// leaves. Downloads are not queued: a receiver's link is rarely the bottleneck
+    /// when many senders share it over time (docs/scenario.md).
+    pub fn send(&mut self, from: u32, to: u32, now: SimTime, bytes: usize) -> SimTime {
+        let start = self.free_at[from as usize].max(now);
+        let done = start + self.transmission_time(from, to, bytes);
+        self.free_at[from as usize] = done;
         done
     }
 }
@@ -37,9 +47,16 @@ mod tests {
 
     #[test]
     fn sends_queue_behind_each_other() {
-        let mut up = Uplinks::new(2, 8e6); // 1 MB/s
-        assert_eq!(up.send(0, 0, 1_000_000), 1_000_000_000);
-        assert_eq!(up.send(0, 0, 1_000_000), 2_000_000_000);
-        assert_eq!(up.send(1, 500, 1_000), 1_000_500);
+        let mut up = Uplinks::uniform(2, 8e6); // 1 MB/s
+        assert_eq!(up.send(0, 1, 0, 1_000_000), 1_000_000_000);
+        assert_eq!(up.send(0, 1, 0, 1_000_000), 2_000_000_000);
+        assert_eq!(up.send(1, 0, 500, 1_000), 1_000_500);
+    }
+
+    #[test]
+    fn the_slower_end_sets_the_rate() {
+        let up = Uplinks::per_node(vec![8e6, 80e6], vec![80e6, 8e6]);
+        assert_eq!(up.transmission_time(0, 1, 1_000), 1_000_000);
+        assert_eq!(up.transmission_time(1, 0, 1_000), 100_000);
     }
 }

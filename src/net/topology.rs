@@ -19,28 +19,20 @@ pub struct Topology {
 
 impl Topology {
     /// Bitcoin-like: every node opens `outbound` connections to distinct random peers
-    /// (inbound ones come from others' choices), each link's latency uniform in
-    /// mean ± jitter. Components left apart by chance are joined so every block can
-    /// reach every node.
+    /// (inbound ones come from others' choices); `latency(a, b, rng)` gives each new
+    /// link its one-way delay. Components left apart by chance are joined so every
+    /// block can reach every node.
     pub fn random_outbound(
         nodes: u32,
         outbound: u32,
-        mean: SimTime,
-        jitter: SimTime,
         rng: &mut SimRng,
+        mut latency: impl FnMut(u32, u32, &mut SimRng) -> SimTime,
     ) -> Topology {
         let mut graph =
             UnGraph::<(), SimTime>::with_capacity(nodes as usize, (nodes * outbound) as usize);
         for _ in 0..nodes {
             graph.add_node(());
         }
-        let draw_latency = |rng: &mut SimRng| {
-            if jitter == 0 {
-                mean
-            } else {
-                rng.random_range(mean - jitter..=mean + jitter)
-            }
-        };
         let outbound = outbound.min(nodes - 1);
         for a in 0..nodes {
             let mut chosen = 0;
@@ -54,12 +46,12 @@ impl Topology {
                     }
                     continue;
                 }
-                let latency = draw_latency(rng);
-                graph.add_edge(ia, ib, latency);
+                let delay = latency(a, b, rng);
+                graph.add_edge(ia, ib, delay);
                 chosen += 1;
             }
         }
-        join_components(&mut graph, mean);
+        join_components(&mut graph, &mut latency, rng);
         Self::from_graph(graph)
     }
 
@@ -113,7 +105,11 @@ impl Topology {
 }
 
 /// Links the first node of each extra component to node 0's component.
-fn join_components(graph: &mut UnGraph<(), SimTime>, latency: SimTime) {
+fn join_components(
+    graph: &mut UnGraph<(), SimTime>,
+    latency: &mut impl FnMut(u32, u32, &mut SimRng) -> SimTime,
+    rng: &mut SimRng,
+) {
     let mut sets = petgraph::unionfind::UnionFind::new(graph.node_count());
     for edge in graph.raw_edges() {
         sets.union(edge.source().index(), edge.target().index());
@@ -121,7 +117,22 @@ fn join_components(graph: &mut UnGraph<(), SimTime>, latency: SimTime) {
     for node in 1..graph.node_count() {
         if !sets.equiv(0, node) {
             sets.union(0, node);
-            graph.add_edge(NodeIndex::new(0), NodeIndex::new(node), latency);
+            let delay = latency(0, node as u32, rng);
+            graph.add_edge(NodeIndex::new(0), NodeIndex::new(node), delay);
+        }
+    }
+}
+
+/// Latency uniform in mean ± jitter, for networks without a region model.
+pub fn uniform_latency(
+    mean: SimTime,
+    jitter: SimTime,
+) -> impl FnMut(u32, u32, &mut SimRng) -> SimTime {
+    move |_, _, rng| {
+        if jitter == 0 {
+            mean
+        } else {
+            rng.random_range(mean - jitter..=mean + jitter)
         }
     }
 }
@@ -134,7 +145,7 @@ mod tests {
     #[test]
     fn every_node_has_its_outbound_links_and_the_graph_is_connected() {
         let mut rng = stream(1, "topology", 0);
-        let t = Topology::random_outbound(500, 8, 100, 20, &mut rng);
+        let t = Topology::random_outbound(500, 8, &mut rng, uniform_latency(100, 20));
         for n in 0..500 {
             assert!(
                 t.peers(n).len() >= 8,
@@ -149,7 +160,7 @@ mod tests {
     #[test]
     fn tiny_networks_are_complete_graphs() {
         let mut rng = stream(1, "topology", 0);
-        let t = Topology::random_outbound(3, 8, 100, 0, &mut rng);
+        let t = Topology::random_outbound(3, 8, &mut rng, uniform_latency(100, 0));
         assert!((0..3).all(|n| t.peers(n).len() == 2));
     }
 }

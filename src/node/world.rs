@@ -147,14 +147,7 @@ impl World {
     pub fn new(sc: Scenario) -> World {
         let n = sc.network.nodes;
         let params = consensus_params(&sc);
-        let mut topo_rng = stream(sc.seed, "topology", 0);
-        let topo = Topology::random_outbound(
-            n,
-            sc.network.outbound,
-            sc.network.latency.0,
-            sc.network.jitter.0,
-            &mut topo_rng,
-        );
+        let (topo, uplinks) = build_network(&sc);
 
         let mut wallets: Vec<Wallet> = (0..sc.workload.wallets)
             .map(|i| {
@@ -222,7 +215,7 @@ impl World {
             Vec::new()
         };
         World {
-            uplinks: Uplinks::new(n as usize, sc.network.bandwidth.0),
+            uplinks,
             tips: vec![0; n as usize],
             seen: vec![vec![Seen::Connected; n as usize]],
             orphans: vec![Vec::new(); n as usize],
@@ -306,7 +299,7 @@ impl World {
                 if self.seen[block as usize][to as usize] == Seen::Unknown {
                     self.seen[block as usize][to as usize] = Seen::Requested;
                     let latency = self.topo.latency(to, from).expect("peers");
-                    let sent = self.uplinks.send(to, now, INV_BYTES);
+                    let sent = self.uplinks.send(to, from, now, INV_BYTES);
                     self.queue.schedule(
                         sent + latency,
                         Event::GetData {
@@ -340,7 +333,9 @@ impl World {
 
     fn send_block(&mut self, now: SimTime, sender: u32, receiver: u32, block: BlockId) {
         let latency = self.topo.latency(sender, receiver).expect("peers");
-        let sent = self.uplinks.send(sender, now, self.tree.entry(block).size);
+        let sent = self
+            .uplinks
+            .send(sender, receiver, now, self.tree.entry(block).size);
         self.queue.schedule(
             sent + latency,
             Event::Block {
@@ -401,7 +396,7 @@ impl World {
             }
             match self.sc.network.relay {
                 BlockRelay::InvGetdata => {
-                    let sent = self.uplinks.send(node, now, INV_BYTES);
+                    let sent = self.uplinks.send(node, link.peer, now, INV_BYTES);
                     self.queue.schedule(
                         sent + link.latency,
                         Event::Inv {
@@ -571,4 +566,37 @@ impl World {
             .sum();
         input_value - tx.total_output().expect("wallet outputs are in range")
     }
+}
+
+/// The topology and links: uniform latency and bandwidth, or a measured region model
+/// where each node is placed in a region and a link's latency is the regions' mean
+/// latency scaled by a uniform factor in [0.8, 1.2] (links differ within a region pair).
+fn build_network(sc: &Scenario) -> (Topology, Uplinks) {
+    use crate::net::regions::{BITCOIN_2015, BITCOIN_2019};
+    use crate::scenario::RegionModel;
+    let n = sc.network.nodes;
+    let mut rng = stream(sc.seed, "topology", 0);
+    let preset = match sc.network.regions {
+        RegionModel::None => {
+            let latency =
+                crate::net::topology::uniform_latency(sc.network.latency.0, sc.network.jitter.0);
+            let topo = Topology::random_outbound(n, sc.network.outbound, &mut rng, latency);
+            return (topo, Uplinks::uniform(n as usize, sc.network.bandwidth.0));
+        }
+        RegionModel::Bitcoin2015 => &BITCOIN_2015,
+        RegionModel::Bitcoin2019 => &BITCOIN_2019,
+    };
+    let mut region_rng = stream(sc.seed, "regions", 0);
+    let region: Vec<usize> = (0..n)
+        .map(|_| preset.region_for(region_rng.random()))
+        .collect();
+    let latency = |a: u32, b: u32, rng: &mut SimRng| {
+        let mean_ms = preset.latency_ms[region[a as usize]][region[b as usize]] as f64;
+        let factor: f64 = rng.random_range(0.8..1.2);
+        (mean_ms * factor * 1e6).round() as SimTime
+    };
+    let topo = Topology::random_outbound(n, sc.network.outbound, &mut rng, latency);
+    let up = region.iter().map(|&r| preset.upload_bps[r]).collect();
+    let down = region.iter().map(|&r| preset.download_bps[r]).collect();
+    (topo, Uplinks::per_node(up, down))
 }

@@ -43,6 +43,18 @@ pub enum BlockRelay {
     Push,
 }
 
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum RegionModel {
+    None,
+    /// SimBlock's 2015 Bitcoin measurements.
+    #[serde(rename = "bitcoin-2015")]
+    Bitcoin2015,
+    /// SimBlock's 2019 Bitcoin measurements.
+    #[serde(rename = "bitcoin-2019")]
+    Bitcoin2019,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Network {
@@ -55,6 +67,9 @@ pub struct Network {
     /// Upload and download bandwidth of every node.
     pub bandwidth: Bandwidth,
     pub relay: BlockRelay,
+    /// A measured region model (latency matrix, per-region bandwidth, node spread)
+    /// that replaces latency, jitter and bandwidth above.
+    pub regions: RegionModel,
     /// Modelled time a node takes to validate a block: base plus per transaction.
     pub validation_base: Duration,
     pub validation_per_tx: Duration,
@@ -146,6 +161,7 @@ impl Default for Network {
             jitter: Duration(50_000_000),
             bandwidth: Bandwidth(25e6),
             relay: BlockRelay::InvGetdata,
+            regions: RegionModel::None,
             validation_base: Duration(5_000_000),
             validation_per_tx: Duration(50_000),
         }
