@@ -1,7 +1,7 @@
 //! Plots drawn with plotters, as PNG and SVG, in pure Rust: text is rendered with the
 //! DejaVu Sans font shipped in `assets/fonts/`, so no system fonts are needed.
 
-use super::summary::{main_chain_inclusions, Summary};
+use super::summary::{latency_samples, tx_latencies, Summary};
 use crate::node::RunOutput;
 use crate::scenario::Scenario;
 use crate::sim::to_secs;
@@ -32,6 +32,26 @@ fn register_font() {
 
 fn err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
     anyhow!("drawing a plot: {e:?}")
+}
+
+/// Draws the legend in the chart's house style and writes the picture out.
+fn finish<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    area: &DrawingArea<DB, Shift>,
+    position: SeriesLabelPosition,
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font((FONT, 18))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()
+        .map_err(err)?;
+    area.present().map_err(err)
 }
 
 /// Draws with `draw` to `<stem>.png` and `<stem>.svg`.
@@ -102,16 +122,7 @@ where
                 PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(3))
             });
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .label_font((FONT, 18))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()
-        .map_err(err)?;
-    area.present().map_err(err)?;
-    Ok(())
+    finish(&mut chart, area, SeriesLabelPosition::LowerRight)
 }
 
 /// Hashrate share next to revenue share, per miner.
@@ -169,16 +180,7 @@ where
         .map_err(err)?
         .label("revenue share")
         .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], PALETTE[0].filled()));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font((FONT, 18))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()
-        .map_err(err)?;
-    area.present().map_err(err)?;
-    Ok(())
+    finish(&mut chart, area, SeriesLabelPosition::UpperRight)
 }
 
 pub fn draw_plots(dir: &Path, sc: &Scenario, out: &RunOutput, summary: &Summary) -> Result<()> {
@@ -200,20 +202,8 @@ pub fn draw_plots(dir: &Path, sc: &Scenario, out: &RunOutput, summary: &Summary)
         &[("all blocks, all nodes", delays.clone())]
     ))?;
 
-    let inclusions = main_chain_inclusions(out);
-    let main = out.tree.main_chain();
     let k = sc.metrics.confirmations;
-    let (mut incl, mut conf) = (Vec::new(), Vec::new());
-    for r in &out.txs {
-        if let Some(&(h, b)) = inclusions.get(&r.txid) {
-            incl.push(to_secs(out.blocks[b as usize].mined_at - r.created));
-            if let Some(&kb) = main.get((h + k - 1) as usize) {
-                conf.push(to_secs(out.blocks[kb as usize].mined_at - r.created));
-            }
-        }
-    }
-    incl.sort_by(f64::total_cmp);
-    conf.sort_by(f64::total_cmp);
+    let (incl, conf) = latency_samples(&tx_latencies(out, k));
     let conf_label = format!("{k} confirmations");
     both_formats!(plots.join("confirmation_cdf"), |a| draw_cdf(
         a,

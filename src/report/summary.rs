@@ -77,42 +77,59 @@ pub fn block_reach_s(arrivals: &[u64], nodes: u32, q: f64) -> Option<f64> {
     sorted.get(needed - 1).map(|&t| to_secs(t))
 }
 
-/// When each transaction first entered the final main chain: (height, block).
-pub fn main_chain_inclusions(out: &RunOutput) -> HashMap<crate::ledger::Txid, (u32, BlockId)> {
-    let mut at = HashMap::new();
-    for &id in out.tree.main_chain() {
+/// Where and when one payment made it into the final main chain.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TxLatency {
+    /// Height of the first main-chain block holding it.
+    pub height: Option<u32>,
+    /// Seconds from creation to that block being mined.
+    pub inclusion_s: Option<f64>,
+    /// Seconds from creation to the block k − 1 above it being mined (k confirmations).
+    pub confirmation_s: Option<f64>,
+}
+
+/// One entry per transaction of `out.txs`, in the same order. Confirmation is judged
+/// on the final main chain: the view a merchant has once the run has settled.
+pub fn tx_latencies(out: &RunOutput, k: u32) -> Vec<TxLatency> {
+    let mut first: HashMap<crate::ledger::Txid, (u32, BlockId)> = HashMap::new();
+    let main = out.tree.main_chain();
+    for &id in main {
         let e = out.tree.entry(id);
         for txid in e.txids.iter().skip(1) {
-            at.entry(*txid).or_insert((e.height, id));
+            first.entry(*txid).or_insert((e.height, id));
         }
     }
-    at
+    let mined_at = |id: BlockId| out.blocks[id as usize].mined_at;
+    out.txs
+        .iter()
+        .map(|r| match first.get(&r.txid) {
+            None => TxLatency::default(),
+            Some(&(height, block)) => TxLatency {
+                height: Some(height),
+                inclusion_s: Some(to_secs(mined_at(block).saturating_sub(r.created))),
+                confirmation_s: main
+                    .get((height + k - 1) as usize)
+                    .map(|&kth| to_secs(mined_at(kth).saturating_sub(r.created))),
+            },
+        })
+        .collect()
+}
+
+/// The inclusion and k-confirmation samples, each sorted.
+pub fn latency_samples(latencies: &[TxLatency]) -> (Vec<f64>, Vec<f64>) {
+    let mut inclusion: Vec<f64> = latencies.iter().filter_map(|l| l.inclusion_s).collect();
+    let mut confirmation: Vec<f64> = latencies.iter().filter_map(|l| l.confirmation_s).collect();
+    inclusion.sort_by(f64::total_cmp);
+    confirmation.sort_by(f64::total_cmp);
+    (inclusion, confirmation)
 }
 
 pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
     let tree = &out.tree;
     let duration_s = to_secs(out.end_time).max(1e-9);
     let k = sc.metrics.confirmations;
-    let inclusions = main_chain_inclusions(out);
     let main = tree.main_chain();
-    let mut inclusion = Vec::new();
-    let mut confirmation = Vec::new();
-    for r in &out.txs {
-        if let Some(&(height, block)) = inclusions.get(&r.txid) {
-            inclusion.push(to_secs(
-                out.blocks[block as usize]
-                    .mined_at
-                    .saturating_sub(r.created),
-            ));
-            if let Some(&kth) = main.get((height + k - 1) as usize) {
-                confirmation.push(to_secs(
-                    out.blocks[kth as usize].mined_at.saturating_sub(r.created),
-                ));
-            }
-        }
-    }
-    inclusion.sort_by(f64::total_cmp);
-    confirmation.sort_by(f64::total_cmp);
+    let (inclusion, confirmation) = latency_samples(&tx_latencies(out, k));
 
     let mined: Vec<&crate::node::BlockRecord> = out.blocks.iter().skip(1).collect();
     let reach = |q: f64| {

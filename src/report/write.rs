@@ -2,7 +2,7 @@
 //! directory that replaces the target only when complete, so a failed run never leaves
 //! a half-written results directory.
 
-use super::summary::{block_reach_s, main_chain_inclusions, Summary};
+use super::summary::{block_reach_s, tx_latencies, Summary};
 use crate::node::RunOutput;
 use crate::scenario::Scenario;
 use crate::sim::to_secs;
@@ -91,9 +91,7 @@ fn write_blocks(dir: &Path, sc: &Scenario, out: &RunOutput) -> Result<()> {
 }
 
 fn write_txs(dir: &Path, sc: &Scenario, out: &RunOutput) -> Result<()> {
-    let inclusions = main_chain_inclusions(out);
-    let main = out.tree.main_chain();
-    let k = sc.metrics.confirmations;
+    let latencies = tx_latencies(out, sc.metrics.confirmations);
     let mut w = csv::Writer::from_path(dir.join("txs.csv"))?;
     w.write_record([
         "txid",
@@ -105,21 +103,17 @@ fn write_txs(dir: &Path, sc: &Scenario, out: &RunOutput) -> Result<()> {
         "inclusion_s",
         "confirmation_s",
     ])?;
-    for r in &out.txs {
-        let incl = inclusions.get(&r.txid);
-        let inclusion = incl.map(|&(_, b)| to_secs(out.blocks[b as usize].mined_at - r.created));
-        let confirmation = incl
-            .and_then(|&(h, _)| main.get((h + k - 1) as usize))
-            .map(|&b| to_secs(out.blocks[b as usize].mined_at - r.created));
+    let opt = |v: Option<f64>| v.map(|x| format!("{x:.6}")).unwrap_or_default();
+    for (r, l) in out.txs.iter().zip(&latencies) {
         w.write_record([
             r.txid.to_string(),
             format!("{:.6}", to_secs(r.created)),
             r.origin.to_string(),
             r.size.to_string(),
             r.fee.to_string(),
-            incl.map(|(h, _)| h.to_string()).unwrap_or_default(),
-            inclusion.map(|v| format!("{v:.6}")).unwrap_or_default(),
-            confirmation.map(|v| format!("{v:.6}")).unwrap_or_default(),
+            l.height.map(|h| h.to_string()).unwrap_or_default(),
+            opt(l.inclusion_s),
+            opt(l.confirmation_s),
         ])?;
     }
     w.flush()?;
