@@ -626,3 +626,23 @@ fn provenance_traces_a_coin_back_to_its_coinbases() {
         "merged, a, b and the premine coinbase"
     );
 }
+
+#[test]
+fn signatures_checked_in_parallel_report_the_error_a_sequential_check_would() {
+    // 80 chained payments in one block: enough signatures for the parallel path.
+    let mut f = fixture(2, 50 * COIN);
+    let txs: Vec<Transaction> = (0..80).map(|_| pay(&mut f, 0, 1, COIN / 10)).collect();
+    let mut tampered = txs.clone();
+    // Payment 30's payee output changes: its signature breaks, and payment 31, which
+    // spends payment 30's change by its old txid, now spends a missing coin. The
+    // signature failure comes first in block order and must be the one reported.
+    tampered[30].outputs[0].value -= 1;
+    let block = tip_block(&f, tampered.clone(), 0);
+    assert!(matches!(
+        submit(&mut f, block),
+        Err(E::BadSignature { txid, index: 0, .. }) if txid == tampered[30].txid()
+    ));
+    let fees: Amount = txs.iter().map(|t| t.size() as Amount).sum();
+    let block = tip_block(&f, txs, fees);
+    assert!(submit(&mut f, block).is_ok());
+}

@@ -197,45 +197,120 @@ pub fn check_tx_inputs(
     params: &ConsensusParams,
     sigcache: &SigCache,
 ) -> Result<Amount, ValidationError> {
-    let mut inputs: Amount = 0;
-    for (index, input) in tx.inputs.iter().enumerate() {
-        let outpoint = input.previous_output;
-        let coin = view
-            .coin(&outpoint)
-            .ok_or(ValidationError::MissingOrSpentInput {
-                txid,
-                index,
-                outpoint,
-            })?;
-        if coin.is_coinbase {
-            let confirmations = spend_height.saturating_sub(coin.height);
-            if confirmations < params.coinbase_maturity {
-                return Err(ValidationError::ImmatureCoinbaseSpend {
-                    txid,
-                    outpoint,
-                    confirmations,
-                    required: params.coinbase_maturity,
-                });
-            }
-        }
-        inputs += coin.output.value;
+    check_inputs_with(tx, txid, view, spend_height, params, |index, script| {
         sigcache
-            .verify(tx, txid, index, &coin.output.script_pubkey)
+            .verify(tx, txid, index, script)
             .map_err(|reason| ValidationError::BadSignature {
                 txid,
                 index,
                 reason,
-            })?;
+            })
+    })
+    .map_err(|(_, e)| e)
+}
+
+/// The input rules in Bitcoin's order, input by input, with the signature check left
+/// to `check_signature` so that a block can defer its signatures and verify them in
+/// parallel. Errors carry the input they arose at (`usize::MAX` for the value rule,
+/// which comes after every input).
+fn check_inputs_with(
+    tx: &Transaction,
+    txid: Txid,
+    view: &impl CoinView,
+    spend_height: u32,
+    params: &ConsensusParams,
+    mut check_signature: impl FnMut(usize, &[u8]) -> Result<(), ValidationError>,
+) -> Result<Amount, (usize, ValidationError)> {
+    let mut inputs: Amount = 0;
+    for (index, input) in tx.inputs.iter().enumerate() {
+        let outpoint = input.previous_output;
+        let coin = view.coin(&outpoint).ok_or((
+            index,
+            ValidationError::MissingOrSpentInput {
+                txid,
+                index,
+                outpoint,
+            },
+        ))?;
+        if coin.is_coinbase {
+            let confirmations = spend_height.saturating_sub(coin.height);
+            if confirmations < params.coinbase_maturity {
+                return Err((
+                    index,
+                    ValidationError::ImmatureCoinbaseSpend {
+                        txid,
+                        outpoint,
+                        confirmations,
+                        required: params.coinbase_maturity,
+                    },
+                ));
+            }
+        }
+        inputs += coin.output.value;
+        check_signature(index, &coin.output.script_pubkey).map_err(|e| (index, e))?;
     }
     let outputs = tx.total_output().unwrap_or(Amount::MAX);
     if outputs > inputs {
-        return Err(ValidationError::ValueCreated {
-            txid,
-            inputs,
-            outputs,
-        });
+        return Err((
+            usize::MAX,
+            ValidationError::ValueCreated {
+                txid,
+                inputs,
+                outputs,
+            },
+        ));
     }
     Ok(inputs - outputs)
+}
+
+/// Where in a block a rule was checked: (transaction, input, step), step 0 for the
+/// coin rules and 1 for the signature, so that the error a sequential validator would
+/// report first is the one reported, however the signatures were scheduled.
+type Position = (usize, usize, u8);
+
+struct SigJob<'a> {
+    position: Position,
+    tx: &'a Transaction,
+    txid: Txid,
+    index: usize,
+    script: Vec<u8>,
+}
+
+/// Verifies `jobs` on all cores; returns the failure at the earliest position.
+fn verify_signatures(
+    jobs: &[SigJob<'_>],
+    sigcache: &SigCache,
+) -> Option<(Position, ValidationError)> {
+    let verify = |chunk: &[SigJob<'_>]| {
+        chunk.iter().find_map(|job| {
+            sigcache
+                .verify(job.tx, job.txid, job.index, &job.script)
+                .err()
+                .map(|reason| {
+                    let err = ValidationError::BadSignature {
+                        txid: job.txid,
+                        index: job.index,
+                        reason,
+                    };
+                    (job.position, err)
+                })
+        })
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || jobs.len() < 64 {
+        return verify(jobs);
+    }
+    let chunk = jobs.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = jobs
+            .chunks(chunk)
+            .map(|c| scope.spawn(move || verify(c)))
+            .collect();
+        handles
+            .into_iter()
+            .filter_map(|h| h.join().expect("signature threads do not panic"))
+            .min_by_key(|(position, _)| *position)
+    })
 }
 
 /// Rules a block must meet whatever its place in the chain: proof of work against its
@@ -409,40 +484,63 @@ pub fn check_block_against_state(
         spent: HashSet::new(),
     };
     let mut fees: Amount = 0;
-    for (tx, &txid) in block.txdata.iter().zip(txids) {
-        if !tx.is_final(ctx.height, ctx.median_time_past) {
-            return Err(ValidationError::NonFinal {
-                txid,
-                height: ctx.height,
-                lock_time: tx.lock_time,
-            });
-        }
-        if (0..tx.outputs.len() as u32).any(|vout| utxo.contains(&OutPoint::new(txid, vout))) {
-            return Err(ValidationError::DuplicateTransaction { hash, txid });
-        }
-        if !tx.is_coinbase() {
-            for input in &tx.inputs {
-                if view.spent.contains(&input.previous_output) {
-                    return Err(ValidationError::DoubleSpendInBlock {
+    let mut jobs = Vec::new();
+    let sequential = (|| {
+        for (position, (tx, &txid)) in block.txdata.iter().zip(txids).enumerate() {
+            let fail = |e| Err(((position, 0, 0), e));
+            if !tx.is_final(ctx.height, ctx.median_time_past) {
+                return fail(ValidationError::NonFinal {
+                    txid,
+                    height: ctx.height,
+                    lock_time: tx.lock_time,
+                });
+            }
+            if (0..tx.outputs.len() as u32).any(|vout| utxo.contains(&OutPoint::new(txid, vout))) {
+                return fail(ValidationError::DuplicateTransaction { hash, txid });
+            }
+            if !tx.is_coinbase() {
+                if let Some(input) = tx
+                    .inputs
+                    .iter()
+                    .find(|i| view.spent.contains(&i.previous_output))
+                {
+                    return fail(ValidationError::DoubleSpendInBlock {
                         txid,
                         outpoint: input.previous_output,
                     });
                 }
+                fees += check_inputs_with(tx, txid, &view, ctx.height, params, |index, script| {
+                    jobs.push(SigJob {
+                        position: (position, index, 1),
+                        tx,
+                        txid,
+                        index,
+                        script: script.to_vec(),
+                    });
+                    Ok(())
+                })
+                .map_err(|(input, e)| ((position, input, 0), e))?;
+                view.spent
+                    .extend(tx.inputs.iter().map(|i| i.previous_output));
             }
-            fees += check_tx_inputs(tx, txid, &view, ctx.height, params, sigcache)?;
-            view.spent
-                .extend(tx.inputs.iter().map(|i| i.previous_output));
+            for (vout, output) in tx.outputs.iter().enumerate() {
+                view.created.insert(
+                    OutPoint::new(txid, vout as u32),
+                    Coin {
+                        output: output.clone(),
+                        height: ctx.height,
+                        is_coinbase: tx.is_coinbase(),
+                    },
+                );
+            }
         }
-        for (vout, output) in tx.outputs.iter().enumerate() {
-            view.created.insert(
-                OutPoint::new(txid, vout as u32),
-                Coin {
-                    output: output.clone(),
-                    height: ctx.height,
-                    is_coinbase: tx.is_coinbase(),
-                },
-            );
-        }
+        Ok(())
+    })();
+    let signature_failure = verify_signatures(&jobs, sigcache);
+    match (sequential, signature_failure) {
+        (Err((at, e)), Some((sig_at, sig_e))) => return Err(if sig_at < at { sig_e } else { e }),
+        (Err((_, e)), None) | (Ok(()), Some((_, e))) => return Err(e),
+        (Ok(()), None) => {}
     }
     let claimed = coinbase.total_output().unwrap_or(Amount::MAX);
     let allowed = params.block_subsidy(ctx.height) + fees;
