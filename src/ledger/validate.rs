@@ -458,6 +458,9 @@ impl CoinView for BlockView<'_> {
 /// Every rule that needs the parent's UTXO set: BIP 34 height, finality, BIP 30 (no
 /// transaction may overwrite unspent outputs), inputs, signatures, and the coinbase
 /// limit. Returns the total fees.
+// The positioned error is large, but there is at most one per invalid block: boxing it
+// would cost an allocation on a path that is never hot.
+#[allow(clippy::result_large_err)]
 pub fn check_block_against_state(
     block: &Block,
     txids: &[Txid],
