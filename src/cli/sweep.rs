@@ -90,6 +90,9 @@ pub fn run_sweep(
         w.write_record(&row)?;
     }
     w.flush()?;
+    if shard.is_none() {
+        crate::report::sweep_plots::draw_sweep_plots(dir)?;
+    }
     println!("{} points; table in {}", selected.len(), table.display());
     Ok(())
 }
@@ -151,5 +154,6 @@ pub fn merge(dirs: &[PathBuf]) -> std::result::Result<PathBuf, String> {
         w.write_record(&rec).map_err(|e| e.to_string())?;
     }
     w.flush().map_err(|e| e.to_string())?;
+    crate::report::sweep_plots::draw_sweep_plots(&dirs[0]).map_err(|e| format!("{e:#}"))?;
     Ok(out)
 }

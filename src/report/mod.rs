@@ -3,6 +3,7 @@
 
 pub mod plots;
 pub mod summary;
+pub mod sweep_plots;
 pub mod write;
 
 pub use summary::{summarize, Summary};

@@ -11,16 +11,16 @@ use plotters::prelude::*;
 use std::path::Path;
 use std::sync::Once;
 
-const FONT: &str = "sans-serif";
-const SIZE: (u32, u32) = (1000, 620);
-const PALETTE: [RGBColor; 4] = [
+pub(crate) const FONT: &str = "sans-serif";
+pub(crate) const SIZE: (u32, u32) = (1000, 620);
+pub(crate) const PALETTE: [RGBColor; 4] = [
     RGBColor(31, 119, 180),
     RGBColor(214, 39, 40),
     RGBColor(44, 160, 44),
     RGBColor(148, 103, 189),
 ];
 
-fn register_font() {
+pub(crate) fn register_font() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let bytes: &'static [u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
@@ -30,12 +30,12 @@ fn register_font() {
     });
 }
 
-fn err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
+pub(crate) fn err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
     anyhow!("drawing a plot: {e:?}")
 }
 
 /// Draws the legend in the chart's house style and writes the picture out.
-fn finish<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(
+pub(crate) fn finish<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(
     chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
     area: &DrawingArea<DB, Shift>,
     position: SeriesLabelPosition,
@@ -64,6 +64,7 @@ macro_rules! both_formats {
         Ok::<(), anyhow::Error>(())
     }};
 }
+pub(crate) use both_formats;
 
 /// Empirical CDFs of several samples on one chart, thinned to at most 1,000 points each.
 fn draw_cdf<DB: DrawingBackend>(
