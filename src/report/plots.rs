@@ -217,5 +217,119 @@ pub fn draw_plots(dir: &Path, sc: &Scenario, out: &RunOutput, summary: &Summary)
     ))?;
 
     both_formats!(plots.join("miners"), |a| draw_miners(a, summary))?;
+    if out.tree.len() <= FORK_TREE_MAX_BLOCKS {
+        both_formats!(plots.join("fork_tree"), |a| draw_fork_tree(a, out))?;
+    }
     Ok(())
+}
+
+/// Largest tree drawn as a picture: beyond this the circles would not be legible.
+pub const FORK_TREE_MAX_BLOCKS: usize = 400;
+
+/// The block tree: height across, the main chain on the bottom lane and each stale
+/// branch on a lane above it, blocks coloured by the miner that found them.
+fn draw_fork_tree<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, out: &RunOutput) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let tree = &out.tree;
+    let mut lane = vec![0u32; tree.len()];
+    // Highest height drawn so far in each stale lane; a new branch takes the lowest
+    // lane that is free from its first height on, so short forks share lanes.
+    let mut lane_end: Vec<u32> = vec![u32::MAX];
+    for (id, entry) in tree.entries().iter().enumerate() {
+        if tree.is_on_main_chain(id as u32) {
+            continue;
+        }
+        let parent = entry.parent.expect("genesis is on the main chain");
+        let parent_lane = lane[parent as usize] as usize;
+        let h = entry.height;
+        let continues = parent_lane != 0 && lane_end[parent_lane] == h - 1;
+        let chosen = if continues {
+            parent_lane
+        } else {
+            match (1..lane_end.len()).find(|&l| lane_end[l] < h) {
+                Some(l) => l,
+                None => {
+                    lane_end.push(0);
+                    lane_end.len() - 1
+                }
+            }
+        };
+        lane_end[chosen] = h;
+        lane[id] = chosen as u32;
+    }
+    let next_lane = lane_end.len() as u32;
+    area.fill(&WHITE).map_err(err)?;
+    let height = tree.best_height().max(1) as f64;
+    let lanes = next_lane as f64;
+    let mut chart = ChartBuilder::on(area)
+        .caption(
+            "Block tree: main chain (bottom) and stale branches, coloured by miner",
+            (FONT, 22),
+        )
+        .margin(20)
+        .x_label_area_size(50)
+        .y_label_area_size(60)
+        // Headroom above the top lane keeps the legend off the blocks.
+        .build_cartesian_2d(
+            -0.5f64..height + 0.5,
+            -0.5f64..lanes - 0.5 + (lanes * 0.3).max(1.5),
+        )
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(next_lane as usize)
+        .y_label_formatter(&|y| {
+            if y.abs() < 1e-6 {
+                "main".into()
+            } else {
+                String::new()
+            }
+        })
+        .x_desc("height")
+        .y_desc("branch")
+        .label_style((FONT, 16))
+        .axis_desc_style((FONT, 20))
+        .draw()
+        .map_err(err)?;
+    let at = |id: usize| (f64::from(tree.entry(id as u32).height), f64::from(lane[id]));
+    chart
+        .draw_series(tree.entries().iter().enumerate().filter_map(|(id, e)| {
+            e.parent.map(|p| {
+                PathElement::new(vec![at(p as usize), at(id)], BLACK.mix(0.5).stroke_width(2))
+            })
+        }))
+        .map_err(err)?;
+    let radius = (600 / (tree.best_height() as i32 + 1)).clamp(3, 9);
+    let colour = |id: usize| match out.blocks[id].miner {
+        None => BLACK,
+        Some(m) => miner_colour(m),
+    };
+    chart
+        .draw_series((0..tree.len()).map(|id| Circle::new(at(id), radius, colour(id).filled())))
+        .map_err(err)?;
+    for m in 0..out.miner_nodes.len() as u32 {
+        chart
+            .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
+            .map_err(err)?
+            .label(format!("miner {m}"))
+            .legend(move |(x, y)| Circle::new((x + 9, y), 6, miner_colour(m).filled()));
+    }
+    finish(&mut chart, area, SeriesLabelPosition::UpperLeft)
+}
+
+/// Distinct colours for miners: the palette, then hues spread around the wheel.
+fn miner_colour(m: u32) -> RGBColor {
+    const MORE: [RGBColor; 6] = [
+        RGBColor(255, 127, 14),
+        RGBColor(140, 86, 75),
+        RGBColor(227, 119, 194),
+        RGBColor(127, 127, 127),
+        RGBColor(188, 189, 34),
+        RGBColor(23, 190, 207),
+    ];
+    let all: Vec<RGBColor> = PALETTE.iter().chain(MORE.iter()).copied().collect();
+    all[m as usize % all.len()]
 }
