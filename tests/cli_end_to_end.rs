@@ -84,8 +84,8 @@ fn same_seed_gives_identical_results_and_another_seed_does_not() {
     let c = run("c", &["--seed", "8"]);
     assert_eq!(
         a.len(),
-        15,
-        "scenario, summary, four CSV files, chain.dat and four plots as PNG and SVG"
+        17,
+        "scenario, summary, four CSV files, chain.dat and five plots as PNG and SVG"
     );
     assert_eq!(a, b);
     assert_ne!(a, c);

@@ -217,6 +217,9 @@ pub fn draw_plots(dir: &Path, sc: &Scenario, out: &RunOutput, summary: &Summary)
     ))?;
 
     both_formats!(plots.join("miners"), |a| draw_miners(a, summary))?;
+    both_formats!(plots.join("stale_over_time"), |a| draw_stale_over_time(
+        a, out
+    ))?;
     if out.tree.len() <= FORK_TREE_MAX_BLOCKS {
         both_formats!(plots.join("fork_tree"), |a| draw_fork_tree(a, out))?;
     }
@@ -332,4 +335,84 @@ fn miner_colour(m: u32) -> RGBColor {
     ];
     let all: Vec<RGBColor> = PALETTE.iter().chain(MORE.iter()).copied().collect();
     all[m as usize % all.len()]
+}
+
+/// Cumulative main-chain and stale blocks against simulated time: forks as they
+/// accumulate, and whether they bunch up (a partition, a retarget) or arrive steadily.
+fn draw_stale_over_time<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    out: &RunOutput,
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let last_s = out
+        .blocks
+        .iter()
+        .map(|b| to_secs(b.mined_at))
+        .fold(0.0, f64::max);
+    let (unit, scale) = if last_s < 7200.0 {
+        ("minutes", 60.0)
+    } else {
+        ("hours", 3600.0)
+    };
+    let mut mined: Vec<(f64, bool)> = out
+        .blocks
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(id, b)| {
+            (
+                to_secs(b.mined_at) / scale,
+                out.tree.is_on_main_chain(id as u32),
+            )
+        })
+        .collect();
+    mined.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let cumulative = |main: bool| {
+        let mut count = 0.0f64;
+        let mut points = vec![(0.0, 0.0)];
+        for &(t, on_main) in &mined {
+            if on_main == main {
+                // A step: the count jumps when a block is found, and is flat between.
+                points.push((t, count));
+                count += 1.0;
+                points.push((t, count));
+            }
+        }
+        points
+    };
+    let (main, stale) = (cumulative(true), cumulative(false));
+    area.fill(&WHITE).map_err(err)?;
+    let x_max = mined.last().map_or(1.0, |m| m.0).max(1e-3) * 1.02;
+    let y_max = main.last().map_or(1.0f64, |p| p.1).max(1.0) * 1.1;
+    let mut chart = ChartBuilder::on(area)
+        .caption("Blocks found over time: main chain and stale", (FONT, 26))
+        .margin(20)
+        .x_label_area_size(55)
+        .y_label_area_size(75)
+        .build_cartesian_2d(0f64..x_max, 0f64..y_max)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc(format!("simulated time ({unit})"))
+        .y_desc("blocks found so far")
+        .label_style((FONT, 18))
+        .axis_desc_style((FONT, 20))
+        .draw()
+        .map_err(err)?;
+    for (i, (name, points)) in [("main chain", main), ("stale", stale)]
+        .into_iter()
+        .enumerate()
+    {
+        let colour = PALETTE[i];
+        chart
+            .draw_series(LineSeries::new(points, colour.stroke_width(3)))
+            .map_err(err)?
+            .label(name)
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(3))
+            });
+    }
+    finish(&mut chart, area, SeriesLabelPosition::UpperLeft)
 }
