@@ -6,6 +6,7 @@ use crate::node::RunOutput;
 use crate::scenario::Scenario;
 use crate::sim::to_secs;
 use anyhow::{anyhow, Result};
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::Path;
@@ -32,6 +33,28 @@ pub(crate) fn register_font() {
 
 pub(crate) fn err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
     anyhow!("drawing a plot: {e:?}")
+}
+
+/// A white canvas with a title and room for axis labels, in the house style.
+pub(crate) fn chart_on<'a, DB: DrawingBackend + 'a>(
+    area: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    title_size: u32,
+    x_label_room: u32,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>>
+where
+    DB::ErrorType: 'static,
+{
+    area.fill(&WHITE).map_err(err)?;
+    ChartBuilder::on(area)
+        .caption(title, (FONT, title_size))
+        .margin(20)
+        .x_label_area_size(x_label_room)
+        .y_label_area_size(75)
+        .build_cartesian_2d(x, y)
+        .map_err(err)
 }
 
 /// Draws the legend in the chart's house style and writes the picture out.
@@ -76,20 +99,13 @@ fn draw_cdf<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    area.fill(&WHITE).map_err(err)?;
     let x_max = series
         .iter()
         .filter_map(|(_, v)| v.last().copied())
         .fold(0.0f64, f64::max)
         .max(1e-3)
         * 1.05;
-    let mut chart = ChartBuilder::on(area)
-        .caption(title, (FONT, 28))
-        .margin(20)
-        .x_label_area_size(55)
-        .y_label_area_size(75)
-        .build_cartesian_2d(0f64..x_max, 0f64..1.0f64)
-        .map_err(err)?;
+    let mut chart = chart_on(area, title, 28, 55, 0f64..x_max, 0f64..1.0f64)?;
     chart
         .configure_mesh()
         .x_desc(x_label)
@@ -131,7 +147,6 @@ fn draw_miners<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, summary: &Summ
 where
     DB::ErrorType: 'static,
 {
-    area.fill(&WHITE).map_err(err)?;
     let n = summary.miners.len() as f64;
     let y_max = summary
         .miners
@@ -139,16 +154,14 @@ where
         .map(|m| m.hashrate_share.max(m.revenue_share))
         .fold(0.0, f64::max)
         * 1.2;
-    let mut chart = ChartBuilder::on(area)
-        .caption(
-            "Hashrate share and main-chain revenue share per miner",
-            (FONT, 26),
-        )
-        .margin(20)
-        .x_label_area_size(55)
-        .y_label_area_size(75)
-        .build_cartesian_2d(-0.6f64..n - 0.4, 0f64..y_max.max(0.01))
-        .map_err(err)?;
+    let mut chart = chart_on(
+        area,
+        "Hashrate share and main-chain revenue share per miner",
+        26,
+        55,
+        -0.6f64..n - 0.4,
+        0f64..y_max.max(0.01),
+    )?;
     chart
         .configure_mesh()
         .disable_x_mesh()
@@ -263,23 +276,17 @@ where
         lane[id] = chosen as u32;
     }
     let next_lane = lane_end.len() as u32;
-    area.fill(&WHITE).map_err(err)?;
     let height = tree.best_height().max(1) as f64;
     let lanes = next_lane as f64;
-    let mut chart = ChartBuilder::on(area)
-        .caption(
-            "Block tree: main chain (bottom) and stale branches, coloured by miner",
-            (FONT, 22),
-        )
-        .margin(20)
-        .x_label_area_size(50)
-        .y_label_area_size(60)
-        // Headroom above the top lane keeps the legend off the blocks.
-        .build_cartesian_2d(
-            -0.5f64..height + 0.5,
-            -0.5f64..lanes - 0.5 + (lanes * 0.3).max(1.5),
-        )
-        .map_err(err)?;
+    // Headroom above the top lane keeps the legend off the blocks.
+    let mut chart = chart_on(
+        area,
+        "Block tree: main chain (bottom) and stale branches, coloured by miner",
+        22,
+        50,
+        -0.5f64..height + 0.5,
+        -0.5f64..lanes - 0.5 + (lanes * 0.3).max(1.5),
+    )?;
     chart
         .configure_mesh()
         .disable_y_mesh()
@@ -383,16 +390,16 @@ where
         points
     };
     let (main, stale) = (cumulative(true), cumulative(false));
-    area.fill(&WHITE).map_err(err)?;
     let x_max = mined.last().map_or(1.0, |m| m.0).max(1e-3) * 1.02;
     let y_max = main.last().map_or(1.0f64, |p| p.1).max(1.0) * 1.1;
-    let mut chart = ChartBuilder::on(area)
-        .caption("Blocks found over time: main chain and stale", (FONT, 26))
-        .margin(20)
-        .x_label_area_size(55)
-        .y_label_area_size(75)
-        .build_cartesian_2d(0f64..x_max, 0f64..y_max)
-        .map_err(err)?;
+    let mut chart = chart_on(
+        area,
+        "Blocks found over time: main chain and stale",
+        26,
+        55,
+        0f64..x_max,
+        0f64..y_max,
+    )?;
     chart
         .configure_mesh()
         .x_desc(format!("simulated time ({unit})"))

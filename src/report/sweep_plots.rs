@@ -1,7 +1,7 @@
 //! Plots of a sweep, drawn from its `sweep.csv` so that `merge` can draw them too:
 //! confirmed throughput against confirmation latency, and stale rate per grid point.
 
-use super::plots::{both_formats, err, finish, register_font, FONT, PALETTE, SIZE};
+use super::plots::{both_formats, chart_on, err, finish, register_font, FONT, PALETTE, SIZE};
 use anyhow::{Context, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -61,7 +61,6 @@ fn draw_tradeoff<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    area.fill(&WHITE).map_err(err)?;
     let points: Vec<&Row> = rows
         .iter()
         .filter(|r| r.confirmation_s_p50.is_some())
@@ -72,16 +71,14 @@ where
         .fold(1.0, f64::max)
         * 1.25;
     let y_max = rows.iter().map(|r| r.tps_confirmed).fold(1.0, f64::max) * 1.2;
-    let mut chart = ChartBuilder::on(area)
-        .caption(
-            "Throughput against confirmation latency, one point per grid point",
-            (FONT, 24),
-        )
-        .margin(20)
-        .x_label_area_size(55)
-        .y_label_area_size(75)
-        .build_cartesian_2d(0f64..x_max, 0f64..y_max)
-        .map_err(err)?;
+    let mut chart = chart_on(
+        area,
+        "Throughput against confirmation latency, one point per grid point",
+        24,
+        55,
+        0f64..x_max,
+        0f64..y_max,
+    )?;
     chart
         .configure_mesh()
         .x_desc("median time to the configured confirmations (s)")
@@ -112,16 +109,16 @@ fn draw_stale<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    area.fill(&WHITE).map_err(err)?;
     let y_max = rows.iter().map(|r| r.stale_rate).fold(0.01, f64::max) * 1.2;
     let n = rows.len();
-    let mut chart = ChartBuilder::on(area)
-        .caption("Stale block rate per grid point", (FONT, 24))
-        .margin(20)
-        .x_label_area_size(70)
-        .y_label_area_size(75)
-        .build_cartesian_2d(-0.5f64..n as f64 - 0.5, 0f64..y_max)
-        .map_err(err)?;
+    let mut chart = chart_on(
+        area,
+        "Stale block rate per grid point",
+        24,
+        70,
+        -0.5f64..n as f64 - 0.5,
+        0f64..y_max,
+    )?;
     let labels: Vec<String> = rows.iter().map(|r| r.label.clone()).collect();
     chart
         .configure_mesh()
