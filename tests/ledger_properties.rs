@@ -71,6 +71,8 @@ proptest! {
     fn value_is_conserved_across_valid_blocks(plan in plans()) {
         let (mut f, issued) = run_plan(&plan);
         prop_assert_eq!(f.tree.utxo_at_best().total_value(), issued);
+        let by_key: Amount = f.tree.utxo_at_best().balances().iter().map(|(_, v)| v).sum();
+        prop_assert_eq!(by_key, issued, "balances per key add up to the supply");
         // Every wallet's own book agrees with the chain.
         for w in &f.wallets {
             prop_assert_eq!(f.tree.utxo_at_best().balance_of(&w.receive_script()), w.balance());

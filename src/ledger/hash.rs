@@ -15,11 +15,6 @@ impl Hash256 {
     pub fn as_bytes(&self) -> &[u8; 32] {
         &self.0
     }
-
-    /// The first 8 bytes as an integer: a cheap, well-mixed key for hash maps and sharding.
-    pub fn short_id(&self) -> u64 {
-        u64::from_le_bytes(self.0[..8].try_into().expect("8 bytes"))
-    }
 }
 
 impl fmt::Display for Hash256 {

@@ -161,18 +161,6 @@ impl UtxoSet {
             .map(|c| c.output.value)
             .sum()
     }
-
-    /// Every coin locked by `script_pubkey`, sorted by outpoint.
-    pub fn coins_of(&self, script_pubkey: &[u8]) -> Vec<(OutPoint, Coin)> {
-        let mut coins: Vec<_> = self
-            .coins
-            .iter()
-            .filter(|(_, c)| c.output.script_pubkey == script_pubkey)
-            .map(|(o, c)| (*o, c.clone()))
-            .collect();
-        coins.sort_by_key(|(o, _)| *o);
-        coins
-    }
 }
 
 impl UtxoSet {

@@ -13,8 +13,4 @@ pub fn to_secs(t: SimTime) -> f64 {
     t as f64 / NS_PER_S as f64
 }
 
-pub fn from_secs(s: f64) -> SimTime {
-    (s * NS_PER_S as f64).round().max(0.0) as SimTime
-}
-
 pub use queue::EventQueue;
