@@ -366,7 +366,9 @@ impl BlockTree {
         }
         let old_tip = self.best;
         let (disconnected, connected) = self.paths_to_fork(old_tip, candidate);
-        let fork_point = self.fork_point(old_tip, candidate);
+        // The candidate differs from the old tip, so its path is never empty.
+        let lowest_new = *connected.last().expect("a new tip has a path to the fork");
+        let fork_point = self.entry(lowest_new).parent.expect("above genesis");
         let fork_height = self.entry(fork_point).height as usize;
         self.main_chain.truncate(fork_height + 1);
         self.main_chain.extend(connected.iter().rev());
