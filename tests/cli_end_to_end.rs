@@ -345,3 +345,39 @@ fn inspect_reloads_the_chain_and_traces_a_coin_back_to_coinbases() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("at byte"));
 }
+
+#[test]
+fn trace_records_every_block_found_and_is_reproducible() {
+    let dir = temp_dir("trace");
+    let scenario = write(&dir, "small.yaml", SMALL);
+    let run = |out: &str| {
+        let out = dir.join(out);
+        let r = chainlab()
+            .args([
+                "run",
+                scenario.to_str().unwrap(),
+                "--trace",
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+        (
+            std::fs::read_to_string(out.join("trace.csv")).unwrap(),
+            std::fs::read_to_string(out.join("blocks.csv")).unwrap(),
+        )
+    };
+    let (trace, blocks) = run("a");
+    assert_eq!(trace, run("b").0);
+    let mined = trace
+        .lines()
+        .filter(|l| l.split(',').nth(2) == Some("mined"))
+        .count();
+    assert_eq!(
+        mined,
+        blocks.lines().count() - 2,
+        "one row per block except genesis"
+    );
+    assert!(trace.lines().any(|l| l.contains(",validated,")));
+}

@@ -44,6 +44,10 @@ enum Command {
         /// Override any key, e.g. --set network.nodes=500 --set consensus.block_interval=2m
         #[arg(long = "set", value_name = "KEY=VALUE")]
         sets: Vec<String>,
+        /// Also write trace.csv: every event (time, node, kind, block, detail), for
+        /// teaching and debugging. Large for large runs.
+        #[arg(long)]
+        trace: bool,
     },
     /// Run every point of the scenario's `sweep:` grid, in parallel, and write sweep.csv.
     ///
@@ -171,6 +175,7 @@ pub fn main() -> ExitCode {
             seed,
             out,
             sets,
+            trace,
         } => {
             let mut sc = match Scenario::load(&scenario, &sets) {
                 Ok(sc) => sc,
@@ -180,7 +185,7 @@ pub fn main() -> ExitCode {
                 sc.seed = seed;
             }
             let dir = out.unwrap_or_else(|| PathBuf::from("results").join(&sc.name));
-            match run(sc, &dir) {
+            match run(sc, &dir, trace) {
                 Ok(_) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("chainlab: internal error: {e:#}");
@@ -196,8 +201,8 @@ fn bad_input(e: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn run(sc: Scenario, dir: &std::path::Path) -> anyhow::Result<report::Summary> {
-    let summary = run_quietly(sc.clone(), dir, true)?;
+fn run(sc: Scenario, dir: &std::path::Path, trace: bool) -> anyhow::Result<report::Summary> {
+    let summary = run_quietly(sc.clone(), dir, true, trace)?;
     println!(
         "{}: {} blocks ({} stale, rate {:.4}), {:.2} TPS confirmed of {:.2} offered, \
 propagation p50 {} s, {}-conf p50 {} s; {} events in {:.2} s wall",
@@ -222,6 +227,7 @@ pub(crate) fn run_quietly(
     sc: Scenario,
     dir: &std::path::Path,
     show_progress: bool,
+    trace: bool,
 ) -> anyhow::Result<report::Summary> {
     let started = std::time::Instant::now();
     let bar = if show_progress {
@@ -234,7 +240,10 @@ pub(crate) fn run_quietly(
             .expect("static template")
             .progress_chars("=> "),
     );
-    let world = World::new(sc.clone());
+    let mut world = World::new(sc.clone());
+    if trace {
+        world = world.with_trace();
+    }
     let output = world.run(|sim_s, height| {
         bar.set_position(u64::from(height));
         bar.set_message(format!("t={sim_s:.0}s"));

@@ -57,7 +57,7 @@ pub fn run_sweep(
                 let i = next.fetch_add(1, Ordering::SeqCst);
                 let Some(point) = selected.get(i) else { break };
                 let point_dir = dir.join(format!("point-{:04}", point.index));
-                let outcome = super::run_quietly(point.scenario.clone(), &point_dir, false);
+                let outcome = super::run_quietly(point.scenario.clone(), &point_dir, false, false);
                 results.lock().expect("results lock")[i] = Some(outcome);
                 bar.inc(1);
             });

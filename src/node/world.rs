@@ -89,8 +89,19 @@ pub struct TxRecord {
     tx: Arc<Transaction>,
 }
 
+/// One line of `trace.csv`: what happened, where and when.
+pub struct TraceRow {
+    pub time: SimTime,
+    pub node: Option<u32>,
+    pub kind: &'static str,
+    pub block: Option<BlockId>,
+    pub detail: String,
+}
+
 pub struct RunOutput {
     pub tree: BlockTree,
+    /// Every event, when the run was asked to trace.
+    pub trace: Option<Vec<TraceRow>>,
     pub blocks: Vec<BlockRecord>,
     pub txs: Vec<TxRecord>,
     pub miner_nodes: Vec<u32>,
@@ -103,6 +114,7 @@ pub struct RunOutput {
 
 pub struct World {
     sc: Scenario,
+    trace: Option<Vec<TraceRow>>,
     tree: BlockTree,
     queue: EventQueue<Event>,
     topo: Topology,
@@ -215,6 +227,7 @@ impl World {
             Vec::new()
         };
         World {
+            trace: None,
             uplinks,
             tips: vec![0; n as usize],
             seen: vec![vec![Seen::Connected; n as usize]],
@@ -238,6 +251,31 @@ impl World {
             topo,
             tree,
             sc,
+        }
+    }
+
+    /// Records every event for `trace.csv` (memory grows with the run).
+    pub fn with_trace(mut self) -> Self {
+        self.trace = Some(Vec::new());
+        self
+    }
+
+    fn trace(
+        &mut self,
+        time: SimTime,
+        node: Option<u32>,
+        kind: &'static str,
+        block: Option<BlockId>,
+        detail: impl FnOnce() -> String,
+    ) {
+        if let Some(rows) = &mut self.trace {
+            rows.push(TraceRow {
+                time,
+                node,
+                kind,
+                block,
+                detail: detail(),
+            });
         }
     }
 
@@ -275,6 +313,7 @@ impl World {
             miner_nodes: self.miners.iter().map(|m| m.node).collect(),
             shares: self.miners.iter().map(|m| m.share).collect(),
             tree: self.tree,
+            trace: self.trace,
             blocks: self.blocks,
             txs: self.txs,
             end_time,
@@ -284,6 +323,9 @@ impl World {
     }
 
     fn handle(&mut self, now: SimTime, event: Event) {
+        if self.trace.is_some() {
+            self.trace_event(now, &event);
+        }
         match event {
             Event::Mine { miner, epoch } => {
                 if self.miners[miner as usize].epoch == epoch {
@@ -331,6 +373,33 @@ impl World {
         }
     }
 
+    fn trace_event(&mut self, now: SimTime, event: &Event) {
+        match *event {
+            Event::Inv { to, from, block } => self.trace(now, Some(to), "inv", Some(block), || {
+                format!("from node {from}")
+            }),
+            Event::GetData { to, from, block } => {
+                self.trace(now, Some(to), "getdata", Some(block), || {
+                    format!("from node {from}")
+                })
+            }
+            Event::Block { to, from, block } => {
+                self.trace(now, Some(to), "block", Some(block), || {
+                    format!("from node {from}")
+                })
+            }
+            Event::Validated { node, block, .. } => {
+                self.trace(now, Some(node), "validated", Some(block), String::new)
+            }
+            Event::TxAtMiner { miner, tx } => {
+                let node = self.miners[miner as usize].node;
+                let txid = self.txs[tx as usize].txid;
+                self.trace(now, Some(node), "tx-arrives", None, || format!("{txid}"))
+            }
+            Event::Mine { .. } | Event::NewTx => {}
+        }
+    }
+
     fn send_block(&mut self, now: SimTime, sender: u32, receiver: u32, block: BlockId) {
         let latency = self.topo.latency(sender, receiver).expect("peers");
         let sent = self
@@ -360,7 +429,7 @@ impl World {
             self.seen[b as usize][node as usize] = Seen::Connected;
             let record = &mut self.blocks[b as usize];
             record.arrivals.push(now - record.mined_at);
-            self.consider_tip(node, b);
+            self.consider_tip(now, node, b);
             self.relay(now, node, f, b);
             let waiting = &mut self.orphans[node as usize];
             let (children, rest): (Vec<_>, Vec<_>) = waiting
@@ -371,7 +440,7 @@ impl World {
         }
     }
 
-    fn consider_tip(&mut self, node: u32, block: BlockId) {
+    fn consider_tip(&mut self, now: SimTime, node: u32, block: BlockId) {
         let tip = self.tips[node as usize];
         if self.tree.entry(block).chain_work <= self.tree.entry(tip).chain_work {
             return;
@@ -381,8 +450,15 @@ impl World {
             let depth = self.tree.entry(tip).height - self.tree.entry(fork).height;
             self.reorgs += 1;
             self.reorg_depth_max = self.reorg_depth_max.max(depth);
+            self.trace(now, Some(node), "reorg", Some(block), || {
+                format!("{depth} block(s) abandoned from block {tip}")
+            });
         }
         self.tips[node as usize] = block;
+        let height = self.tree.entry(block).height;
+        self.trace(now, Some(node), "tip", Some(block), || {
+            format!("height {height}")
+        });
         if let Some(m) = self.miner_of_node[node as usize] {
             self.schedule_mining(m);
         }
@@ -448,6 +524,10 @@ impl World {
             miner: Some(m),
             mined_at: now,
             arrivals: Vec::new(),
+        });
+        let (height, n_tx) = (self.tree.entry(id).height, self.tree.entry(id).txids.len());
+        self.trace(now, Some(node), "mined", Some(id), || {
+            format!("miner {m}, height {height}, {n_tx} transactions")
         });
         self.connect(now, node, node, id);
     }
@@ -526,6 +606,9 @@ impl World {
         let origin = self.workload_rng.random_range(0..self.tips.len() as u32);
         let index = self.txs.len() as u32;
         self.tx_index.insert(txid, index);
+        self.trace(now, Some(origin), "tx-created", None, || {
+            format!("{txid}: wallet {payer} pays wallet {payee} {amount} sat")
+        });
         self.txs.push(TxRecord {
             txid,
             created: now,

@@ -46,6 +46,7 @@ fn write_all(dir: &Path, sc: &Scenario, out: &RunOutput, summary: &Summary) -> R
     write_propagation(dir, out)?;
     write_forks(dir, out)?;
     write_chain(dir, out)?;
+    write_trace(dir, out)?;
     super::plots::draw_plots(dir, sc, out, summary)?;
     Ok(())
 }
@@ -171,3 +172,23 @@ fn write_chain(dir: &Path, out: &RunOutput) -> Result<()> {
 }
 
 pub const CHAIN_FILE: &str = "chain.dat";
+
+/// `trace.csv`, when the run traced: one row per event, in the order the engine ran them.
+fn write_trace(dir: &Path, out: &RunOutput) -> Result<()> {
+    let Some(rows) = &out.trace else {
+        return Ok(());
+    };
+    let mut w = csv::Writer::from_path(dir.join("trace.csv"))?;
+    w.write_record(["time_s", "node", "kind", "block", "detail"])?;
+    for r in rows {
+        w.write_record([
+            format!("{:.9}", to_secs(r.time)),
+            r.node.map(|n| n.to_string()).unwrap_or_default(),
+            r.kind.to_string(),
+            r.block.map(|b| b.to_string()).unwrap_or_default(),
+            r.detail.clone(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
