@@ -381,3 +381,33 @@ fn trace_records_every_block_found_and_is_reproducible() {
     );
     assert!(trace.lines().any(|l| l.contains(",validated,")));
 }
+
+#[test]
+fn plot_redraws_a_run_from_its_files_identically() {
+    let dir = temp_dir("plot");
+    let scenario = write(&dir, "small.yaml", SMALL);
+    let out = dir.join("out");
+    let r = chainlab()
+        .args([
+            "run",
+            scenario.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(r.status.success());
+    let before = contents(&out.join("plots"));
+    std::fs::remove_dir_all(out.join("plots")).unwrap();
+    let r = chainlab()
+        .args(["plot", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    assert_eq!(contents(&out.join("plots")), before);
+    let missing = chainlab()
+        .args(["plot", dir.join("nowhere").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+}

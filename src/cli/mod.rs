@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod inspect;
+mod plot;
 mod sweep;
 
 #[derive(Parser)]
@@ -89,6 +90,8 @@ enum Command {
         #[arg(long)]
         provenance: Option<String>,
     },
+    /// Redraw the plots of a results directory (a run's, or a sweep's) from its files.
+    Plot { dir: PathBuf },
     /// Check a scenario file and print it with every default filled in.
     Validate {
         scenario: PathBuf,
@@ -163,6 +166,13 @@ pub fn main() -> ExitCode {
                 Err(e) => bad_input(e),
             }
         }
+        Command::Plot { dir } => match plot::replot(&dir) {
+            Ok(()) => {
+                println!("plots in {}", dir.join("plots").display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => bad_input(e),
+        },
         Command::Merge { dirs } => match sweep::merge(&dirs) {
             Ok(path) => {
                 println!("merged into {}", path.display());

@@ -86,7 +86,6 @@ pub struct TxRecord {
     pub origin: u32,
     pub fee: Amount,
     pub size: usize,
-    tx: Arc<Transaction>,
 }
 
 /// One line of `trace.csv`: what happened, where and when.
@@ -128,6 +127,8 @@ pub struct World {
     miner_distances: Vec<Vec<SimTime>>,
     blocks: Vec<BlockRecord>,
     txs: Vec<TxRecord>,
+    /// The payments themselves, parallel to `txs` (which is what the results keep).
+    tx_bodies: Vec<Arc<Transaction>>,
     tx_index: std::collections::HashMap<Txid, u32>,
     wallets: Vec<Wallet>,
     workload_rng: SimRng,
@@ -238,6 +239,7 @@ impl World {
                 arrivals: Vec::new(),
             }],
             txs: Vec::new(),
+            tx_bodies: Vec::new(),
             tx_index: Default::default(),
             workload_rng: stream(sc.seed, "workload", 0),
             network_hashrate: start_work / sc.consensus.block_interval.secs(),
@@ -556,19 +558,19 @@ impl World {
         for _ in 0..3 {
             let mut progressed = false;
             for (i, &t) in pool.iter().enumerate() {
-                let r = &self.txs[t as usize];
+                let (r, body) = (&self.txs[t as usize], &self.tx_bodies[t as usize]);
                 if included[i] || size + r.size > budget {
                     continue;
                 }
-                let ok = r.tx.inputs.iter().all(|inp| {
+                let ok = body.inputs.iter().all(|inp| {
                     let o = inp.previous_output;
                     !spent.contains(&o) && (utxo.contains(&o) || created.contains(&o))
                 });
                 if ok {
-                    spent.extend(r.tx.inputs.iter().map(|i| i.previous_output));
+                    spent.extend(body.inputs.iter().map(|i| i.previous_output));
                     created
-                        .extend((0..r.tx.outputs.len() as u32).map(|v| OutPoint::new(r.txid, v)));
-                    chosen.push((*r.tx).clone());
+                        .extend((0..body.outputs.len() as u32).map(|v| OutPoint::new(r.txid, v)));
+                    chosen.push((**body).clone());
                     included[i] = true;
                     size += r.size;
                     fees += r.fee;
@@ -615,8 +617,8 @@ impl World {
             origin,
             fee,
             size,
-            tx: Arc::new(tx),
         });
+        self.tx_bodies.push(Arc::new(tx));
         for m in 0..self.miners.len() {
             let d = self.miner_distances[m][origin as usize];
             self.queue.schedule(
@@ -643,7 +645,7 @@ impl World {
                     premine.outputs[o.vout as usize].value
                 } else {
                     let rec = self.tx_index[&o.txid];
-                    self.txs[rec as usize].tx.outputs[o.vout as usize].value
+                    self.tx_bodies[rec as usize].outputs[o.vout as usize].value
                 }
             })
             .sum();

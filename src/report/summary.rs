@@ -7,7 +7,7 @@ use crate::sim::to_secs;
 use serde::Serialize;
 use std::collections::HashMap;
 
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, serde::Deserialize, Debug, Clone)]
 pub struct MinerFigures {
     pub miner: u32,
     pub node: u32,
@@ -18,7 +18,7 @@ pub struct MinerFigures {
     pub revenue_share: f64,
 }
 
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, serde::Deserialize, Debug, Clone)]
 pub struct Perf {
     pub events: u64,
     pub wall_s: f64,
@@ -28,7 +28,7 @@ pub struct Perf {
 
 /// Field names are the contract: SI units in the names; `None` is `null` in JSON and
 /// means "not measurable in this run" (e.g. no transaction reached k confirmations).
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, serde::Deserialize, Debug, Clone)]
 pub struct Summary {
     pub scenario: String,
     pub seed: u64,
