@@ -95,6 +95,24 @@ fn same_seed_gives_identical_results_and_another_seed_does_not() {
     assert!(summary["tps_confirmed"].as_f64().unwrap() > 0.0);
 }
 
+/// Runs the SMALL scenario into a fresh directory; returns (directory, results dir).
+fn run_small(name: &str) -> (PathBuf, PathBuf) {
+    let dir = temp_dir(name);
+    let scenario = write(&dir, "small.yaml", SMALL);
+    let out = dir.join("out");
+    let r = chainlab()
+        .args([
+            "run",
+            scenario.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    (dir, out)
+}
+
 fn expect_bad_input(yaml: &str, sets: &[&str], needle: &str) {
     static COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let dir = temp_dir(&format!(
@@ -286,19 +304,7 @@ fn sweep_over_a_missing_key_is_bad_input() {
 
 #[test]
 fn inspect_reloads_the_chain_and_traces_a_coin_back_to_coinbases() {
-    let dir = temp_dir("inspect");
-    let scenario = write(&dir, "small.yaml", SMALL);
-    let out = dir.join("out");
-    let run = chainlab()
-        .args([
-            "run",
-            scenario.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(run.status.success());
+    let (_, out) = run_small("inspect");
     let txs = std::fs::read_to_string(out.join("txs.csv")).unwrap();
     let confirmed = txs
         .lines()
@@ -384,19 +390,7 @@ fn trace_records_every_block_found_and_is_reproducible() {
 
 #[test]
 fn plot_redraws_a_run_from_its_files_identically() {
-    let dir = temp_dir("plot");
-    let scenario = write(&dir, "small.yaml", SMALL);
-    let out = dir.join("out");
-    let r = chainlab()
-        .args([
-            "run",
-            scenario.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(r.status.success());
+    let (dir, out) = run_small("plot");
     let before = contents(&out.join("plots"));
     std::fs::remove_dir_all(out.join("plots")).unwrap();
     let r = chainlab()
