@@ -17,7 +17,9 @@ fn plans() -> impl Strategy<Value = Vec<Vec<(usize, usize, u64)>>> {
 }
 
 /// Mines one block per plan entry, each payment made by the payer's wallet if it can
-/// afford it; the coinbase always claims subsidy plus fees.
+/// afford it; the coinbase claims subsidy plus the fees the wallets report. A fee
+/// reported too high makes the block invalid (coinbase too large); too low destroys
+/// value, which the conservation property catches.
 fn run_plan(plan: &[Vec<(usize, usize, u64)>]) -> (Fixture, Amount) {
     let mut f = fixture(4, 5 * COIN);
     let mut issued = 4 * 5 * COIN;
@@ -26,34 +28,9 @@ fn run_plan(plan: &[Vec<(usize, usize, u64)>]) -> (Fixture, Amount) {
         let mut fees = 0;
         for &(from, to, cents) in payments {
             let script = f.wallets[to].receive_script();
-            if let Ok(tx) = f.wallets[from].pay(script, cents * COIN / 100, 2) {
-                let txid = tx.txid();
-                for (vout, out) in tx.outputs.iter().enumerate() {
-                    if vout == 0 {
-                        f.wallets[to].add_coin(OutPoint::new(txid, 0), out.value, 0);
-                    }
-                }
-                let spent: Amount = tx
-                    .inputs
-                    .iter()
-                    .map(|i| {
-                        let utxo_value = f
-                            .tree
-                            .utxo_at_best()
-                            .get(&i.previous_output)
-                            .map(|c| c.output.value);
-                        // Inputs created earlier in this block are not in the UTXO set yet.
-                        utxo_value.unwrap_or_else(|| {
-                            txs.iter()
-                                .find_map(|t: &Transaction| {
-                                    (t.txid() == i.previous_output.txid)
-                                        .then(|| t.outputs[i.previous_output.vout as usize].value)
-                                })
-                                .expect("input from the UTXO set or this block")
-                        })
-                    })
-                    .sum();
-                fees += spent - tx.total_output().unwrap();
+            if let Ok((tx, fee)) = f.wallets[from].pay_with_fee(script, cents * COIN / 100, 2) {
+                f.wallets[to].add_coin(OutPoint::new(tx.txid(), 0), tx.outputs[0].value, 0);
+                fees += fee;
                 txs.push(tx);
             }
         }

@@ -99,6 +99,18 @@ impl Wallet {
         amount: Amount,
         fee_rate: Amount,
     ) -> Result<Transaction, WalletError> {
+        self.pay_with_fee(to, amount, fee_rate).map(|(tx, _)| tx)
+    }
+
+    /// As [`Wallet::pay`], also returning the fee: what the selected coins held beyond
+    /// the outputs (dust change included), which only the payer knows without a UTXO
+    /// lookup.
+    pub fn pay_with_fee(
+        &mut self,
+        to: Vec<u8>,
+        amount: Amount,
+        fee_rate: Amount,
+    ) -> Result<(Transaction, Amount), WalletError> {
         if amount < DUST {
             return Err(WalletError::DustPayment(amount));
         }
@@ -163,6 +175,7 @@ impl Wallet {
         if tx.outputs.len() == 2 {
             self.add_coin(OutPoint::new(tx.txid(), 1), tx.outputs[1].value, 0);
         }
-        Ok(tx)
+        let fee = selected_value - tx.total_output().expect("outputs within the inputs");
+        Ok((tx, fee))
     }
 }

@@ -129,7 +129,6 @@ pub struct World {
     txs: Vec<TxRecord>,
     /// The payments themselves, parallel to `txs` (which is what the results keep).
     tx_bodies: Vec<Arc<Transaction>>,
-    tx_index: std::collections::HashMap<Txid, u32>,
     wallets: Vec<Wallet>,
     workload_rng: SimRng,
     network_hashrate: f64,
@@ -240,7 +239,6 @@ impl World {
             }],
             txs: Vec::new(),
             tx_bodies: Vec::new(),
-            tx_index: Default::default(),
             workload_rng: stream(sc.seed, "workload", 0),
             network_hashrate: start_work / sc.consensus.block_interval.secs(),
             queue: EventQueue::new(),
@@ -598,16 +596,16 @@ impl World {
         let payee = (payer + self.workload_rng.random_range(1..n)) % n;
         let amount = self.workload_rng.random_range(COIN / 100..=COIN);
         let to = self.wallets[payee as usize].receive_script();
-        let Ok(tx) = self.wallets[payer as usize].pay(to, amount, self.sc.workload.fee_rate) else {
+        let Ok((tx, fee)) =
+            self.wallets[payer as usize].pay_with_fee(to, amount, self.sc.workload.fee_rate)
+        else {
             return; // this wallet is out of money; the offered load counts only real payments
         };
         let txid = tx.txid();
         self.wallets[payee as usize].add_coin(OutPoint::new(txid, 0), amount, 0);
         let size = tx.size();
-        let fee = self.fee_of(&tx);
         let origin = self.workload_rng.random_range(0..self.tips.len() as u32);
         let index = self.txs.len() as u32;
-        self.tx_index.insert(txid, index);
         self.trace(now, Some(origin), "tx-created", None, || {
             format!("{txid}: wallet {payer} pays wallet {payee} {amount} sat")
         });
@@ -629,27 +627,6 @@ impl World {
                 },
             );
         }
-    }
-
-    /// The wallet knows what it spent; the fee is what it did not pay out. Inputs come
-    /// from the premine or from earlier workload transactions.
-    fn fee_of(&self, tx: &Transaction) -> Amount {
-        let premine = &self.tree.entry(0).block.txdata[0];
-        let premine_txid = self.tree.entry(0).txids[0];
-        let input_value: Amount = tx
-            .inputs
-            .iter()
-            .map(|i| {
-                let o = i.previous_output;
-                if o.txid == premine_txid {
-                    premine.outputs[o.vout as usize].value
-                } else {
-                    let rec = self.tx_index[&o.txid];
-                    self.tx_bodies[rec as usize].outputs[o.vout as usize].value
-                }
-            })
-            .sum();
-        input_value - tx.total_output().expect("wallet outputs are in range")
     }
 }
 
