@@ -25,12 +25,16 @@ pub struct Scenario {
     pub sweep: BTreeMap<String, Vec<serde_json::Value>>,
 }
 
+/// A `stop:` block sets exactly the conditions it names; only a scenario without one
+/// gets the default of 144 blocks (one simulated day at Bitcoin's interval).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct Stop {
     /// Stop when the best chain reaches this many blocks above genesis.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocks: Option<u32>,
     /// Or when simulated time reaches this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<Duration>,
 }
 
@@ -433,4 +437,29 @@ fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stop_block_sets_only_the_conditions_it_names() {
+        let by_time = Scenario::parse("stop: { time: 1h }\n", "t", &[]).unwrap();
+        assert_eq!(
+            (by_time.stop.blocks, by_time.stop.time),
+            (None, Some(Duration(3_600_000_000_000)))
+        );
+        let default = Scenario::parse("name: x\n", "t", &[]).unwrap();
+        assert_eq!((default.stop.blocks, default.stop.time), (Some(144), None));
+        let resolved = Scenario::parse(&by_time.to_yaml(), "resolved", &[]).unwrap();
+        assert_eq!(
+            resolved, by_time,
+            "the resolved file reads back as the same scenario"
+        );
+        assert!(
+            Scenario::parse("stop: {}\n", "t", &[]).is_err(),
+            "an empty stop never ends"
+        );
+    }
 }
