@@ -17,6 +17,10 @@ workload: { tx_rate: 0/s }
 ";
     let sc = Scenario::parse(yaml, "inline", &[]).unwrap();
     let out = World::new(sc.clone()).run(|_, _| {});
+    assert!(
+        out.blocks.iter().all(|b| b.arrivals.is_sorted()),
+        "reach times are read off arrivals assumed ascending"
+    );
     let summary = summarize(&sc, &out);
     let n = f64::from(summary.blocks_main);
     assert!(

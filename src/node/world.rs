@@ -76,7 +76,8 @@ struct Miner {
 pub struct BlockRecord {
     pub miner: Option<u32>,
     pub mined_at: SimTime,
-    /// Delay from mining to connection at each node that connected it, sorted.
+    /// Delay from mining to connection at each node that connected it. Ascending by
+    /// construction: nodes connect as the event clock advances, which never runs back.
     pub arrivals: Vec<SimTime>,
 }
 
