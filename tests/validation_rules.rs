@@ -444,8 +444,8 @@ fn retargeting_during_a_chain_follows_the_rule() {
     }
     // Computed here independently: floor(T * 3 / 4) without overflowing 256 bits.
     let t = genesis_bits.to_target().unwrap().0;
-    let three_quarters = (t >> 2) * ruint::aliases::U256::from(3u8)
-        + ((t & ruint::aliases::U256::from(3u8)) * ruint::aliases::U256::from(3u8) >> 2);
+    let three = ruint::aliases::U256::from(3u8);
+    let three_quarters = (t >> 2) * three + (((t & three) * three) >> 2);
     let expected = chainlab::ledger::pow::Target(three_quarters).to_compact();
     assert_eq!(f.tree.child_context(tip, u32::MAX).expected_bits, expected);
     let retargeted = extend(&mut f, tip, vec![], 0);
