@@ -56,15 +56,8 @@ fn short(h: &Hash256) -> String {
     h.to_string()[..16].to_string()
 }
 
-/// The miner id chainlab's miners put after the BIP 34 height in the coinbase.
 fn miner_of(tree: &BlockTree, id: BlockId) -> Option<u32> {
-    if id == tree.genesis() {
-        return None;
-    }
-    let script = &tree.entry(id).block.txdata[0].inputs[0].script_sig;
-    let pushes = crate::ledger::script::parse_pushes(script)?;
-    let tag = pushes.get(1)?;
-    Some(u32::from_le_bytes(tag.get(..4)?.try_into().ok()?))
+    (id != tree.genesis()).then(|| crate::node::world::miner_of(&tree.entry(id).block))?
 }
 
 pub fn fork_tree(tree: &BlockTree) -> String {

@@ -137,6 +137,18 @@ pub struct World {
     reorg_depth_max: u32,
 }
 
+/// The miner that found a (non-genesis) block: miners put their id, then an extra
+/// nonce, in the push that follows the BIP 34 height in their coinbase.
+pub fn miner_of(block: &crate::ledger::Block) -> Option<u32> {
+    let script = &block.txdata.first()?.inputs.first()?.script_sig;
+    let pushes = crate::ledger::script::parse_pushes(script)?;
+    miner_from_tag(pushes.get(1)?)
+}
+
+fn miner_from_tag(tag: &[u8]) -> Option<u32> {
+    Some(u32::from_le_bytes(tag.get(..4)?.try_into().ok()?))
+}
+
 pub fn consensus_params(sc: &Scenario) -> ConsensusParams {
     let c = &sc.consensus;
     ConsensusParams {
@@ -513,6 +525,7 @@ impl World {
         let miner = &mut self.miners[m as usize];
         let extra_nonce: u64 = miner.rng.random();
         let tag = [&m.to_le_bytes()[..], &extra_nonce.to_le_bytes()].concat();
+        debug_assert_eq!(miner_from_tag(&tag), Some(m));
         let coinbase = builder::coinbase(ctx.height, miner.payout.clone(), value, &tag);
         let mut block = builder::assemble(self.tree.entry(tip).hash, &ctx, time, coinbase, txs);
         builder::solve(&mut block);
