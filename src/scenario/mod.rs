@@ -1,12 +1,14 @@
 //! The scenario file: schema with defaults (docs/scenario.md), loading with clear
 //! errors, `--set` overrides and validation of values.
 
+pub mod adversary;
 pub mod sweep;
 pub mod units;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
+pub use adversary::{Attack, Fault, Gamma, GiveUp, NodeSet};
 pub use units::{Bandwidth, Duration, Rate, Size};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -20,6 +22,10 @@ pub struct Scenario {
     pub mining: Mining,
     pub workload: Workload,
     pub metrics: Metrics,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attacks: Vec<Attack>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<Fault>,
     /// Grid for `chainlab sweep`: key path -> values; every combination is one run.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub sweep: BTreeMap<String, Vec<serde_json::Value>>,
@@ -142,6 +148,8 @@ impl Default for Scenario {
             mining: Mining::default(),
             workload: Workload::default(),
             metrics: Metrics::default(),
+            attacks: Vec::new(),
+            faults: Vec::new(),
             sweep: BTreeMap::new(),
         }
     }
@@ -349,6 +357,23 @@ impl Scenario {
                 return Err(format!("mining.shares sum to {sum}; they are fractions of the hashrate and must sum to 1"));
             }
         }
+        for (i, attack) in self.attacks.iter().enumerate() {
+            attack.check(&format!("attacks[{i}]"), self.network.nodes)?;
+        }
+        let attack_share: f64 = self.attacks.iter().map(Attack::hashrate).sum();
+        if attack_share >= 1.0 {
+            return Err(format!(
+                "attacks' hashrates sum to {attack_share}; honest miners need some share, so keep the sum below 1"
+            ));
+        }
+        positive(
+            "mining.miners plus attackers",
+            self.mining.miners + self.attacks.len() as u32 <= self.network.nodes,
+            "at most network.nodes (each miner and attacker sits on its own node)",
+        )?;
+        for (i, fault) in self.faults.iter().enumerate() {
+            fault.check(&format!("faults[{i}]"), self.network.nodes)?;
+        }
         Ok(())
     }
 
@@ -383,13 +408,31 @@ pub(crate) fn apply_override(
     let mut node = tree;
     let keys: Vec<&str> = path.split('.').collect();
     for (i, key) in keys.iter().enumerate() {
+        let last = i + 1 == keys.len();
+        // A number indexes a list, as in attacks.0.confirmations.
+        if let (true, Ok(index)) = (node.is_array(), key.parse::<usize>()) {
+            let list = node.as_array_mut().expect("checked");
+            let len = list.len();
+            let slot = list.get_mut(index).ok_or_else(|| {
+                ScenarioError(format!(
+                    "--set {path}: {} has {len} entries, so there is no entry {index}",
+                    keys[..i].join(".")
+                ))
+            })?;
+            if last {
+                *slot = value;
+                return Ok(());
+            }
+            node = slot;
+            continue;
+        }
         let map = node.as_object_mut().ok_or_else(|| {
             ScenarioError(format!(
                 "--set {path}: {} is not a section",
                 keys[..i].join(".")
             ))
         })?;
-        if i + 1 == keys.len() {
+        if last {
             map.insert((*key).to_string(), value);
             return Ok(());
         }

@@ -1,0 +1,349 @@
+//! The `attacks:` and `faults:` sections: who misbehaves and what breaks, and when.
+
+use super::Duration;
+use serde::{Deserialize, Serialize};
+
+/// One attacking miner. Its `hashrate` is a fraction of the whole network's; the honest
+/// miners' `mining.shares` divide what the attackers leave.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Attack {
+    /// Pays a merchant, mines a private chain holding a conflicting spend from that
+    /// moment, and releases it once the merchant has seen `confirmations` and the
+    /// private chain has more work than the public one.
+    DoubleSpend {
+        hashrate: f64,
+        confirmations: u32,
+        /// Abandon an attempt when the public chain leads by this many blocks;
+        /// `never` keeps going until the run stops.
+        #[serde(default)]
+        give_up_behind: GiveUp,
+        /// Stop attacking after this many attempts (the run stops once every attack
+        /// with a count has made them).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        attempts: Option<u32>,
+        /// Coins paid to the merchant per attempt.
+        #[serde(default = "one_coin")]
+        amount: f64,
+        /// The merchant's node; by default a random node that neither mines nor attacks.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        merchant: Option<u32>,
+    },
+    /// Forks from `depth` blocks below the tip and mines privately until its branch has
+    /// more work than the public chain, then releases it: history rewritten `depth`
+    /// (or more) blocks deep.
+    Majority {
+        hashrate: f64,
+        depth: u32,
+        #[serde(default)]
+        give_up_behind: GiveUp,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        attempts: Option<u32>,
+    },
+    /// Eyal and Sirer's selfish mining (Algorithm 1 of "Majority is not Enough").
+    Selfish {
+        hashrate: f64,
+        /// Share of honest hashrate that mines on the attacker's block during a tie:
+        /// `network` lets it emerge from who hears which block first; a number between
+        /// 0 and 1 sets it (each honest block found during a tie extends the attacker's
+        /// branch with this probability).
+        #[serde(default)]
+        gamma: Gamma,
+    },
+}
+
+fn one_coin() -> f64 {
+    1.0
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum GiveUp {
+    #[default]
+    Never,
+    Behind(u32),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum Gamma {
+    #[default]
+    Network,
+    Fixed(f64),
+}
+
+impl Attack {
+    pub fn hashrate(&self) -> f64 {
+        match self {
+            Attack::DoubleSpend { hashrate, .. }
+            | Attack::Majority { hashrate, .. }
+            | Attack::Selfish { hashrate, .. } => *hashrate,
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Attack::DoubleSpend { .. } => "double-spend",
+            Attack::Majority { .. } => "majority",
+            Attack::Selfish { .. } => "selfish",
+        }
+    }
+
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            Attack::DoubleSpend { attempts, .. } | Attack::Majority { attempts, .. } => *attempts,
+            Attack::Selfish { .. } => None,
+        }
+    }
+
+    pub(crate) fn check(&self, at: &str, nodes: u32) -> Result<(), String> {
+        let h = self.hashrate();
+        if !(h > 0.0 && h < 1.0) {
+            return Err(format!(
+                "{at}.hashrate is {h}; it is a fraction of the network's hashrate, between 0 and 1 (exclusive)"
+            ));
+        }
+        match self {
+            Attack::DoubleSpend {
+                confirmations,
+                amount,
+                merchant,
+                give_up_behind,
+                ..
+            } => {
+                if *confirmations == 0 {
+                    return Err(format!("{at}.confirmations must be at least 1"));
+                }
+                if !(*amount >= 0.001 && *amount <= 1e6) {
+                    return Err(format!(
+                        "{at}.amount is {amount}; pay between 0.001 and 1000000 coins"
+                    ));
+                }
+                if let Some(m) = merchant {
+                    if *m >= nodes {
+                        return Err(format!(
+                            "{at}.merchant is node {m}, but node ids run from 0 to {}",
+                            nodes - 1
+                        ));
+                    }
+                }
+                check_give_up(at, give_up_behind)
+            }
+            Attack::Majority { give_up_behind, .. } => check_give_up(at, give_up_behind),
+            Attack::Selfish { gamma, .. } => match gamma {
+                Gamma::Fixed(g) if !(0.0..=1.0).contains(g) => Err(format!(
+                    "{at}.gamma is {g}; give `network` or a fraction between 0 and 1"
+                )),
+                _ => Ok(()),
+            },
+        }
+    }
+}
+
+fn check_give_up(at: &str, give_up: &GiveUp) -> Result<(), String> {
+    if *give_up == GiveUp::Behind(0) {
+        return Err(format!(
+            "{at}.give_up_behind must be at least 1 (or `never`)"
+        ));
+    }
+    Ok(())
+}
+
+/// Something that goes wrong in the network between `at` and `at + for`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Fault {
+    /// `nodes` are cut off from the rest: no message crosses between the two sides.
+    /// When it heals, nodes on either side of a cut link tell each other their tips.
+    Partition {
+        at: Duration,
+        #[serde(rename = "for")]
+        lasts: Duration,
+        nodes: NodeSet,
+    },
+    /// `nodes` stop (messages to them are lost, their miners stop) and restart with
+    /// the chain they had, then exchange tips with their peers.
+    Crash {
+        at: Duration,
+        #[serde(rename = "for")]
+        lasts: Duration,
+        nodes: NodeSet,
+    },
+    /// Every block-relay message is lost with probability `rate`; a node that asked
+    /// for a block and got nothing asks again after `retry`.
+    Loss {
+        #[serde(default = "from_start")]
+        at: Duration,
+        #[serde(rename = "for", default, skip_serializing_if = "Option::is_none")]
+        lasts: Option<Duration>,
+        rate: f64,
+        #[serde(default = "default_retry")]
+        retry: Duration,
+    },
+}
+
+fn from_start() -> Duration {
+    Duration(0)
+}
+
+fn default_retry() -> Duration {
+    Duration(2_000_000_000)
+}
+
+/// Which nodes a fault hits: a fraction of all nodes (picked at random from the seed)
+/// or a list of node ids.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum NodeSet {
+    Ids(Vec<u32>),
+    Fraction(f64),
+}
+
+impl Fault {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Fault::Partition { .. } => "partition",
+            Fault::Crash { .. } => "crash",
+            Fault::Loss { .. } => "loss",
+        }
+    }
+
+    /// Start and end of the fault in simulated time (end `u64::MAX` for "to the end").
+    pub fn window(&self) -> (u64, u64) {
+        match self {
+            Fault::Partition { at, lasts, .. } | Fault::Crash { at, lasts, .. } => {
+                (at.0, at.0.saturating_add(lasts.0))
+            }
+            Fault::Loss { at, lasts, .. } => (
+                at.0,
+                lasts.map_or(u64::MAX, |l| at.0.saturating_add(l.0)),
+            ),
+        }
+    }
+
+    pub(crate) fn check(&self, at: &str, nodes: u32) -> Result<(), String> {
+        match self {
+            Fault::Partition { lasts, nodes: set, .. } | Fault::Crash { lasts, nodes: set, .. } => {
+                if lasts.0 == 0 {
+                    return Err(format!("{at}.for must be positive, such as 30m"));
+                }
+                match set {
+                    NodeSet::Fraction(f) if !(*f > 0.0 && *f < 1.0) => Err(format!(
+                        "{at}.nodes is {f}; give a fraction between 0 and 1 (exclusive) or a list of node ids"
+                    )),
+                    NodeSet::Ids(ids) if ids.is_empty() => {
+                        Err(format!("{at}.nodes is empty; name at least one node"))
+                    }
+                    NodeSet::Ids(ids) => match ids.iter().find(|&&id| id >= nodes) {
+                        Some(bad) => Err(format!(
+                            "{at}.nodes names node {bad}, but node ids run from 0 to {}",
+                            nodes - 1
+                        )),
+                        None => Ok(()),
+                    },
+                    NodeSet::Fraction(_) => Ok(()),
+                }
+            }
+            Fault::Loss { rate, retry, .. } => {
+                if !(*rate >= 0.0 && *rate < 1.0) {
+                    return Err(format!(
+                        "{at}.rate is {rate}; a loss probability is at least 0 and below 1"
+                    ));
+                }
+                if retry.0 == 0 {
+                    return Err(format!("{at}.retry must be positive, such as 2s"));
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Serialize for GiveUp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            GiveUp::Never => s.serialize_str("never"),
+            GiveUp::Behind(n) => s.serialize_u32(*n),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GiveUp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match NumberOrWord::deserialize(d)? {
+            NumberOrWord::Number(n) if n >= 0.0 && n.fract() == 0.0 && n <= u32::MAX as f64 => {
+                Ok(GiveUp::Behind(n as u32))
+            }
+            NumberOrWord::Word(w) if w == "never" => Ok(GiveUp::Never),
+            other => Err(serde::de::Error::custom(format!(
+                "give_up_behind is {other}; give a whole number of blocks or `never`"
+            ))),
+        }
+    }
+}
+
+impl Serialize for Gamma {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Gamma::Network => s.serialize_str("network"),
+            Gamma::Fixed(g) => s.serialize_f64(*g),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Gamma {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match NumberOrWord::deserialize(d)? {
+            NumberOrWord::Number(g) => Ok(Gamma::Fixed(g)),
+            NumberOrWord::Word(w) if w == "network" => Ok(Gamma::Network),
+            other => Err(serde::de::Error::custom(format!(
+                "gamma is {other}; give `network` or a fraction between 0 and 1"
+            ))),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum NumberOrWord {
+    Number(f64),
+    Word(String),
+}
+
+impl std::fmt::Display for NumberOrWord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NumberOrWord::Number(n) => write!(f, "{n}"),
+            NumberOrWord::Word(w) => write!(f, "{w:?}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::Scenario;
+
+    #[test]
+    fn attacks_and_faults_read_and_round_trip() {
+        let text = "attacks:\n  - { kind: double-spend, hashrate: 0.3, confirmations: 6, give_up_behind: 20, attempts: 100 }\n  - { kind: selfish, hashrate: 0.3, gamma: 0.5 }\n  - { kind: majority, hashrate: 0.35, depth: 3 }\nfaults:\n  - { kind: partition, at: 1h, for: 30m, nodes: 0.5 }\n  - { kind: crash, at: 10m, for: 5m, nodes: [1, 2] }\n  - { kind: loss, rate: 0.01 }\n";
+        let sc = Scenario::parse(text, "t", &[]).unwrap();
+        assert_eq!(sc.attacks.len(), 3);
+        assert_eq!(sc.faults.len(), 3);
+        let again = Scenario::parse(&sc.to_yaml(), "resolved", &[]).unwrap();
+        assert_eq!(again, sc);
+    }
+
+    #[test]
+    fn bad_attacks_are_named() {
+        for (text, expect) in [
+            ("attacks: [ { kind: selfish, hashrate: 1.2 } ]", "attacks[0].hashrate"),
+            ("attacks: [ { kind: selfish, hashrate: 0.2, gamma: 2 } ]", "gamma"),
+            ("attacks: [ { kind: double-spend, hashrate: 0.2, confirmations: 0 } ]", "confirmations"),
+            ("attacks: [ { kind: teleport, hashrate: 0.2 } ]", "teleport"),
+            ("attacks: [ { kind: selfish, hashrate: 0.2, gamm: 1 } ]", "gamm"),
+            ("faults: [ { kind: partition, at: 1h, for: 1h, nodes: [100000] } ]", "node 100000"),
+            ("faults: [ { kind: loss, rate: 1.5 } ]", "rate"),
+        ] {
+            let err = Scenario::parse(text, "t", &[]).unwrap_err().0;
+            assert!(err.contains(expect), "{text}: {err}");
+        }
+    }
+}
