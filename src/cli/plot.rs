@@ -81,6 +81,9 @@ fn reload_run(dir: &Path) -> Result<(Scenario, RunOutput, Summary), String> {
         txs,
         miner_nodes: summary.miners.iter().map(|m| m.node).collect(),
         shares: summary.miners.iter().map(|m| m.hashrate_share).collect(),
+        // Plots of one run draw nothing from attacks or faults.
+        attacks: Vec::new(),
+        faults: Vec::new(),
         end_time: (summary.simulated_s * 1e9).round() as u64,
         events: summary.perf.as_ref().map_or(0, |p| p.events),
         reorgs: summary.reorgs,

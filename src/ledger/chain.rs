@@ -175,23 +175,40 @@ impl BlockTree {
         self.ancestor_at(descendant, height) == Some(ancestor)
     }
 
+    /// Walks only until the path joins the main chain, whose blocks are indexed by
+    /// height: long runs ask this of old blocks, and a walk to them would cost the
+    /// height difference each time.
     pub fn ancestor_at(&self, mut id: BlockId, height: u32) -> Option<BlockId> {
         if self.entry(id).height < height {
             return None;
         }
         while self.entry(id).height > height {
+            if self.is_on_main_chain(id) {
+                return self.at_height(height);
+            }
             id = self.entry(id).parent?;
         }
         Some(id)
     }
 
-    /// The last common block of two branches.
-    pub fn fork_point(&self, a: BlockId, b: BlockId) -> BlockId {
-        let (up_a, up_b) = self.paths_to_fork(a, b);
-        let from = up_a.last().or(up_b.last());
-        from.map_or(a, |&id| {
-            self.entry(id).parent.expect("path ends below the fork")
-        })
+    /// The last common block of two branches. Off-main-chain blocks are climbed until
+    /// both are on the main chain, where the lower one is the answer.
+    pub fn fork_point(&self, mut a: BlockId, mut b: BlockId) -> BlockId {
+        loop {
+            if a == b {
+                return a;
+            }
+            let (main_a, main_b) = (self.is_on_main_chain(a), self.is_on_main_chain(b));
+            let (ha, hb) = (self.entry(a).height, self.entry(b).height);
+            if main_a && main_b {
+                return if ha <= hb { a } else { b };
+            }
+            if !main_a && (main_b || ha >= hb) {
+                a = self.entry(a).parent.expect("above genesis");
+            } else {
+                b = self.entry(b).parent.expect("above genesis");
+            }
+        }
     }
 
     /// Blocks from `a` and from `b` down to (not including) their last common block.

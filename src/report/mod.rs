@@ -1,9 +1,11 @@
 //! Turning a finished run into the results directory of the contract (DESIGN.md):
 //! `scenario.resolved.yaml`, `summary.json` and the CSV files.
 
+pub mod adversary;
 pub mod plots;
 pub mod summary;
 pub mod sweep_plots;
+pub mod theory;
 pub mod write;
 
 pub use summary::{summarize, Summary};

@@ -1,5 +1,6 @@
 //! The figures of `summary.json`, computed from a finished run.
 
+use super::adversary::{attack_figures, fault_figures, reverted_txs, AttackFigures, FaultFigures};
 use crate::ledger::{Amount, BlockId};
 use crate::node::RunOutput;
 use crate::scenario::Scenario;
@@ -55,8 +56,13 @@ pub struct Summary {
     pub reorg_depth_max: u32,
     pub chain_bytes: u64,
     pub chain_bytes_per_day: f64,
+    /// Transactions in blocks that some node accepted and that ended off the main
+    /// chain; and of those, how many never made it back into the main chain.
+    pub txs_reverted: u64,
+    pub txs_reverted_lost: u64,
     pub miners: Vec<MinerFigures>,
-    pub attacks: Vec<serde_json::Value>,
+    pub attacks: Vec<AttackFigures>,
+    pub faults: Vec<FaultFigures>,
     pub perf: Option<Perf>,
 }
 
@@ -183,6 +189,7 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
         };
     }
 
+    let (txs_reverted, txs_reverted_lost) = reverted_txs(out);
     Summary {
         scenario: sc.name.clone(),
         seed: sc.seed,
@@ -213,8 +220,11 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
         reorg_depth_max: out.reorg_depth_max,
         chain_bytes,
         chain_bytes_per_day: chain_bytes as f64 / duration_s * 86_400.0,
+        txs_reverted,
+        txs_reverted_lost,
         miners,
-        attacks: Vec::new(),
+        attacks: attack_figures(out),
+        faults: fault_figures(out),
         perf: None,
     }
 }

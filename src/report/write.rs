@@ -45,6 +45,7 @@ fn write_all(dir: &Path, sc: &Scenario, out: &RunOutput, summary: &Summary) -> R
     write_txs(dir, sc, out)?;
     write_propagation(dir, out)?;
     write_forks(dir, out)?;
+    super::adversary::write_attacks_csv(dir, out)?;
     write_chain(dir, out)?;
     write_trace(dir, out)?;
     super::plots::draw_plots(dir, sc, out, summary)?;

@@ -28,6 +28,11 @@ pub enum Attack {
         /// The merchant's node; by default a random node that neither mines nor attacks.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         merchant: Option<u32>,
+        /// Pay only once a private block holding the conflicting spend is found on the
+        /// current tip (the attacker starts one block ahead, as Rosenfeld's analysis
+        /// assumes); otherwise pay at once and start level.
+        #[serde(default)]
+        premine: bool,
     },
     /// Forks from `depth` blocks below the tip and mines privately until its branch has
     /// more work than the public chain, then releases it: history rewritten `depth`
@@ -212,16 +217,20 @@ impl Fault {
             Fault::Partition { at, lasts, .. } | Fault::Crash { at, lasts, .. } => {
                 (at.0, at.0.saturating_add(lasts.0))
             }
-            Fault::Loss { at, lasts, .. } => (
-                at.0,
-                lasts.map_or(u64::MAX, |l| at.0.saturating_add(l.0)),
-            ),
+            Fault::Loss { at, lasts, .. } => {
+                (at.0, lasts.map_or(u64::MAX, |l| at.0.saturating_add(l.0)))
+            }
         }
     }
 
     pub(crate) fn check(&self, at: &str, nodes: u32) -> Result<(), String> {
         match self {
-            Fault::Partition { lasts, nodes: set, .. } | Fault::Crash { lasts, nodes: set, .. } => {
+            Fault::Partition {
+                lasts, nodes: set, ..
+            }
+            | Fault::Crash {
+                lasts, nodes: set, ..
+            } => {
                 if lasts.0 == 0 {
                     return Err(format!("{at}.for must be positive, such as 30m"));
                 }
@@ -334,12 +343,27 @@ mod tests {
     #[test]
     fn bad_attacks_are_named() {
         for (text, expect) in [
-            ("attacks: [ { kind: selfish, hashrate: 1.2 } ]", "attacks[0].hashrate"),
-            ("attacks: [ { kind: selfish, hashrate: 0.2, gamma: 2 } ]", "gamma"),
-            ("attacks: [ { kind: double-spend, hashrate: 0.2, confirmations: 0 } ]", "confirmations"),
+            (
+                "attacks: [ { kind: selfish, hashrate: 1.2 } ]",
+                "attacks[0].hashrate",
+            ),
+            (
+                "attacks: [ { kind: selfish, hashrate: 0.2, gamma: 2 } ]",
+                "gamma",
+            ),
+            (
+                "attacks: [ { kind: double-spend, hashrate: 0.2, confirmations: 0 } ]",
+                "confirmations",
+            ),
             ("attacks: [ { kind: teleport, hashrate: 0.2 } ]", "teleport"),
-            ("attacks: [ { kind: selfish, hashrate: 0.2, gamm: 1 } ]", "gamm"),
-            ("faults: [ { kind: partition, at: 1h, for: 1h, nodes: [100000] } ]", "node 100000"),
+            (
+                "attacks: [ { kind: selfish, hashrate: 0.2, gamm: 1 } ]",
+                "gamm",
+            ),
+            (
+                "faults: [ { kind: partition, at: 1h, for: 1h, nodes: [100000] } ]",
+                "node 100000",
+            ),
             ("faults: [ { kind: loss, rate: 1.5 } ]", "rate"),
         ] {
             let err = Scenario::parse(text, "t", &[]).unwrap_err().0;

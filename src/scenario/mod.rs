@@ -5,10 +5,10 @@ pub mod adversary;
 pub mod sweep;
 pub mod units;
 
+pub use adversary::{Attack, Fault, Gamma, GiveUp, NodeSet};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
-pub use adversary::{Attack, Fault, Gamma, GiveUp, NodeSet};
 pub use units::{Bandwidth, Duration, Rate, Size};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -1,0 +1,494 @@
+//! One simulated network: nodes, miners, attackers and wallets over a topology, driven
+//! by the event queue. Blocks live once in a shared [`BlockTree`] and are validated
+//! once, when first mined; every node still pays the modelled validation delay.
+//!
+//! The world's behaviour is split by job: `relay` (blocks between nodes), `mining`
+//! (templates and block discovery), `workload` (payments), `attack` (attacker
+//! strategies), `faults` (partitions, crashes, loss), `network` (topology set-up).
+
+mod attack;
+mod faults;
+mod mining;
+mod network;
+mod relay;
+mod workload;
+
+pub use attack::{AttackOutput, AttemptRecord, Outcome};
+pub use faults::FaultOutput;
+pub use mining::{consensus_params, miner_of};
+
+use crate::ledger::builder;
+use crate::ledger::pow::Target;
+use crate::ledger::{Amount, BlockId, BlockTree, OutPoint, Transaction, TxOut, Txid, Wallet, COIN};
+use crate::net::{Topology, Uplinks};
+use crate::scenario::Scenario;
+use crate::sim::rng::{stream, SimRng};
+use crate::sim::{EventQueue, SimTime};
+use std::sync::Arc;
+
+/// Unix time of the simulated genesis block: header times are this plus simulated time.
+pub const GENESIS_TIME: u32 = 1_700_000_000;
+
+enum Event {
+    Mine {
+        miner: u32,
+        epoch: u32,
+    },
+    NewTx,
+    TxAtMiner {
+        miner: u32,
+        tx: u32,
+    },
+    Inv {
+        to: u32,
+        from: u32,
+        block: BlockId,
+    },
+    GetData {
+        to: u32,
+        from: u32,
+        block: BlockId,
+    },
+    Block {
+        to: u32,
+        from: u32,
+        block: BlockId,
+    },
+    Validated {
+        node: u32,
+        from: u32,
+        block: BlockId,
+    },
+    /// A node that asked `peer` for `block` and got nothing back asks again.
+    Retry {
+        node: u32,
+        peer: u32,
+        block: BlockId,
+    },
+    FaultStarts {
+        fault: u32,
+    },
+    FaultEnds {
+        fault: u32,
+    },
+}
+
+/// What a node knows of one block.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
+enum Seen {
+    Unknown,
+    Requested,
+    Received,
+    /// Validated, but its parent is not yet connected at this node.
+    Orphan,
+    Connected,
+}
+
+struct Miner {
+    node: u32,
+    share: f64,
+    epoch: u32,
+    payout: Vec<u8>,
+    mempool: Vec<u32>,
+    rng: SimRng,
+    /// Index into the world's attackers when this miner attacks.
+    attacker: Option<u32>,
+}
+
+pub struct BlockRecord {
+    pub miner: Option<u32>,
+    pub mined_at: SimTime,
+    /// Delay from mining to connection at each node that connected it. Ascending by
+    /// construction: nodes connect as the event clock advances, which never runs back.
+    pub arrivals: Vec<SimTime>,
+}
+
+pub struct TxRecord {
+    pub txid: Txid,
+    pub created: SimTime,
+    pub origin: u32,
+    pub fee: Amount,
+    pub size: usize,
+}
+
+/// One line of `trace.csv`: what happened, where and when.
+pub struct TraceRow {
+    pub time: SimTime,
+    pub node: Option<u32>,
+    pub kind: &'static str,
+    pub block: Option<BlockId>,
+    pub detail: String,
+}
+
+pub struct RunOutput {
+    pub tree: BlockTree,
+    /// Every event, when the run was asked to trace.
+    pub trace: Option<Vec<TraceRow>>,
+    pub blocks: Vec<BlockRecord>,
+    pub txs: Vec<TxRecord>,
+    /// Honest miners first, then one per attack, in scenario order.
+    pub miner_nodes: Vec<u32>,
+    pub shares: Vec<f64>,
+    pub attacks: Vec<AttackOutput>,
+    pub faults: Vec<FaultOutput>,
+    pub end_time: SimTime,
+    pub events: u64,
+    pub reorgs: u64,
+    pub reorg_depth_max: u32,
+}
+
+pub struct World {
+    sc: Scenario,
+    trace: Option<Vec<TraceRow>>,
+    tree: BlockTree,
+    queue: EventQueue<Event>,
+    topo: Topology,
+    uplinks: Uplinks,
+    tips: Vec<BlockId>,
+    /// `seen[block][node]`.
+    seen: Vec<Vec<Seen>>,
+    orphans: Vec<Vec<(BlockId, u32)>>,
+    miners: Vec<Miner>,
+    miner_of_node: Vec<Option<u32>>,
+    miner_distances: Vec<Vec<SimTime>>,
+    blocks: Vec<BlockRecord>,
+    txs: Vec<TxRecord>,
+    /// The payments themselves, parallel to `txs` (which is what the results keep).
+    tx_bodies: Vec<Arc<Transaction>>,
+    wallets: Vec<Wallet>,
+    workload_rng: SimRng,
+    network_hashrate: f64,
+    reorgs: u64,
+    reorg_depth_max: u32,
+    attackers: Vec<attack::Attacker>,
+    race: Option<attack::Race>,
+    /// Set while an attacker releases blocks, so that its own releases do not count
+    /// as news from the public network.
+    publishing: bool,
+    faults: faults::FaultState,
+}
+
+impl World {
+    pub fn new(sc: Scenario) -> World {
+        let n = sc.network.nodes;
+        let params = consensus_params(&sc);
+        let (topo, uplinks) = network::build(&sc);
+
+        let mut wallets: Vec<Wallet> = (0..sc.workload.wallets)
+            .map(|i| Wallet::from_seed(seed_for(sc.seed, i, b"wlt!")))
+            .collect();
+        let per_coin = 10 * COIN;
+        let mut premine = Vec::new();
+        for w in &wallets {
+            for _ in 0..sc.workload.coins_per_wallet {
+                premine.push(TxOut {
+                    value: per_coin,
+                    script_pubkey: w.receive_script(),
+                });
+            }
+        }
+        let mut attacker_wallets: Vec<(Wallet, Amount)> = sc
+            .attacks
+            .iter()
+            .enumerate()
+            .map(|(a, spec)| {
+                let wallet = Wallet::from_seed(seed_for(sc.seed, a as u32, b"atk!"));
+                (wallet, attack::funds_needed(spec))
+            })
+            .collect();
+        for (wallet, funds) in &attacker_wallets {
+            if *funds > 0 {
+                premine.push(TxOut {
+                    value: *funds,
+                    script_pubkey: wallet.receive_script(),
+                });
+            }
+        }
+        let start_target = Target::from_expected_hashes(sc.consensus.hashes_per_block);
+        let genesis = builder::genesis(
+            GENESIS_TIME,
+            start_target.to_compact(),
+            premine,
+            sc.name.as_bytes(),
+        );
+        let premine_txid = genesis.txdata[0].txid();
+        let mut vout = 0;
+        for w in wallets.iter_mut() {
+            for _ in 0..sc.workload.coins_per_wallet {
+                w.add_coin(OutPoint::new(premine_txid, vout), per_coin, 0);
+                vout += 1;
+            }
+        }
+        for (wallet, funds) in attacker_wallets.iter_mut() {
+            if *funds > 0 {
+                wallet.add_coin(OutPoint::new(premine_txid, vout), *funds, 0);
+                vout += 1;
+            }
+        }
+        let start_work = genesis.header.bits.work().expect("valid bits").to_f64();
+        let tree = BlockTree::new(genesis, params);
+
+        // Miners, honest then attackers, sit on distinct nodes spread over the id space.
+        // Honest shares divide what the attackers leave.
+        let attack_share: f64 = sc.attacks.iter().map(|a| a.hashrate()).sum();
+        let shares: Vec<f64> = sc
+            .miner_shares()
+            .iter()
+            .map(|s| s * (1.0 - attack_share))
+            .chain(sc.attacks.iter().map(|a| a.hashrate()))
+            .collect();
+        let honest = sc.mining.miners as usize;
+        let mut miner_of_node = vec![None; n as usize];
+        let miners: Vec<Miner> = shares
+            .iter()
+            .enumerate()
+            .map(|(i, &share)| {
+                let node = (i as u64 * u64::from(n) / shares.len() as u64) as u32;
+                miner_of_node[node as usize] = Some(i as u32);
+                Miner {
+                    node,
+                    share,
+                    epoch: 0,
+                    payout: Wallet::from_seed(seed_for(sc.seed, i as u32, b"mnr!"))
+                        .receive_script(),
+                    mempool: Vec::new(),
+                    rng: stream(sc.seed, "mining", i as u64),
+                    attacker: i.checked_sub(honest).map(|a| a as u32),
+                }
+            })
+            .collect();
+        let attackers = attacker_wallets
+            .into_iter()
+            .enumerate()
+            .map(|(a, (wallet, _))| {
+                let node = miners[honest + a].node;
+                attack::Attacker::new(&sc, a, (honest + a) as u32, node, wallet, &miner_of_node)
+            })
+            .collect();
+        let needs_tx_paths =
+            sc.workload.tx_rate.0 > 0.0 || sc.attacks.iter().any(|a| a.kind() == "double-spend");
+        let miner_distances = if needs_tx_paths {
+            miners.iter().map(|m| topo.distances_from(m.node)).collect()
+        } else {
+            Vec::new()
+        };
+        World {
+            trace: None,
+            uplinks,
+            tips: vec![0; n as usize],
+            seen: vec![vec![Seen::Connected; n as usize]],
+            orphans: vec![Vec::new(); n as usize],
+            blocks: vec![BlockRecord {
+                miner: None,
+                mined_at: 0,
+                arrivals: Vec::new(),
+            }],
+            txs: Vec::new(),
+            tx_bodies: Vec::new(),
+            workload_rng: stream(sc.seed, "workload", 0),
+            network_hashrate: start_work / sc.consensus.block_interval.secs(),
+            queue: EventQueue::new(),
+            reorgs: 0,
+            reorg_depth_max: 0,
+            faults: faults::FaultState::new(&sc),
+            attackers,
+            race: None,
+            publishing: false,
+            miner_distances,
+            miner_of_node,
+            miners,
+            wallets,
+            topo,
+            tree,
+            sc,
+        }
+    }
+
+    /// Records every event for `trace.csv` (memory grows with the run).
+    pub fn with_trace(mut self) -> Self {
+        self.trace = Some(Vec::new());
+        self
+    }
+
+    fn trace(
+        &mut self,
+        time: SimTime,
+        node: Option<u32>,
+        kind: &'static str,
+        block: Option<BlockId>,
+        detail: impl FnOnce() -> String,
+    ) {
+        if let Some(rows) = &mut self.trace {
+            rows.push(TraceRow {
+                time,
+                node,
+                kind,
+                block,
+                detail: detail(),
+            });
+        }
+    }
+
+    /// Runs to the stop condition. `progress` is called now and then with
+    /// (simulated seconds, best height).
+    pub fn run(mut self, mut progress: impl FnMut(f64, u32)) -> RunOutput {
+        self.schedule_faults();
+        self.start_attacks(0);
+        for m in 0..self.miners.len() as u32 {
+            if self.miners[m as usize].attacker.is_none() {
+                self.schedule_mining(m);
+            }
+        }
+        if self.sc.workload.tx_rate.0 > 0.0 {
+            self.schedule_next_tx();
+        }
+        let stop_time = self.sc.stop.time.map(|d| d.0).unwrap_or(SimTime::MAX);
+        let stop_blocks = self.sc.stop.blocks.unwrap_or(u32::MAX);
+        let mut last_report = 0;
+        // Once the stop condition holds, nothing new is mined or paid, but blocks already
+        // found keep propagating, so the last blocks' propagation is measured in full.
+        let mut stopped_at = None;
+        while let Some((now, event)) = self.queue.pop() {
+            if stopped_at.is_none()
+                && (now > stop_time
+                    || self.tree.best_height() >= stop_blocks
+                    || self.attacks_done())
+            {
+                stopped_at = Some(now.min(stop_time));
+            }
+            if stopped_at.is_some()
+                && matches!(
+                    event,
+                    Event::Mine { .. }
+                        | Event::NewTx
+                        | Event::FaultStarts { .. }
+                        | Event::FaultEnds { .. }
+                )
+            {
+                continue;
+            }
+            self.handle(now, event);
+            if self.queue.processed() - last_report >= 100_000 {
+                last_report = self.queue.processed();
+                progress(crate::sim::to_secs(now), self.tree.best_height());
+            }
+        }
+        let end_time = stopped_at.unwrap_or(self.queue.now()).min(stop_time);
+        let attacks = self.finish_attacks();
+        RunOutput {
+            events: self.queue.processed(),
+            miner_nodes: self.miners.iter().map(|m| m.node).collect(),
+            shares: self.miners.iter().map(|m| m.share).collect(),
+            faults: self.faults.output(&self.sc),
+            attacks,
+            tree: self.tree,
+            trace: self.trace,
+            blocks: self.blocks,
+            txs: self.txs,
+            end_time,
+            reorgs: self.reorgs,
+            reorg_depth_max: self.reorg_depth_max,
+        }
+    }
+
+    fn handle(&mut self, now: SimTime, event: Event) {
+        if self.trace.is_some() {
+            self.trace_event(now, &event);
+        }
+        match event {
+            Event::Mine { miner, epoch } => {
+                if self.miners[miner as usize].epoch == epoch {
+                    self.mine_block(now, miner);
+                }
+            }
+            Event::NewTx => {
+                self.create_tx(now);
+                self.schedule_next_tx();
+            }
+            Event::TxAtMiner { miner, tx } => self.miners[miner as usize].mempool.push(tx),
+            Event::Inv { to, from, block } => {
+                if !self.lost(from, to) {
+                    self.on_inv(now, to, from, block);
+                }
+            }
+            Event::GetData { to, from, block } => {
+                if self.lost(from, to) {
+                    self.retry_later(now, from, to, block);
+                } else {
+                    self.send_block(now, to, from, block);
+                }
+            }
+            Event::Block { to, from, block } => {
+                if self.lost(from, to) {
+                    self.retry_later(now, to, from, block);
+                } else {
+                    self.on_block(now, to, from, block);
+                }
+            }
+            Event::Validated { node, from, block } => {
+                if self.faults.is_down(node) {
+                    // The crash lost the block with the rest of the node's memory.
+                    self.seen[block as usize][node as usize] = Seen::Unknown;
+                } else {
+                    self.connect(now, node, from, block);
+                }
+            }
+            Event::Retry { node, peer, block } => self.on_retry(now, node, peer, block),
+            Event::FaultStarts { fault } => self.fault_starts(now, fault),
+            Event::FaultEnds { fault } => self.fault_ends(now, fault),
+        }
+    }
+
+    fn trace_event(&mut self, now: SimTime, event: &Event) {
+        match *event {
+            Event::Inv { to, from, block } => self.trace(now, Some(to), "inv", Some(block), || {
+                format!("from node {from}")
+            }),
+            Event::GetData { to, from, block } => {
+                self.trace(now, Some(to), "getdata", Some(block), || {
+                    format!("from node {from}")
+                })
+            }
+            Event::Block { to, from, block } => {
+                self.trace(now, Some(to), "block", Some(block), || {
+                    format!("from node {from}")
+                })
+            }
+            Event::Validated { node, block, .. } => {
+                self.trace(now, Some(node), "validated", Some(block), String::new)
+            }
+            Event::TxAtMiner { miner, tx } => {
+                let node = self.miners[miner as usize].node;
+                let txid = self.txs[tx as usize].txid;
+                self.trace(now, Some(node), "tx-arrives", None, || format!("{txid}"))
+            }
+            Event::Retry { node, peer, block } => {
+                self.trace(now, Some(node), "retry", Some(block), || {
+                    format!("asks node {peer} again")
+                })
+            }
+            Event::FaultStarts { fault } | Event::FaultEnds { fault } => {
+                let starts = matches!(event, Event::FaultStarts { .. });
+                let kind = self.sc.faults[fault as usize].kind();
+                self.trace(
+                    now,
+                    None,
+                    if starts { "fault-starts" } else { "fault-ends" },
+                    None,
+                    || format!("faults[{fault}]: {kind}"),
+                )
+            }
+            Event::Mine { .. } | Event::NewTx => {}
+        }
+    }
+}
+
+/// Key material for the `index`-th wallet of a kind (`tag`), from the scenario seed.
+fn seed_for(seed: u64, index: u32, tag: &[u8; 4]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    out[..8].copy_from_slice(&seed.to_le_bytes());
+    out[8..12].copy_from_slice(&index.to_le_bytes());
+    out[12..16].copy_from_slice(tag);
+    out
+}

@@ -1,0 +1,155 @@
+//! Blocks between nodes: inv → getdata → block (or unsolicited push), validation
+//! delay, orphans and their parents, tip choice by most work.
+
+use super::{Event, Seen, World};
+use crate::ledger::BlockId;
+use crate::scenario::BlockRelay;
+use crate::sim::SimTime;
+
+/// Size of inv and getdata messages (one inventory entry plus headers), in bytes.
+const INV_BYTES: usize = 61;
+
+impl World {
+    pub(super) fn on_inv(&mut self, now: SimTime, node: u32, from: u32, block: BlockId) {
+        if self.seen[block as usize][node as usize] == Seen::Unknown {
+            self.request(now, node, from, block);
+        }
+    }
+
+    /// `node` asks `peer` for `block`.
+    pub(super) fn request(&mut self, now: SimTime, node: u32, peer: u32, block: BlockId) {
+        self.seen[block as usize][node as usize] = Seen::Requested;
+        let latency = self.topo.latency(node, peer).expect("peers");
+        let sent = self.uplinks.send(node, peer, now, INV_BYTES);
+        self.queue.schedule(
+            sent + latency,
+            Event::GetData {
+                to: peer,
+                from: node,
+                block,
+            },
+        );
+    }
+
+    /// `node` tells `peer` about `block` (relay, or tips exchanged on reconnection).
+    pub(super) fn announce(&mut self, now: SimTime, node: u32, peer: u32, block: BlockId) {
+        let latency = self.topo.latency(node, peer).expect("peers");
+        self.send_inv(now, node, peer, latency, block);
+    }
+
+    fn send_inv(&mut self, now: SimTime, node: u32, peer: u32, latency: SimTime, block: BlockId) {
+        let sent = self.uplinks.send(node, peer, now, INV_BYTES);
+        self.queue.schedule(
+            sent + latency,
+            Event::Inv {
+                to: peer,
+                from: node,
+                block,
+            },
+        );
+    }
+
+    pub(super) fn on_block(&mut self, now: SimTime, node: u32, from: u32, block: BlockId) {
+        if self.seen[block as usize][node as usize] < Seen::Received {
+            self.seen[block as usize][node as usize] = Seen::Received;
+            let n_tx = self.tree.entry(block).txids.len() as u64;
+            let delay =
+                self.sc.network.validation_base.0 + n_tx * self.sc.network.validation_per_tx.0;
+            self.queue
+                .schedule(now + delay, Event::Validated { node, from, block });
+        }
+    }
+
+    pub(super) fn send_block(&mut self, now: SimTime, sender: u32, receiver: u32, block: BlockId) {
+        let latency = self.topo.latency(sender, receiver).expect("peers");
+        let sent = self
+            .uplinks
+            .send(sender, receiver, now, self.tree.entry(block).size);
+        self.queue.schedule(
+            sent + latency,
+            Event::Block {
+                to: receiver,
+                from: sender,
+                block,
+            },
+        );
+    }
+
+    /// A node has validated `block`: connect it (and any orphans waiting on it), switch
+    /// tip by most work, and relay. An orphan's missing parent is asked of the peer that
+    /// sent the orphan, which had it (this is how nodes catch up after a partition).
+    pub(super) fn connect(&mut self, now: SimTime, node: u32, from: u32, block: BlockId) {
+        let parent = self.tree.entry(block).parent.expect("not genesis");
+        if self.seen[parent as usize][node as usize] != Seen::Connected {
+            self.seen[block as usize][node as usize] = Seen::Orphan;
+            self.orphans[node as usize].push((block, from));
+            if self.seen[parent as usize][node as usize] == Seen::Unknown && from != node {
+                self.request(now, node, from, parent);
+            }
+            return;
+        }
+        let mut ready = vec![(block, from)];
+        while let Some((b, f)) = ready.pop() {
+            self.seen[b as usize][node as usize] = Seen::Connected;
+            let record = &mut self.blocks[b as usize];
+            record.arrivals.push(now - record.mined_at);
+            self.consider_tip(now, node, b);
+            self.relay(now, node, f, b);
+            let waiting = &mut self.orphans[node as usize];
+            if waiting.is_empty() {
+                continue;
+            }
+            let (children, rest): (Vec<_>, Vec<_>) = waiting
+                .drain(..)
+                .partition(|(c, _)| self.tree.entry(*c).parent == Some(b));
+            *waiting = rest;
+            ready.extend(children);
+        }
+    }
+
+    fn consider_tip(&mut self, now: SimTime, node: u32, block: BlockId) {
+        let tip = self.tips[node as usize];
+        if self.tree.entry(block).chain_work <= self.tree.entry(tip).chain_work {
+            return;
+        }
+        if !self.tree.is_ancestor(tip, block) {
+            let fork = self.tree.fork_point(tip, block);
+            let depth = self.tree.entry(tip).height - self.tree.entry(fork).height;
+            self.reorgs += 1;
+            self.reorg_depth_max = self.reorg_depth_max.max(depth);
+            self.faults.count_reorg(depth);
+            self.trace(now, Some(node), "reorg", Some(block), || {
+                format!("{depth} block(s) abandoned from block {tip}")
+            });
+        }
+        self.tips[node as usize] = block;
+        let height = self.tree.entry(block).height;
+        self.trace(now, Some(node), "tip", Some(block), || {
+            format!("height {height}")
+        });
+        if let Some(m) = self.miner_of_node[node as usize] {
+            match self.miners[m as usize].attacker {
+                Some(a) if !self.publishing => self.attacker_saw_public(now, a),
+                Some(_) => {}
+                None => self.schedule_mining(m),
+            }
+        }
+        if !self.attackers.is_empty() {
+            self.observer_tip_changed(now, node, tip);
+        }
+    }
+
+    fn relay(&mut self, now: SimTime, node: u32, from: u32, block: BlockId) {
+        for i in 0..self.topo.peers(node).len() {
+            let link = self.topo.peers(node)[i];
+            let peer = link.peer;
+            if peer == from {
+                continue;
+            }
+            match self.sc.network.relay {
+                BlockRelay::InvGetdata => self.send_inv(now, node, peer, link.latency, block),
+                BlockRelay::Push => self.send_block(now, node, peer, block),
+            }
+        }
+    }
+}

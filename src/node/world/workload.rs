@@ -1,0 +1,71 @@
+//! The transaction workload: wallets paying each other at a Poisson rate.
+
+use super::{Event, TxRecord, World};
+use crate::ledger::{Amount, OutPoint, Transaction, COIN};
+use crate::sim::rng::exponential;
+use crate::sim::{SimTime, NS_PER_S};
+use rand::Rng;
+use std::sync::Arc;
+
+impl World {
+    pub(super) fn schedule_next_tx(&mut self) {
+        let mean = 1.0 / self.sc.workload.tx_rate.0;
+        let delay = (exponential(&mut self.workload_rng, mean) * NS_PER_S as f64) as SimTime;
+        self.queue.schedule_in(delay.max(1), Event::NewTx);
+    }
+
+    /// A random wallet pays a random other wallet between 0.01 and 1 coin.
+    pub(super) fn create_tx(&mut self, now: SimTime) {
+        let n = self.wallets.len() as u32;
+        let payer = self.workload_rng.random_range(0..n);
+        let payee = (payer + self.workload_rng.random_range(1..n)) % n;
+        let amount = self.workload_rng.random_range(COIN / 100..=COIN);
+        let to = self.wallets[payee as usize].receive_script();
+        let Ok((tx, fee)) =
+            self.wallets[payer as usize].pay_with_fee(to, amount, self.sc.workload.fee_rate)
+        else {
+            return; // this wallet is out of money; the offered load counts only real payments
+        };
+        let txid = tx.txid();
+        self.wallets[payee as usize].add_coin(OutPoint::new(txid, 0), amount, 0);
+        let origin = self.workload_rng.random_range(0..self.tips.len() as u32);
+        self.trace(now, Some(origin), "tx-created", None, || {
+            format!("{txid}: wallet {payer} pays wallet {payee} {amount} sat")
+        });
+        self.broadcast_tx(now, origin, tx, fee);
+    }
+
+    /// A new payment enters the network at `origin` and reaches each honest miner along
+    /// the fastest path (attackers keep their own templates). Returns its index.
+    pub(super) fn broadcast_tx(
+        &mut self,
+        now: SimTime,
+        origin: u32,
+        tx: Transaction,
+        fee: Amount,
+    ) -> u32 {
+        let index = self.txs.len() as u32;
+        self.txs.push(TxRecord {
+            txid: tx.txid(),
+            created: now,
+            origin,
+            fee,
+            size: tx.size(),
+        });
+        self.tx_bodies.push(Arc::new(tx));
+        for m in 0..self.miners.len() {
+            if self.miners[m].attacker.is_some() {
+                continue;
+            }
+            let d = self.miner_distances[m][origin as usize];
+            self.queue.schedule(
+                now + d,
+                Event::TxAtMiner {
+                    miner: m as u32,
+                    tx: index,
+                },
+            );
+        }
+        index
+    }
+}

@@ -1,0 +1,227 @@
+//! Figures for attacks and faults: summary.json's `attacks` and `faults`, and
+//! `attacks.csv` (one row per attempt or selfish episode).
+
+use super::theory;
+use crate::ledger::{Amount, BlockId};
+use crate::node::world::Outcome;
+use crate::node::RunOutput;
+use crate::scenario::{Attack, Gamma};
+use crate::sim::to_secs;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct AttackFigures {
+    pub attack: u32,
+    pub kind: String,
+    pub hashrate: f64,
+    /// Attempts decided (success or given up; selfish: episodes won or lost).
+    pub attempts: u32,
+    pub successes: u32,
+    pub success_rate: Option<f64>,
+    /// Standard error of `success_rate` (binomial).
+    pub success_rate_se: Option<f64>,
+    pub unfinished: u32,
+    /// The attacker's share of main-chain blocks.
+    pub revenue_share: f64,
+    pub blocks_main: u32,
+    /// The attacker's own blocks that ended off the main chain: work spent for nothing.
+    pub blocks_orphaned: u32,
+    pub rewards_forfeited_sat: Amount,
+    pub time_to_success_s_mean: Option<f64>,
+    pub attacker_blocks_to_success_mean: Option<f64>,
+    pub reverted_blocks_max: u32,
+    pub reverted_txs: u64,
+    /// Closed forms at this hashrate (double spend: the attack's confirmations;
+    /// selfish: its γ when set), `null` where they do not apply.
+    pub theory_nakamoto: Option<f64>,
+    pub theory_rosenfeld: Option<f64>,
+    pub theory_exact_without_premine: Option<f64>,
+    pub theory_eyal_sirer: Option<f64>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct FaultFigures {
+    pub fault: u32,
+    pub kind: String,
+    pub start_s: f64,
+    pub end_s: Option<f64>,
+    pub nodes: usize,
+    pub messages_lost: u64,
+    pub reorgs_after: u64,
+    pub reorg_depth_max_after: u32,
+}
+
+pub fn attack_figures(out: &RunOutput) -> Vec<AttackFigures> {
+    let tree = &out.tree;
+    let main_blocks = f64::from(tree.best_height().max(1));
+    out.attacks
+        .iter()
+        .enumerate()
+        .map(|(i, attack)| {
+            let decided: Vec<_> = attack
+                .records
+                .iter()
+                .filter(|r| r.outcome != Outcome::Unfinished)
+                .collect();
+            let wins: Vec<_> = decided
+                .iter()
+                .filter(|r| r.outcome == Outcome::Success)
+                .collect();
+            let n = decided.len() as u32;
+            let rate = (n > 0).then(|| wins.len() as f64 / f64::from(n));
+            let (mut blocks_main, mut orphaned, mut forfeited) = (0, 0, 0);
+            for (id, rec) in out.blocks.iter().enumerate().skip(1) {
+                if rec.miner != Some(attack.miner) {
+                    continue;
+                }
+                if tree.is_on_main_chain(id as BlockId) {
+                    blocks_main += 1;
+                } else {
+                    orphaned += 1;
+                    forfeited += tree.entry(id as BlockId).block.txdata[0]
+                        .total_output()
+                        .unwrap_or(0);
+                }
+            }
+            let mean =
+                |v: Vec<f64>| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
+            let q = attack.spec.hashrate();
+            let (nakamoto, rosenfeld, strict, eyal_sirer) = match attack.spec {
+                Attack::DoubleSpend {
+                    confirmations: z, ..
+                } => (
+                    Some(theory::nakamoto(q, z)),
+                    Some(theory::rosenfeld(q, z)),
+                    Some(theory::exact_without_premine(q, z)),
+                    None,
+                ),
+                Attack::Selfish {
+                    gamma: Gamma::Fixed(g),
+                    ..
+                } => (None, None, None, Some(theory::selfish_revenue(q, g))),
+                _ => (None, None, None, None),
+            };
+            AttackFigures {
+                attack: i as u32,
+                kind: attack.spec.kind().to_string(),
+                hashrate: q,
+                attempts: n,
+                successes: wins.len() as u32,
+                success_rate: rate,
+                success_rate_se: rate.map(|r| (r * (1.0 - r) / f64::from(n)).sqrt()),
+                unfinished: attack.records.len() as u32 - n,
+                revenue_share: f64::from(blocks_main) / main_blocks,
+                blocks_main,
+                blocks_orphaned: orphaned,
+                rewards_forfeited_sat: forfeited,
+                time_to_success_s_mean: mean(
+                    wins.iter()
+                        .filter_map(|r| Some(to_secs(r.ended? - r.started)))
+                        .collect(),
+                ),
+                attacker_blocks_to_success_mean: mean(
+                    wins.iter().map(|r| f64::from(r.attacker_blocks)).collect(),
+                ),
+                reverted_blocks_max: attack
+                    .records
+                    .iter()
+                    .map(|r| r.reverted_blocks)
+                    .max()
+                    .unwrap_or(0),
+                reverted_txs: attack
+                    .records
+                    .iter()
+                    .map(|r| u64::from(r.reverted_txs))
+                    .sum(),
+                theory_nakamoto: nakamoto,
+                theory_rosenfeld: rosenfeld,
+                theory_exact_without_premine: strict,
+                theory_eyal_sirer: eyal_sirer,
+            }
+        })
+        .collect()
+}
+
+pub fn fault_figures(out: &RunOutput) -> Vec<FaultFigures> {
+    out.faults
+        .iter()
+        .enumerate()
+        .map(|(i, f)| FaultFigures {
+            fault: i as u32,
+            kind: f.kind.to_string(),
+            start_s: to_secs(f.start),
+            end_s: f.end.map(to_secs),
+            nodes: f.nodes,
+            messages_lost: f.messages_lost,
+            reorgs_after: f.reorgs_after,
+            reorg_depth_max_after: f.reorg_depth_max_after,
+        })
+        .collect()
+}
+
+/// Transactions in blocks that some node accepted but that ended off the main chain
+/// (confirmed, then reverted), and how many of those never made the main chain.
+pub fn reverted_txs(out: &RunOutput) -> (u64, u64) {
+    let tree = &out.tree;
+    let mut reverted = std::collections::BTreeSet::new();
+    for (id, rec) in out.blocks.iter().enumerate().skip(1) {
+        let id = id as BlockId;
+        if rec.arrivals.is_empty() || tree.is_on_main_chain(id) {
+            continue;
+        }
+        reverted.extend(tree.entry(id).txids.iter().skip(1).copied());
+    }
+    if reverted.is_empty() {
+        return (0, 0);
+    }
+    // The tx index keeps only a transaction's first block, which may be the reverted
+    // one, so look for re-mined copies on the main chain itself.
+    let on_main: std::collections::HashSet<_> = tree
+        .main_chain()
+        .iter()
+        .flat_map(|&b| tree.entry(b).txids.iter().copied())
+        .collect();
+    let lost = reverted.iter().filter(|t| !on_main.contains(*t)).count();
+    (reverted.len() as u64, lost as u64)
+}
+
+pub fn write_attacks_csv(dir: &Path, out: &RunOutput) -> anyhow::Result<()> {
+    if out.attacks.is_empty() {
+        return Ok(());
+    }
+    let mut w = csv::Writer::from_path(dir.join("attacks.csv"))?;
+    w.write_record([
+        "attack",
+        "kind",
+        "attempt",
+        "started_s",
+        "ended_s",
+        "outcome",
+        "confirmed_s",
+        "released_s",
+        "attacker_blocks",
+        "reverted_blocks",
+        "reverted_txs",
+    ])?;
+    let opt = |t: Option<u64>| t.map(|t| format!("{:.6}", to_secs(t))).unwrap_or_default();
+    for (i, attack) in out.attacks.iter().enumerate() {
+        for (n, r) in attack.records.iter().enumerate() {
+            w.write_record([
+                i.to_string(),
+                attack.spec.kind().to_string(),
+                (n + 1).to_string(),
+                format!("{:.6}", to_secs(r.started)),
+                opt(r.ended),
+                r.outcome.as_str().to_string(),
+                opt(r.confirmed_at),
+                opt(r.released_at),
+                r.attacker_blocks.to_string(),
+                r.reverted_blocks.to_string(),
+                r.reverted_txs.to_string(),
+            ])?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
