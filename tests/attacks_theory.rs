@@ -1,0 +1,129 @@
+//! Attacks on a zero-latency network against the published analysis. Tolerances come
+//! from the number of trials (4 standard errors) plus, for attackers that give up,
+//! the most that giving up can cost them: an attacker that abandons an attempt G
+//! blocks behind would have caught up later with probability at most (q/p)^G.
+
+use chainlab::node::World;
+use chainlab::report::adversary::AttackFigures;
+use chainlab::report::summarize;
+use chainlab::report::theory;
+use chainlab::scenario::Scenario;
+
+/// Eight nodes with no latency and no validation delay: the setting the closed forms
+/// assume (every block is everywhere the instant it is found).
+const INSTANT_NETWORK: &str = "
+stop: { blocks: 10000000 }
+network: { nodes: 8, outbound: 3, latency: 0ms, jitter: 0ms, bandwidth: 100Gbps, validation_base: 0ms, validation_per_tx: 0ms }
+consensus: { block_interval: 10m, retarget_interval: 0, coinbase_maturity: 1, hashes_per_block: 16 }
+mining: { miners: 4 }
+workload: { tx_rate: 0/s }
+";
+
+fn run_attack(seed: u64, attack: &str, extra: &[&str]) -> (AttackFigures, u32) {
+    let yaml = format!("name: attack\nseed: {seed}\n{INSTANT_NETWORK}attacks:\n  - {attack}\n");
+    let overrides: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+    let sc = Scenario::parse(&yaml, "inline", &overrides).unwrap();
+    let out = World::new(sc.clone()).run(|_, _| {});
+    let summary = summarize(&sc, &out);
+    (summary.attacks[0].clone(), summary.blocks_main)
+}
+
+fn assert_double_spend_rate(q: f64, z: u32, premine: bool, attempts: u32, give_up: u32) {
+    let attack = format!(
+        "{{ kind: double-spend, hashrate: {q}, confirmations: {z}, give_up_behind: {give_up}, attempts: {attempts}, premine: {premine} }}"
+    );
+    let (fig, _) = run_attack(11, &attack, &[]);
+    assert_eq!(fig.attempts, attempts, "every attempt decided");
+    let expected = if premine {
+        theory::rosenfeld(q, z)
+    } else {
+        theory::exact_without_premine(q, z)
+    };
+    let observed = fig.success_rate.unwrap();
+    let se = (expected * (1.0 - expected) / f64::from(attempts)).sqrt();
+    let give_up_bias = (q / (1.0 - q)).powi(give_up as i32);
+    let tolerance = 4.0 * se + give_up_bias;
+    assert!(
+        (observed - expected).abs() < tolerance,
+        "q={q} z={z} premine={premine}: {observed:.4} of {attempts} attempts, theory {expected:.4} ± {tolerance:.4} (Nakamoto {:.4})",
+        theory::nakamoto(q, z)
+    );
+}
+
+#[test]
+fn pre_mined_double_spend_succeeds_as_often_as_rosenfeld_computes() {
+    assert_double_spend_rate(0.3, 2, true, 800, 12);
+    assert_double_spend_rate(0.2, 1, true, 800, 10);
+}
+
+#[test]
+fn double_spend_starting_level_succeeds_as_often_as_the_exact_count_says() {
+    assert_double_spend_rate(0.3, 3, false, 800, 12);
+}
+
+#[test]
+fn a_successful_double_spend_is_decided_by_the_ledger() {
+    let (fig, _) = run_attack(
+        5,
+        "{ kind: double-spend, hashrate: 0.45, confirmations: 1, give_up_behind: 6, attempts: 40, premine: true }",
+        &[],
+    );
+    assert!(fig.successes > 0 && fig.successes < fig.attempts);
+    // Every success reverted at least the block that held the merchant's payment.
+    assert!(fig.reverted_blocks_max >= 1 && fig.reverted_txs >= u64::from(fig.successes));
+    assert!(
+        fig.blocks_orphaned > 0,
+        "failed attempts cost the attacker its private blocks"
+    );
+    assert!(fig.rewards_forfeited_sat > 0);
+}
+
+#[test]
+fn a_majority_attacker_rewrites_any_depth() {
+    let (fig, _) = run_attack(
+        3,
+        "{ kind: majority, hashrate: 0.6, depth: 5, attempts: 20 }",
+        &[],
+    );
+    assert_eq!(
+        (fig.attempts, fig.successes),
+        (20, 20),
+        "more than half the hashrate always catches up"
+    );
+    assert!(
+        fig.reverted_blocks_max >= 5,
+        "forked 5 blocks deep: {}",
+        fig.reverted_blocks_max
+    );
+}
+
+/// Mean and standard error of the attacker's main-chain share over independent seeds.
+fn selfish_share(alpha: f64, gamma: f64, seeds: u64, blocks: u32) -> (f64, f64) {
+    let shares: Vec<f64> = (0..seeds)
+        .map(|seed| {
+            let attack = format!("{{ kind: selfish, hashrate: {alpha}, gamma: {gamma} }}");
+            let stop = format!("stop.blocks={blocks}");
+            run_attack(100 + seed, &attack, &[&stop]).0.revenue_share
+        })
+        .collect();
+    let n = shares.len() as f64;
+    let mean = shares.iter().sum::<f64>() / n;
+    let var = shares.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    (mean, (var / n).sqrt())
+}
+
+#[test]
+fn selfish_revenue_follows_eyal_and_sirer() {
+    for (alpha, gamma) in [(0.35, 0.5), (0.35, 0.0), (0.25, 0.0)] {
+        let (mean, se) = selfish_share(alpha, gamma, 8, 2500);
+        let expected = theory::selfish_revenue(alpha, gamma);
+        assert!(
+            (mean - expected).abs() < 4.0 * se.max(1e-3),
+            "α={alpha} γ={gamma}: share {mean:.4} ± {se:.4}, Eyal & Sirer {expected:.4}"
+        );
+        // The threshold: above (1-γ)/(3-2γ) the selfish miner earns more than its
+        // share, below it less (both by more than the noise here).
+        let above = alpha > theory::selfish_threshold(gamma);
+        assert_eq!(mean > alpha, above, "α={alpha} γ={gamma}: share {mean:.4}");
+    }
+}
