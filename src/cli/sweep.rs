@@ -23,14 +23,36 @@ const FIGURES: [&str; 13] = [
     "chain_bytes_per_day",
 ];
 
+/// The first attack's figures (empty cells when the scenario has none), so that an
+/// attack sweep's table holds what its plots need.
+const ATTACK_FIGURES: [&str; 13] = [
+    "kind",
+    "hashrate",
+    "confirmations",
+    "gamma",
+    "premine",
+    "attempts",
+    "success_rate",
+    "success_rate_se",
+    "revenue_share",
+    "theory_nakamoto",
+    "theory_rosenfeld",
+    "theory_exact_without_premine",
+    "theory_eyal_sirer",
+];
+
 fn figure_values(summary: &Summary) -> Vec<String> {
     let json = serde_json::to_value(summary).expect("a summary serializes");
+    let cell = |v: &serde_json::Value| match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        v => v.to_string(),
+    };
+    let attack = &json["attacks"][0];
     FIGURES
         .iter()
-        .map(|k| match &json[*k] {
-            serde_json::Value::Null => String::new(),
-            v => v.to_string(),
-        })
+        .map(|k| cell(&json[*k]))
+        .chain(ATTACK_FIGURES.iter().map(|k| cell(&attack[*k])))
         .collect()
 }
 
@@ -74,6 +96,7 @@ pub fn run_sweep(
     let mut header = vec!["point".to_string()];
     header.extend(keys.iter().cloned());
     header.extend(FIGURES.iter().map(|s| s.to_string()));
+    header.extend(ATTACK_FIGURES.iter().map(|s| format!("attack_{s}")));
     header.push("dir".into());
     w.write_record(&header)?;
     for (point, outcome) in selected

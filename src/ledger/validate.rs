@@ -296,8 +296,14 @@ fn verify_signatures(
                 })
         })
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads < 2 || jobs.len() < 64 {
+    if jobs.len() < 64 {
+        return verify(jobs);
+    }
+    // Asked once: the answer comes from reading cgroup files, a system call per block.
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    let threads =
+        *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    if threads < 2 {
         return verify(jobs);
     }
     let chunk = jobs.len().div_ceil(threads);

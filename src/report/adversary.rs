@@ -15,6 +15,11 @@ pub struct AttackFigures {
     pub attack: u32,
     pub kind: String,
     pub hashrate: f64,
+    /// The merchant's confirmations (double spend), γ when set (selfish), and whether
+    /// the double spender pre-mines: what the theory columns were computed for.
+    pub confirmations: Option<u32>,
+    pub gamma: Option<f64>,
+    pub premine: Option<bool>,
     /// Attempts decided (success or given up; selfish: episodes won or lost).
     pub attempts: u32,
     pub successes: u32,
@@ -102,10 +107,25 @@ pub fn attack_figures(out: &RunOutput) -> Vec<AttackFigures> {
                 } => (None, None, None, Some(theory::selfish_revenue(q, g))),
                 _ => (None, None, None, None),
             };
+            let (confirmations, gamma, premine) = match attack.spec {
+                Attack::DoubleSpend {
+                    confirmations,
+                    premine,
+                    ..
+                } => (Some(confirmations), None, Some(premine)),
+                Attack::Selfish {
+                    gamma: Gamma::Fixed(g),
+                    ..
+                } => (None, Some(g), None),
+                _ => (None, None, None),
+            };
             AttackFigures {
                 attack: i as u32,
                 kind: attack.spec.kind().to_string(),
                 hashrate: q,
+                confirmations,
+                gamma,
+                premine,
                 attempts: n,
                 successes: wins.len() as u32,
                 success_rate: rate,

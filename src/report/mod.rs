@@ -2,6 +2,7 @@
 //! `scenario.resolved.yaml`, `summary.json` and the CSV files.
 
 pub mod adversary;
+pub mod attack_plots;
 pub mod plots;
 pub mod summary;
 pub mod sweep_plots;

@@ -161,5 +161,5 @@ pub fn draw_sweep_plots(dir: &Path) -> Result<()> {
         a, &keys, &rows
     ))?;
     both_formats!(plots.join("stale_rate"), |a| draw_stale(a, &keys, &rows))?;
-    Ok(())
+    super::attack_plots::draw_attack_plots(dir)
 }

@@ -421,9 +421,14 @@ impl World {
             Attack::DoubleSpend { .. } => at.records[attempt.record].confirmed_at.is_some(),
             _ => true,
         };
-        let public = self.tips[at.node as usize];
+        // The public chain as the attacker knows it: its own node's tip, and the
+        // merchant's, which it learns from being told the goods shipped. (Comparing with
+        // its own node alone would release a mere tie when the confirming block reached
+        // the merchant first, and let nodes nearer the attacker side with it.)
+        let work = |b: BlockId| self.tree.entry(b).chain_work;
+        let public = work(self.tips[at.node as usize]).max(work(self.tips[at.observer as usize]));
         let private = at.private_tip;
-        if shipped && self.tree.entry(private).chain_work > self.tree.entry(public).chain_work {
+        if shipped && work(private) > public {
             let at = &mut self.attackers[a];
             let attempt = at.attempt.as_mut().expect("checked");
             attempt.released = true;
