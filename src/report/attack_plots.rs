@@ -82,7 +82,14 @@ where
         .unwrap_or(1);
     let mut chart = chart_on(
         area,
-        "Double-spend success against confirmations: simulated (points) and theory (lines)",
+        &format!(
+            "Double-spend success: simulated (points, ±2 SE), {} (solid), Nakamoto (dashed)",
+            if points.iter().any(|p| p.premine) {
+                "Rosenfeld"
+            } else {
+                "exact level-start count"
+            }
+        ),
         22,
         55,
         0.5f64..f64::from(z_max) + 0.5,
@@ -92,18 +99,21 @@ where
         .configure_mesh()
         .x_desc("confirmations the merchant waits for (z)")
         .y_desc("attacker's success probability")
-        .y_label_formatter(&|y| format!("{}", 10f64.powf(*y)))
+        .y_labels((-FLOOR) as usize + 1)
+        .y_label_formatter(&|y| {
+            if (y - y.round()).abs() < 1e-9 {
+                format!("{}", 10f64.powi(y.round() as i32))
+            } else {
+                String::new()
+            }
+        })
         .x_labels(z_max as usize + 1)
+        .x_label_formatter(&|x| format!("{x:.0}"))
         .label_style((FONT, 18))
         .axis_desc_style((FONT, 20))
         .draw()
         .map_err(err)?;
     let premine = points.iter().any(|p| p.premine);
-    let exact_name = if premine {
-        "Rosenfeld (pre-mined block)"
-    } else {
-        "exact count, level start"
-    };
     for (i, q) in distinct(points.iter().map(|p| p.hashrate))
         .into_iter()
         .enumerate()
@@ -123,7 +133,7 @@ where
                 colour.stroke_width(2),
             ))
             .map_err(err)?
-            .label(format!("q = {q}: {exact_name}"))
+            .label(format!("attacker's hashrate q = {q}"))
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], colour.stroke_width(2)));
         chart
             .draw_series(DashedLineSeries::new(
@@ -132,9 +142,7 @@ where
                 4,
                 colour.stroke_width(1),
             ))
-            .map_err(err)?
-            .label(format!("q = {q}: Nakamoto (whitepaper)"))
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], colour.stroke_width(1)));
+            .map_err(err)?;
         let mine: Vec<&Point> = points.iter().filter(|p| p.hashrate == q).collect();
         chart
             .draw_series(mine.iter().filter_map(|p| {
