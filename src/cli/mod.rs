@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod bench;
 mod inspect;
 mod plot;
 mod sweep;
@@ -92,6 +93,19 @@ enum Command {
     },
     /// Redraw the plots of a results directory (a run's, or a sweep's) from its files.
     Plot { dir: PathBuf },
+    /// Measure speed and memory on the benchmark scenarios (scenarios/bench/).
+    ///
+    /// Runs each scenario in its own process and prints events, wall seconds of the
+    /// simulation, events per second and peak resident memory. The default is SimBlock
+    /// 0.7.0's Bitcoin-2015 scale (10,000 nodes, 144 blocks of 535 KB); --large adds
+    /// 100,000 nodes. Run it from the repository root.
+    Bench {
+        /// Scenarios to measure instead of the default set.
+        scenarios: Vec<PathBuf>,
+        /// Also run the 100,000-node scenario (about a minute and a few GiB).
+        #[arg(long)]
+        large: bool,
+    },
     /// Check a scenario file and print it with every default filled in.
     Validate {
         scenario: PathBuf,
@@ -164,6 +178,31 @@ pub fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(e) => bad_input(e),
+            }
+        }
+        Command::Bench { scenarios, large } => {
+            let mut list = scenarios;
+            if list.is_empty() {
+                list.push(PathBuf::from(bench::STANDARD));
+            }
+            if large {
+                list.push(PathBuf::from(bench::LARGE));
+            }
+            if let Some(missing) = list.iter().find(|p| !p.is_file()) {
+                return bad_input(format!(
+                    "{}: no such scenario file (run chainlab bench from the repository root, or name the scenarios)",
+                    missing.display()
+                ));
+            }
+            match bench::run(&list) {
+                Ok(table) => {
+                    print!("{table}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("chainlab: {e}");
+                    ExitCode::from(1)
+                }
             }
         }
         Command::Plot { dir } => match plot::replot(&dir) {

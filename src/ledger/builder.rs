@@ -33,6 +33,34 @@ pub fn coinbase(height: u32, payout: Vec<u8>, value: Amount, tag: &[u8]) -> Tran
     }
 }
 
+/// Grows `coinbase` by about `bytes` with zero-filled `OP_RETURN` outputs: blocks of
+/// a declared size whose bulk stands for transactions not simulated one by one (as
+/// SimBlock's blocks are sizes only). Valid by consensus: unspendable outputs are never
+/// executed, so the 10,000-byte script limit does not apply; each chunk stays under it.
+pub fn pad_coinbase(coinbase: &mut Transaction, bytes: usize) {
+    // value (8) + script length (3) + OP_RETURN (1) + OP_PUSHDATA2 and length (3)
+    const OVERHEAD: usize = 15;
+    const CHUNK: usize = 9_000;
+    let mut added = 0;
+    while added < bytes {
+        let data = (bytes - added).saturating_sub(OVERHEAD).min(CHUNK);
+        let script_pubkey = script::op_return(&vec![0u8; data]);
+        added += 8 + varint_len(script_pubkey.len()) + script_pubkey.len();
+        coinbase.outputs.push(TxOut {
+            value: 0,
+            script_pubkey,
+        });
+    }
+}
+
+fn varint_len(n: usize) -> usize {
+    match n {
+        0..=0xfc => 1,
+        0xfd..=0xffff => 3,
+        _ => 5,
+    }
+}
+
 /// A block on `parent` in context `ctx` holding `coinbase` then `txs`, with its Merkle
 /// root computed and nonce 0. `time` is raised past the median time past if needed.
 pub fn assemble(

@@ -116,6 +116,9 @@ pub struct Mining {
     /// Hashrate share of each miner; empty means equal shares. Must sum to 1.
     pub shares: Vec<f64>,
     pub pow: PowMode,
+    /// Fill each block to at least this size with `OP_RETURN` data in its coinbase: the
+    /// bulk of blocks whose transactions are not simulated one by one (0B: off).
+    pub block_padding: Size,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -201,6 +204,7 @@ impl Default for Mining {
             miners: 10,
             shares: Vec::new(),
             pow: PowMode::Sampled,
+            block_padding: Size(0),
         }
     }
 }
@@ -357,6 +361,11 @@ impl Scenario {
                 return Err(format!("mining.shares sum to {sum}; they are fractions of the hashrate and must sum to 1"));
             }
         }
+        positive(
+            "mining.block_padding",
+            self.mining.block_padding.0 <= self.consensus.max_block_bytes.0,
+            "at most consensus.max_block_bytes",
+        )?;
         for (i, attack) in self.attacks.iter().enumerate() {
             attack.check(&format!("attacks[{i}]"), self.network.nodes)?;
         }

@@ -88,7 +88,13 @@ impl World {
         let extra_nonce: u64 = miner.rng.random();
         let tag = [&m.to_le_bytes()[..], &extra_nonce.to_le_bytes()].concat();
         debug_assert_eq!(miner_from_tag(&tag), Some(m));
-        let coinbase = builder::coinbase(ctx.height, miner.payout.clone(), value, &tag);
+        let mut coinbase = builder::coinbase(ctx.height, miner.payout.clone(), value, &tag);
+        let padding = self.sc.mining.block_padding.0 as usize;
+        if padding > 0 {
+            // Header, transaction count and the coinbase as built so far.
+            let used = 81 + coinbase.size() + txs.iter().map(Transaction::size).sum::<usize>();
+            builder::pad_coinbase(&mut coinbase, padding.saturating_sub(used));
+        }
         let mut block = builder::assemble(self.tree.entry(tip).hash, &ctx, time, coinbase, txs);
         builder::solve(&mut block);
         let id = match self.tree.add_block(block, time) {
@@ -96,6 +102,7 @@ impl World {
             Err(e) => panic!("a miner built an invalid block; this is a chainlab bug: {e}"),
         };
         self.seen.push(vec![Seen::Unknown; self.tips.len()]);
+        self.announced.push(vec![0; self.tips.len()]);
         self.blocks.push(BlockRecord {
             miner: Some(m),
             mined_at: now,

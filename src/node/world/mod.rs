@@ -148,6 +148,11 @@ pub struct World {
     tips: Vec<BlockId>,
     /// `seen[block][node]`.
     seen: Vec<Vec<Seen>>,
+    /// `announced[block][node]`: bit i set when the node's i-th peer announced the
+    /// block to it. Such a peer has it, so the node does not announce it back (as
+    /// Bitcoin Core skips peers known to have a header). Peers past the 64th are not
+    /// tracked and always get the announcement.
+    announced: Vec<Vec<u64>>,
     orphans: Vec<Vec<(BlockId, u32)>>,
     miners: Vec<Miner>,
     miner_of_node: Vec<Option<u32>>,
@@ -167,6 +172,10 @@ pub struct World {
     /// as news from the public network.
     publishing: bool,
     faults: faults::FaultState,
+    /// Without faults (which can make a node forget a block) and without a trace (which
+    /// shows every message), an inv to a node that has connected the block is ignored
+    /// on arrival and need not be simulated.
+    invs_to_connected_are_moot: bool,
 }
 
 impl World {
@@ -175,7 +184,13 @@ impl World {
         let params = consensus_params(&sc);
         let (topo, uplinks) = network::build(&sc);
 
-        let mut wallets: Vec<Wallet> = (0..sc.workload.wallets)
+        // Wallets exist for the workload; deriving 5,000 keys is not free.
+        let wallet_count = if sc.workload.tx_rate.0 > 0.0 {
+            sc.workload.wallets
+        } else {
+            0
+        };
+        let mut wallets: Vec<Wallet> = (0..wallet_count)
             .map(|i| Wallet::from_seed(seed_for(sc.seed, i, b"wlt!")))
             .collect();
         let per_coin = 10 * COIN;
@@ -278,6 +293,7 @@ impl World {
             uplinks,
             tips: vec![0; n as usize],
             seen: vec![vec![Seen::Connected; n as usize]],
+            announced: vec![vec![0; n as usize]],
             orphans: vec![Vec::new(); n as usize],
             blocks: vec![BlockRecord {
                 miner: None,
@@ -292,6 +308,7 @@ impl World {
             reorgs: 0,
             reorg_depth_max: 0,
             faults: faults::FaultState::new(&sc),
+            invs_to_connected_are_moot: sc.faults.is_empty(),
             attackers,
             race: None,
             publishing: false,
@@ -308,6 +325,7 @@ impl World {
     /// Records every event for `trace.csv` (memory grows with the run).
     pub fn with_trace(mut self) -> Self {
         self.trace = Some(Vec::new());
+        self.invs_to_connected_are_moot = false;
         self
     }
 

@@ -11,6 +11,11 @@ const INV_BYTES: usize = 61;
 
 impl World {
     pub(super) fn on_inv(&mut self, now: SimTime, node: u32, from: u32, block: BlockId) {
+        if let Some(slot) = self.topo.peers(node).iter().position(|l| l.peer == from) {
+            if slot < 64 {
+                self.announced[block as usize][node as usize] |= 1 << slot;
+            }
+        }
         if self.seen[block as usize][node as usize] == Seen::Unknown {
             self.request(now, node, from, block);
         }
@@ -39,6 +44,15 @@ impl World {
 
     fn send_inv(&mut self, now: SimTime, node: u32, peer: u32, latency: SimTime, block: BlockId) {
         let sent = self.uplinks.send(node, peer, now, INV_BYTES);
+        if self.invs_to_connected_are_moot
+            && self.seen[block as usize][peer as usize] == Seen::Connected
+        {
+            // The peer has connected the block and relayed it, so this inv will change
+            // nothing when it lands; its bytes still took the uplink (above). Most
+            // announcements in a flood are of this kind; not scheduling them saves a
+            // third of the events without changing any result.
+            return;
+        }
         self.queue.schedule(
             sent + latency,
             Event::Inv {
@@ -140,10 +154,11 @@ impl World {
     }
 
     fn relay(&mut self, now: SimTime, node: u32, from: u32, block: BlockId) {
+        let known = self.announced[block as usize][node as usize];
         for i in 0..self.topo.peers(node).len() {
             let link = self.topo.peers(node)[i];
             let peer = link.peer;
-            if peer == from {
+            if peer == from || (i < 64 && known & (1 << i) != 0) {
                 continue;
             }
             match self.sc.network.relay {
