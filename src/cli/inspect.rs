@@ -178,7 +178,53 @@ pub fn describe_tx(tree: &BlockTree, query: &str) -> Result<String, String> {
             hex::encode(&output.script_pubkey)
         );
     }
+    light_client_proof(&mut out, tree, block, &txid);
     Ok(out)
+}
+
+/// What a light client (headers only) is sent and checks: the Merkle branch from the
+/// transaction to the root in a header it holds, and how deep that header is.
+fn light_client_proof(out: &mut String, tree: &BlockTree, block: BlockId, txid: &Hash256) {
+    let entry = tree.entry(block);
+    let index = entry
+        .txids
+        .iter()
+        .position(|t| t == txid)
+        .expect("the block holds it");
+    let proof = crate::ledger::merkle::MerkleProof::build(&entry.txids, index).expect("in range");
+    let root = entry.block.header.merkle_root;
+    let _ = writeln!(
+        out,
+        "  light-client proof: transaction {index} of {}, {} sibling hash(es) (vs {} bytes of block):",
+        entry.txids.len(),
+        proof.siblings.len(),
+        entry.size
+    );
+    for (depth, sibling) in proof.siblings.iter().enumerate() {
+        let side = if (index >> depth) & 1 == 0 {
+            "right"
+        } else {
+            "left"
+        };
+        let _ = writeln!(out, "    level {depth}: {side} sibling {sibling}");
+    }
+    let verdict = if proof.verify(*txid, root) {
+        "matches"
+    } else {
+        "DOES NOT match"
+    };
+    let depth = if tree.is_on_main_chain(block) {
+        format!(
+            "{} confirmation(s) on the main chain",
+            tree.best_height() - entry.height + 1
+        )
+    } else {
+        "not on the main chain".to_string()
+    };
+    let _ = writeln!(
+        out,
+        "    recomputed root {verdict} the header's merkle root {root}; {depth}"
+    );
 }
 
 pub fn describe_provenance(tree: &BlockTree, query: &str) -> Result<String, String> {

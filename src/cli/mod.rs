@@ -91,6 +91,14 @@ enum Command {
         #[arg(long)]
         provenance: Option<String>,
     },
+    /// Tell a run in plain sentences: who found each block, on top of which, how fast
+    /// it spread, which forks arose and which blocks ended stale, then the outcome.
+    Explain {
+        dir: PathBuf,
+        /// How many blocks to narrate.
+        #[arg(long, default_value_t = 40)]
+        limit: usize,
+    },
     /// Redraw the plots of a results directory (a run's, or a sweep's) from its files.
     Plot { dir: PathBuf },
     /// Measure speed and memory on the benchmark scenarios (scenarios/bench/).
@@ -205,6 +213,15 @@ pub fn main() -> ExitCode {
                 }
             }
         }
+        Command::Explain { dir, limit } => match plot::reload_run(&dir) {
+            Ok((sc, out, summary)) => {
+                for line in report::story::tell(&sc, &out, &summary, limit) {
+                    println!("{line}");
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => bad_input(e),
+        },
         Command::Plot { dir } => match plot::replot(&dir) {
             Ok(()) => {
                 println!("plots in {}", dir.join("plots").display());

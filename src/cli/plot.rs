@@ -26,7 +26,7 @@ fn field<'a>(rec: &'a csv::StringRecord, i: usize, path: &Path) -> Result<&'a st
 /// Rebuilds what the plots need from a run's files: the chain from chain.dat (re-
 /// validated), block times and miners from blocks.csv, arrival delays from
 /// propagation.csv, payments from txs.csv and the miner figures from summary.json.
-fn reload_run(dir: &Path) -> Result<(Scenario, RunOutput, Summary), String> {
+pub(super) fn reload_run(dir: &Path) -> Result<(Scenario, RunOutput, Summary), String> {
     let tree = inspect::load(dir)?;
     let sc = Scenario::load(&dir.join("scenario.resolved.yaml"), &[]).map_err(|e| e.to_string())?;
     let summary_path = dir.join("summary.json");
@@ -98,5 +98,6 @@ pub fn replot(dir: &Path) -> Result<(), String> {
         return draw_sweep_plots(dir).map_err(|e| format!("{e:#}"));
     }
     let (sc, out, summary) = reload_run(dir)?;
-    draw_plots(dir, &sc, &out, &summary).map_err(|e| format!("{e:#}"))
+    draw_plots(dir, &sc, &out, &summary).map_err(|e| format!("{e:#}"))?;
+    crate::report::html::write_report(dir, &sc, &out, &summary).map_err(|e| format!("{e:#}"))
 }

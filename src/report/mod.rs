@@ -3,7 +3,9 @@
 
 pub mod adversary;
 pub mod attack_plots;
+pub mod html;
 pub mod plots;
+pub mod story;
 pub mod summary;
 pub mod sweep_plots;
 pub mod theory;

@@ -49,6 +49,7 @@ fn write_all(dir: &Path, sc: &Scenario, out: &RunOutput, summary: &Summary) -> R
     write_chain(dir, out)?;
     write_trace(dir, out)?;
     super::plots::draw_plots(dir, sc, out, summary)?;
+    super::html::write_report(dir, sc, out, summary)?;
     Ok(())
 }
 

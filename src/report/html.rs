@@ -1,0 +1,161 @@
+//! `report.html`: one self-contained page per run — summary table, the plots inlined
+//! as PNG data, attacks and faults, and the run told in sentences — readable on a
+//! projector and with no network fetches. Deterministic like every other result file
+//! (no wall-clock figures).
+
+use super::summary::Summary;
+use crate::node::RunOutput;
+use crate::scenario::Scenario;
+use anyhow::Result;
+use base64::Engine as _;
+use std::fmt::Write as _;
+use std::path::Path;
+
+const PLOTS: [(&str, &str); 5] = [
+    ("propagation_cdf", "Block propagation"),
+    ("confirmation_cdf", "Confirmation time"),
+    ("stale_over_time", "Main-chain and stale blocks over time"),
+    ("miners", "Hashrate and revenue per miner"),
+    ("fork_tree", "The block tree"),
+];
+
+const STYLE: &str =
+    "body{font-family:sans-serif;font-size:20px;max-width:1100px;margin:2em auto;color:#222}\
+h1{font-size:34px}h2{font-size:26px;margin-top:1.6em}table{border-collapse:collapse}\
+td,th{border:1px solid #bbb;padding:6px 14px;text-align:left}th{background:#eef}\
+img{max-width:100%;border:1px solid #ddd}ol.story li{margin:.3em 0}";
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn opt(v: Option<f64>, unit: &str) -> String {
+    v.map_or("n/a".into(), |x| format!("{x:.2} {unit}"))
+}
+
+pub fn write_report(dir: &Path, sc: &Scenario, out: &RunOutput, summary: &Summary) -> Result<()> {
+    let mut h = String::new();
+    let title = escape(&format!("chainlab: {}", sc.name));
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title><style>{STYLE}</style></head><body>\n<h1>{title}</h1>\n"
+    );
+    let _ = writeln!(
+        h,
+        "<p>Seed {}, {} nodes, {} simulated seconds. Everything here is in the results directory beside this file (summary.json, CSV files, plots/).</p>",
+        sc.seed, sc.network.nodes, summary.simulated_s.round()
+    );
+    let rows: Vec<(&str, String)> = vec![
+        ("Blocks on the main chain", summary.blocks_main.to_string()),
+        (
+            "Stale blocks (rate)",
+            format!(
+                "{} ({:.2}%)",
+                summary.blocks_stale,
+                summary.stale_rate * 100.0
+            ),
+        ),
+        (
+            "Transactions per second, offered / confirmed",
+            format!("{:.2} / {:.2}", summary.tps_offered, summary.tps_confirmed),
+        ),
+        (
+            "Time to first inclusion (median)",
+            opt(summary.inclusion_s_p50, "s"),
+        ),
+        (
+            "Time to confirmations (median / 90%)",
+            format!(
+                "{} / {} ({} confirmations)",
+                opt(summary.confirmation_s_p50, "s"),
+                opt(summary.confirmation_s_p90, "s"),
+                summary.confirmations
+            ),
+        ),
+        (
+            "Block reaches 50% / 90% / all nodes (median)",
+            format!(
+                "{} / {} / {}",
+                opt(summary.propagation_s_p50, "s"),
+                opt(summary.propagation_s_p90, "s"),
+                opt(summary.propagation_s_p100, "s")
+            ),
+        ),
+        (
+            "Reorganisations at nodes (deepest)",
+            format!("{} ({} blocks)", summary.reorgs, summary.reorg_depth_max),
+        ),
+        (
+            "Payments reverted / never re-mined",
+            format!("{} / {}", summary.txs_reverted, summary.txs_reverted_lost),
+        ),
+        (
+            "Chain size",
+            format!(
+                "{:.2} MB ({:.1} MB per day)",
+                summary.chain_bytes as f64 / 1e6,
+                summary.chain_bytes_per_day / 1e6
+            ),
+        ),
+    ];
+    h.push_str("<h2>Summary</h2>\n<table id=\"summary\">\n");
+    for (k, v) in rows {
+        let _ = writeln!(h, "<tr><th>{k}</th><td>{}</td></tr>", escape(&v));
+    }
+    h.push_str("</table>\n");
+
+    if !summary.attacks.is_empty() {
+        h.push_str("<h2>Attacks</h2>\n<table id=\"attacks\"><tr><th>attack</th><th>hashrate</th><th>attempts</th><th>successes</th><th>success rate</th><th>share of main-chain blocks</th></tr>\n");
+        for a in &summary.attacks {
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{:.0}%</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1}%</td></tr>",
+                escape(&a.kind),
+                a.hashrate * 100.0,
+                a.attempts,
+                a.successes,
+                a.success_rate.map_or("n/a".into(), |r| format!("{:.4}", r)),
+                a.revenue_share * 100.0
+            );
+        }
+        h.push_str("</table>\n");
+    }
+    if !summary.faults.is_empty() {
+        h.push_str("<h2>Faults</h2>\n<table id=\"faults\"><tr><th>fault</th><th>from</th><th>to</th><th>nodes</th><th>messages lost</th><th>deepest reorg after</th></tr>\n");
+        for f in &summary.faults {
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{:.0} s</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(&f.kind),
+                f.start_s,
+                f.end_s.map_or("the end".into(), |e| format!("{e:.0} s")),
+                f.nodes,
+                f.messages_lost,
+                f.reorg_depth_max_after
+            );
+        }
+        h.push_str("</table>\n");
+    }
+
+    for (stem, caption) in PLOTS {
+        let path = dir.join("plots").join(format!("{stem}.png"));
+        let Ok(png) = std::fs::read(&path) else {
+            continue; // the fork tree is drawn for small runs only
+        };
+        let data = base64::engine::general_purpose::STANDARD.encode(png);
+        let _ = writeln!(
+            h,
+            "<h2>{caption}</h2>\n<img class=\"plot\" id=\"{stem}\" alt=\"{caption}\" src=\"data:image/png;base64,{data}\">"
+        );
+    }
+
+    h.push_str("<h2>The run, block by block</h2>\n<ol class=\"story\">\n");
+    for line in super::story::tell(sc, out, summary, 30) {
+        let _ = writeln!(h, "<li>{}</li>", escape(&line));
+    }
+    h.push_str("</ol>\n</body></html>\n");
+    std::fs::write(dir.join("report.html"), h)?;
+    Ok(())
+}

@@ -1,0 +1,107 @@
+//! report.html in a real headless browser (Debian's chromium, which `.ci/run`
+//! installs): the page loads from the file alone and shows the summary table, every
+//! plot and the story. Without a browser the test says so and passes, unless
+//! CHAINLAB_REQUIRE_BROWSER=1 (set by `.ci/run` once it has installed one).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn browser() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("CHAINLAB_CHROMIUM") {
+        return Some(PathBuf::from(path));
+    }
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .map(|name| Path::new("/usr/bin").join(name))
+        .find(|p| p.is_file())
+}
+
+#[test]
+fn report_renders_in_a_headless_browser() {
+    let dir = std::env::temp_dir().join(format!("chainlab-report-{}", std::process::id()));
+    let status = Command::new(env!("CARGO_BIN_EXE_chainlab"))
+        .args([
+            "run",
+            "scenarios/quickstart.yaml",
+            "--set",
+            "stop.blocks=12",
+            "--out",
+        ])
+        .arg(&dir)
+        .output()
+        .expect("chainlab runs");
+    assert!(status.status.success(), "{status:?}");
+    let page = dir.join("report.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "self-contained: nothing fetched from the network"
+    );
+
+    let Some(chromium) = browser() else {
+        assert!(
+            std::env::var("CHAINLAB_REQUIRE_BROWSER").as_deref() != Ok("1"),
+            "CHAINLAB_REQUIRE_BROWSER=1 but no chromium found"
+        );
+        eprintln!("no chromium on this machine: report.html checked as text only");
+        return;
+    };
+    let url = format!("file://{}", page.display());
+    let dom = Command::new(&chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            &url,
+        ])
+        .output()
+        .expect("chromium starts");
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert!(
+        dom.contains("<table id=\"summary\">"),
+        "summary table rendered"
+    );
+    for plot in [
+        "propagation_cdf",
+        "confirmation_cdf",
+        "stale_over_time",
+        "miners",
+        "fork_tree",
+    ] {
+        assert!(
+            dom.contains(&format!("id=\"{plot}\"")),
+            "{plot} missing from the rendered page"
+        );
+    }
+    assert!(
+        dom.contains("found block 1 (height 1)"),
+        "the story is there"
+    );
+
+    // A screenshot: the browser decoded and laid out every inline image.
+    let shot = dir.join("report.png");
+    let status = Command::new(&chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--window-size=1280,2400",
+        ])
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(&url)
+        .output()
+        .expect("chromium starts");
+    assert!(status.status.success(), "{status:?}");
+    let png = std::fs::read(&shot).expect("a screenshot");
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 50_000,
+        "{} bytes",
+        png.len()
+    );
+    if std::env::var_os("CHAINLAB_KEEP_SCREENSHOT").is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
