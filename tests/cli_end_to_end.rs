@@ -84,8 +84,8 @@ fn same_seed_gives_identical_results_and_another_seed_does_not() {
     let c = run("c", &["--seed", "8"]);
     assert_eq!(
         a.len(),
-        17,
-        "scenario, summary, four CSV files, chain.dat and five plots as PNG and SVG"
+        18,
+        "scenario, summary, four CSV files, chain.dat, report.html and five plots as PNG and SVG"
     );
     assert_eq!(a, b);
     assert_ne!(a, c);
@@ -93,6 +93,31 @@ fn same_seed_gives_identical_results_and_another_seed_does_not() {
         serde_json::from_slice(&a.iter().find(|(n, _)| n == "summary.json").unwrap().1).unwrap();
     assert_eq!(summary["blocks_main"], 12);
     assert!(summary["tps_confirmed"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn runs_with_attacks_and_faults_are_reproducible_too() {
+    let dir = temp_dir("determinism-attacks");
+    let yaml = format!(
+        "{SMALL}attacks:\n  - {{ kind: selfish, hashrate: 0.3 }}\n  - {{ kind: double-spend, hashrate: 0.2, confirmations: 2, give_up_behind: 4 }}\nfaults:\n  - {{ kind: partition, at: 2m, for: 3m, nodes: 0.4 }}\n  - {{ kind: loss, rate: 0.05 }}\n"
+    );
+    let scenario = write(&dir, "attacked.yaml", &yaml);
+    let run = |out: &str| {
+        let status = chainlab()
+            .args(["run", scenario.to_str().unwrap(), "--out"])
+            .arg(dir.join(out))
+            .output()
+            .unwrap();
+        assert!(
+            status.status.success(),
+            "{}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+        contents(&dir.join(out))
+    };
+    let a = run("a");
+    assert_eq!(a, run("b"));
+    assert!(a.iter().any(|(n, _)| n == "attacks.csv"));
 }
 
 /// Runs the SMALL scenario into a fresh directory; returns (directory, results dir).
@@ -209,10 +234,15 @@ fn set_overrides_a_key_and_rejects_unknown_ones() {
 
 #[test]
 fn every_shipped_scenario_validates() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let mut checked = 0;
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
+    let mut paths = Vec::new();
+    for dir in [root.clone(), root.join("classroom"), root.join("bench")] {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            paths.push(entry.unwrap().path());
+        }
+    }
+    for path in paths {
         if path.extension().is_some_and(|e| e == "yaml") {
             let out = chainlab()
                 .args(["validate", path.to_str().unwrap()])
@@ -227,7 +257,7 @@ fn every_shipped_scenario_validates() {
             checked += 1;
         }
     }
-    assert!(checked >= 5, "found {checked} scenarios");
+    assert!(checked >= 17, "found {checked} scenarios");
 }
 
 #[test]

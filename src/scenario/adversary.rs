@@ -13,6 +13,9 @@ pub enum Attack {
     /// private chain has more work than the public one.
     DoubleSpend {
         hashrate: f64,
+        /// Mine honestly until then.
+        #[serde(default = "from_start")]
+        start: Duration,
         confirmations: u32,
         /// Abandon an attempt when the public chain leads by this many blocks;
         /// `never` keeps going until the run stops.
@@ -39,6 +42,8 @@ pub enum Attack {
     /// (or more) blocks deep.
     Majority {
         hashrate: f64,
+        #[serde(default = "from_start")]
+        start: Duration,
         depth: u32,
         #[serde(default)]
         give_up_behind: GiveUp,
@@ -48,6 +53,8 @@ pub enum Attack {
     /// Eyal and Sirer's selfish mining (Algorithm 1 of "Majority is not Enough").
     Selfish {
         hashrate: f64,
+        #[serde(default = "from_start")]
+        start: Duration,
         /// Share of honest hashrate that mines on the attacker's block during a tie:
         /// `network` lets it emerge from who hears which block first; a number between
         /// 0 and 1 sets it (each honest block found during a tie extends the attacker's
@@ -81,6 +88,15 @@ impl Attack {
             Attack::DoubleSpend { hashrate, .. }
             | Attack::Majority { hashrate, .. }
             | Attack::Selfish { hashrate, .. } => *hashrate,
+        }
+    }
+
+    /// When the attacker starts attacking; it mines honestly before.
+    pub fn start(&self) -> Duration {
+        match self {
+            Attack::DoubleSpend { start, .. }
+            | Attack::Majority { start, .. }
+            | Attack::Selfish { start, .. } => *start,
         }
     }
 

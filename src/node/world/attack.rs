@@ -85,6 +85,8 @@ pub(super) struct Attacker {
     wallet: Wallet,
     merchant_script: Vec<u8>,
     records: Vec<AttemptRecord>,
+    /// False until the attack's start time: until then it mines honestly.
+    active: bool,
 }
 
 struct Attempt {
@@ -151,6 +153,7 @@ impl Attacker {
             merchant_script: Wallet::from_seed(seed_for(sc.seed, index as u32, b"mrc!"))
                 .receive_script(),
             records: Vec::new(),
+            active: sc.attacks[index].start().0 == 0,
         }
     }
 }
@@ -158,8 +161,26 @@ impl Attacker {
 impl World {
     pub(super) fn start_attacks(&mut self, now: SimTime) {
         for a in 0..self.attackers.len() {
-            self.start_attempt(now, a);
+            if self.attackers[a].active {
+                self.start_attempt(now, a);
+            } else {
+                let start = self.attackers[a].spec.start().0;
+                self.queue
+                    .schedule(start, super::Event::AttackStarts { attacker: a as u32 });
+                let miner = self.attackers[a].miner;
+                self.schedule_mining(miner);
+            }
         }
+    }
+
+    pub(super) fn attack_starts(&mut self, now: SimTime, a: u32) {
+        let a = a as usize;
+        self.attackers[a].active = true;
+        let node = self.attackers[a].node;
+        self.trace(now, Some(node), "attack-starts", None, || {
+            format!("attacker {a} stops mining honestly")
+        });
+        self.start_attempt(now, a);
     }
 
     /// Whether every attack with an attempt count has made them.
@@ -334,6 +355,15 @@ impl World {
     /// The attacker found `block` on its private tip.
     pub(super) fn attacker_found(&mut self, now: SimTime, a: u32, block: BlockId) {
         let a = a as usize;
+        if !self.attackers[a].active {
+            let at = &mut self.attackers[a];
+            at.private_tip = block;
+            at.unpublished.push_back(block);
+            let miner = at.miner;
+            self.publish_upto(now, a, u32::MAX);
+            self.schedule_mining(miner);
+            return;
+        }
         if matches!(self.attackers[a].spec, Attack::Selfish { .. }) {
             return self.selfish_found(now, a, block);
         }
@@ -362,6 +392,12 @@ impl World {
     /// The attacker's node moved to a block from someone else.
     pub(super) fn attacker_saw_public(&mut self, now: SimTime, a: u32) {
         let a = a as usize;
+        if !self.attackers[a].active {
+            self.attackers[a].private_tip = self.tips[self.attackers[a].node as usize];
+            let miner = self.attackers[a].miner;
+            self.schedule_mining(miner);
+            return;
+        }
         if matches!(self.attackers[a].spec, Attack::Selfish { .. }) {
             return self.selfish_saw_public(now, a);
         }

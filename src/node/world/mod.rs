@@ -71,6 +71,9 @@ enum Event {
     FaultEnds {
         fault: u32,
     },
+    AttackStarts {
+        attacker: u32,
+    },
 }
 
 /// What a node knows of one block.
@@ -382,6 +385,7 @@ impl World {
                         | Event::NewTx
                         | Event::FaultStarts { .. }
                         | Event::FaultEnds { .. }
+                        | Event::AttackStarts { .. }
                 )
             {
                 continue;
@@ -455,6 +459,7 @@ impl World {
             Event::Retry { node, peer, block } => self.on_retry(now, node, peer, block),
             Event::FaultStarts { fault } => self.fault_starts(now, fault),
             Event::FaultEnds { fault } => self.fault_ends(now, fault),
+            Event::AttackStarts { attacker } => self.attack_starts(now, attacker),
         }
     }
 
@@ -497,7 +502,7 @@ impl World {
                     || format!("faults[{fault}]: {kind}"),
                 )
             }
-            Event::Mine { .. } | Event::NewTx => {}
+            Event::Mine { .. } | Event::NewTx | Event::AttackStarts { .. } => {}
         }
     }
 }
