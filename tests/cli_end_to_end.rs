@@ -57,28 +57,29 @@ fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// Runs `scenario` into `out` with extra flags; returns the results' contents.
+fn run_into(scenario: &Path, out: &Path, extra: &[&str]) -> Vec<(String, Vec<u8>)> {
+    let status = chainlab()
+        .arg("run")
+        .arg(scenario)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    contents(out)
+}
+
 #[test]
 fn same_seed_gives_identical_results_and_another_seed_does_not() {
     let dir = temp_dir("determinism");
     let scenario = write(&dir, "small.yaml", SMALL);
-    let run = |out: &str, extra: &[&str]| {
-        let status = chainlab()
-            .args([
-                "run",
-                scenario.to_str().unwrap(),
-                "--out",
-                dir.join(out).to_str().unwrap(),
-            ])
-            .args(extra)
-            .output()
-            .unwrap();
-        assert!(
-            status.status.success(),
-            "{}",
-            String::from_utf8_lossy(&status.stderr)
-        );
-        contents(&dir.join(out))
-    };
+    let run = |out: &str, extra: &[&str]| run_into(&scenario, &dir.join(out), extra);
     let a = run("a", &[]);
     let b = run("b", &[]);
     let c = run("c", &["--seed", "8"]);
@@ -102,19 +103,7 @@ fn runs_with_attacks_and_faults_are_reproducible_too() {
         "{SMALL}attacks:\n  - {{ kind: selfish, hashrate: 0.3 }}\n  - {{ kind: double-spend, hashrate: 0.2, confirmations: 2, give_up_behind: 4 }}\nfaults:\n  - {{ kind: partition, at: 2m, for: 3m, nodes: 0.4 }}\n  - {{ kind: loss, rate: 0.05 }}\n"
     );
     let scenario = write(&dir, "attacked.yaml", &yaml);
-    let run = |out: &str| {
-        let status = chainlab()
-            .args(["run", scenario.to_str().unwrap(), "--out"])
-            .arg(dir.join(out))
-            .output()
-            .unwrap();
-        assert!(
-            status.status.success(),
-            "{}",
-            String::from_utf8_lossy(&status.stderr)
-        );
-        contents(&dir.join(out))
-    };
+    let run = |out: &str| run_into(&scenario, &dir.join(out), &[]);
     let a = run("a");
     assert_eq!(a, run("b"));
     assert!(a.iter().any(|(n, _)| n == "attacks.csv"));

@@ -54,6 +54,21 @@ pub struct AttemptRecord {
     pub reverted_txs: u32,
 }
 
+impl AttemptRecord {
+    fn starting(now: SimTime) -> Self {
+        AttemptRecord {
+            started: now,
+            ended: None,
+            outcome: Outcome::Unfinished,
+            confirmed_at: None,
+            released_at: None,
+            attacker_blocks: 0,
+            reverted_blocks: 0,
+            reverted_txs: 0,
+        }
+    }
+}
+
 pub struct AttackOutput {
     pub spec: Attack,
     /// Index of the attacker among the run's miners.
@@ -279,16 +294,7 @@ impl World {
             }
         }
         let at = &mut self.attackers[a];
-        at.records.push(AttemptRecord {
-            started: now,
-            ended: None,
-            outcome: Outcome::Unfinished,
-            confirmed_at: None,
-            released_at: None,
-            attacker_blocks: 0,
-            reverted_blocks: 0,
-            reverted_txs: 0,
-        });
+        at.records.push(AttemptRecord::starting(now));
         at.private_tip = base;
         at.attempt = Some(attempt);
         let n = at.records.len();
@@ -573,16 +579,7 @@ impl World {
         at.private_tip = block;
         at.unpublished.push_back(block);
         if at.attempt.is_none() {
-            at.records.push(AttemptRecord {
-                started: now,
-                ended: None,
-                outcome: Outcome::Unfinished,
-                confirmed_at: None,
-                released_at: None,
-                attacker_blocks: 0,
-                reverted_blocks: 0,
-                reverted_txs: 0,
-            });
+            at.records.push(AttemptRecord::starting(now));
             at.attempt = Some(Attempt {
                 record: at.records.len() - 1,
                 base: public,
