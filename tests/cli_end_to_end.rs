@@ -128,11 +128,19 @@ fn run_small(name: &str) -> (PathBuf, PathBuf) {
 }
 
 fn expect_bad_input(yaml: &str, sets: &[&str], needle: &str) {
+    expect_bad_input_with(yaml, &[], sets, needle);
+}
+
+/// As [`expect_bad_input`], with `files` (name, contents) written beside the scenario.
+fn expect_bad_input_with(yaml: &str, files: &[(&str, &str)], sets: &[&str], needle: &str) {
     static COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let dir = temp_dir(&format!(
         "bad-{}",
         COUNT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
     ));
+    for (name, text) in files {
+        write(&dir, name, text);
+    }
     let scenario = write(&dir, "bad.yaml", yaml);
     let out = dir.join("out");
     let result = chainlab()
@@ -154,6 +162,42 @@ fn expect_bad_input(yaml: &str, sets: &[&str], needle: &str) {
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(!out.exists(), "no results directory for bad input");
+}
+
+#[test]
+fn a_topology_file_naming_an_unknown_node_is_bad_input() {
+    let yaml =
+        "network: { nodes: 4, topology: { kind: csv, file: net.csv } }\nmining: { miners: 2 }\n";
+    let good = "a,b,latency,bandwidth\n0,1,50ms,10Mbps\n1,2,50ms,\n2,3,80ms,10Mbps\n";
+    for (csv, needle) in [
+        (
+            "a,b,latency\n0,1,50ms\n1,7,50ms\n",
+            "net.csv: line 3: node 7 is unknown; network.nodes is 4",
+        ),
+        ("a,b,latency\n0,1,fast\n", "line 2: latency"),
+        (
+            "a,b,latency\n0,1,5ms\n2,3,5ms\n",
+            "cannot be reached from node 0",
+        ),
+        ("a,b,latency\n0,1,5ms\n1,0,5ms\n", "already linked"),
+        ("from,to,delay\n0,1,5ms\n", "the header must be a,b,latency"),
+        (
+            "a,b,latency,bandwidth\n0,1,5ms,-3Mbps\n",
+            "line 2: bandwidth",
+        ),
+    ] {
+        expect_bad_input_with(yaml, &[("net.csv", csv)], &[], needle);
+    }
+    // The good file runs.
+    let dir = temp_dir("topology-ok");
+    write(&dir, "net.csv", good);
+    let scenario = write(
+        &dir,
+        "ok.yaml",
+        &format!("{yaml}stop: {{ blocks: 3 }}\nworkload: {{ tx_rate: 0/s }}\n"),
+    );
+    let files = run_into(&scenario, &dir.join("out"), &[]);
+    assert!(files.iter().any(|(n, _)| n == "summary.json"));
 }
 
 #[test]
@@ -226,7 +270,12 @@ fn every_shipped_scenario_validates() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let mut checked = 0;
     let mut paths = Vec::new();
-    for dir in [root.clone(), root.join("classroom"), root.join("bench")] {
+    for dir in [
+        root.clone(),
+        root.join("classroom"),
+        root.join("bench"),
+        root.join("topologies"),
+    ] {
         for entry in std::fs::read_dir(&dir).unwrap() {
             paths.push(entry.unwrap().path());
         }
@@ -246,7 +295,7 @@ fn every_shipped_scenario_validates() {
             checked += 1;
         }
     }
-    assert!(checked >= 17, "found {checked} scenarios");
+    assert!(checked >= 18, "found {checked} scenarios");
 }
 
 #[test]

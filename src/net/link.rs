@@ -23,19 +23,28 @@ impl Uplinks {
         }
     }
 
-    /// Time to move `bytes` from `from` to `to`: at the slower of the sender's upload
-    /// and the receiver's download.
-    pub fn transmission_time(&self, from: u32, to: u32, bytes: usize) -> SimTime {
-        let bps = self.upload_bps[from as usize].min(self.download_bps[to as usize]);
+    /// Time to move `bytes` from `from` to `to` over a link of `link_bps`: at the
+    /// slowest of the sender's upload, the link and the receiver's download.
+    pub fn transmission_time(&self, from: u32, to: u32, link_bps: f64, bytes: usize) -> SimTime {
+        let bps = self.upload_bps[from as usize]
+            .min(self.download_bps[to as usize])
+            .min(link_bps);
         ((bytes as f64 * 8.0 / bps) * 1e9).round() as SimTime
     }
 
     /// Queues `bytes` for `to` on `from`'s uplink at `now`; returns when the last bit
     /// leaves. Downloads are not queued: a receiver's link is rarely the bottleneck
     /// when many senders share it over time (docs/scenario.md).
-    pub fn send(&mut self, from: u32, to: u32, now: SimTime, bytes: usize) -> SimTime {
+    pub fn send(
+        &mut self,
+        from: u32,
+        to: u32,
+        link_bps: f64,
+        now: SimTime,
+        bytes: usize,
+    ) -> SimTime {
         let start = self.free_at[from as usize].max(now);
-        let done = start + self.transmission_time(from, to, bytes);
+        let done = start + self.transmission_time(from, to, link_bps, bytes);
         self.free_at[from as usize] = done;
         done
     }
@@ -48,15 +57,21 @@ mod tests {
     #[test]
     fn sends_queue_behind_each_other() {
         let mut up = Uplinks::uniform(2, 8e6); // 1 MB/s
-        assert_eq!(up.send(0, 1, 0, 1_000_000), 1_000_000_000);
-        assert_eq!(up.send(0, 1, 0, 1_000_000), 2_000_000_000);
-        assert_eq!(up.send(1, 0, 500, 1_000), 1_000_500);
+        let any = f64::INFINITY;
+        assert_eq!(up.send(0, 1, any, 0, 1_000_000), 1_000_000_000);
+        assert_eq!(up.send(0, 1, any, 0, 1_000_000), 2_000_000_000);
+        assert_eq!(up.send(1, 0, any, 500, 1_000), 1_000_500);
     }
 
     #[test]
     fn the_slower_end_sets_the_rate() {
         let up = Uplinks::per_node(vec![8e6, 80e6], vec![80e6, 8e6]);
-        assert_eq!(up.transmission_time(0, 1, 1_000), 1_000_000);
-        assert_eq!(up.transmission_time(1, 0, 1_000), 100_000);
+        assert_eq!(up.transmission_time(0, 1, f64::INFINITY, 1_000), 1_000_000);
+        assert_eq!(up.transmission_time(1, 0, f64::INFINITY, 1_000), 100_000);
+        assert_eq!(
+            up.transmission_time(1, 0, 8e6, 1_000),
+            1_000_000,
+            "a slow link"
+        );
     }
 }

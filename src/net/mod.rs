@@ -5,4 +5,4 @@ pub mod regions;
 pub mod topology;
 
 pub use link::Uplinks;
-pub use topology::{Link, Topology};
+pub use topology::{EdgeSpec, Link, Topology};

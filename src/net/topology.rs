@@ -5,16 +5,58 @@ use crate::sim::SimTime;
 use petgraph::graph::{NodeIndex, UnGraph};
 use rand::Rng;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// One direction of a link as the hot loop sees it.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Link {
     pub peer: u32,
     /// One-way propagation delay.
     pub latency: SimTime,
+    /// The link's own capacity (bits/s), infinite unless a topology file sets one;
+    /// transfers also run no faster than the two nodes' bandwidth.
+    pub bandwidth_bps: f64,
 }
 
+/// An undirected edge given by the user (a topology file): nodes, delay, capacity.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EdgeSpec {
+    pub a: u32,
+    pub b: u32,
+    pub latency: SimTime,
+    pub bandwidth_bps: f64,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct EdgeInfo {
+    latency: SimTime,
+    bandwidth_bps: f64,
+}
+
+impl EdgeInfo {
+    fn latency(latency: SimTime) -> Self {
+        EdgeInfo {
+            latency,
+            bandwidth_bps: f64::INFINITY,
+        }
+    }
+}
+
+type Graph = UnGraph<(), EdgeInfo>;
+
 pub struct Topology {
-    graph: UnGraph<(), SimTime>,
+    graph: Graph,
     adjacency: Vec<Vec<Link>>,
+}
+
+fn empty_graph(nodes: u32, edges: usize) -> Graph {
+    let mut graph = Graph::with_capacity(nodes as usize, edges);
+    for _ in 0..nodes {
+        graph.add_node(());
+    }
+    graph
+}
+
+fn linked(graph: &Graph, a: u32, b: u32) -> bool {
+    graph.contains_edge(NodeIndex::new(a as usize), NodeIndex::new(b as usize))
 }
 
 impl Topology {
@@ -28,18 +70,14 @@ impl Topology {
         rng: &mut SimRng,
         mut latency: impl FnMut(u32, u32, &mut SimRng) -> SimTime,
     ) -> Topology {
-        let mut graph =
-            UnGraph::<(), SimTime>::with_capacity(nodes as usize, (nodes * outbound) as usize);
-        for _ in 0..nodes {
-            graph.add_node(());
-        }
+        let mut graph = empty_graph(nodes, (nodes * outbound) as usize);
         let outbound = outbound.min(nodes - 1);
         for a in 0..nodes {
             let mut chosen = 0;
             while chosen < outbound {
                 let b = rng.random_range(0..nodes);
-                let (ia, ib) = (NodeIndex::new(a as usize), NodeIndex::new(b as usize));
-                if b == a || graph.contains_edge(ia, ib) {
+                let ia = NodeIndex::new(a as usize);
+                if b == a || linked(&graph, a, b) {
                     // A node already linked to all others cannot open more.
                     if graph.neighbors(ia).count() as u32 >= nodes - 1 {
                         break;
@@ -47,7 +85,7 @@ impl Topology {
                     continue;
                 }
                 let delay = latency(a, b, rng);
-                graph.add_edge(ia, ib, delay);
+                graph.add_edge(ia, NodeIndex::new(b as usize), EdgeInfo::latency(delay));
                 chosen += 1;
             }
         }
@@ -55,17 +93,123 @@ impl Topology {
         Self::from_graph(graph)
     }
 
-    fn from_graph(graph: UnGraph<(), SimTime>) -> Topology {
+    /// Every node has exactly `degree` peers, chosen at random (Steger and Wormald's
+    /// pairing: random free stubs are joined unless that would make a loop or a double
+    /// link; a dead end starts over). `nodes · degree` must be even.
+    pub fn random_regular(
+        nodes: u32,
+        degree: u32,
+        rng: &mut SimRng,
+        mut latency: impl FnMut(u32, u32, &mut SimRng) -> SimTime,
+    ) -> Topology {
+        let degree = degree.min(nodes - 1);
+        'attempt: for _ in 0..100 {
+            let mut graph = empty_graph(nodes, (nodes * degree / 2) as usize);
+            let mut stubs: Vec<u32> = (0..nodes)
+                .flat_map(|n| std::iter::repeat_n(n, degree as usize))
+                .collect();
+            while stubs.len() >= 2 {
+                let mut joined = false;
+                for _ in 0..stubs.len() * 4 + 100 {
+                    let i = rng.random_range(0..stubs.len());
+                    let j = rng.random_range(0..stubs.len());
+                    let (a, b) = (stubs[i], stubs[j]);
+                    if a == b || linked(&graph, a, b) {
+                        continue;
+                    }
+                    let delay = latency(a, b, rng);
+                    graph.add_edge(
+                        NodeIndex::new(a as usize),
+                        NodeIndex::new(b as usize),
+                        EdgeInfo::latency(delay),
+                    );
+                    let (hi, lo) = (i.max(j), i.min(j));
+                    stubs.swap_remove(hi);
+                    stubs.swap_remove(lo);
+                    joined = true;
+                    break;
+                }
+                if !joined {
+                    continue 'attempt;
+                }
+            }
+            join_components(&mut graph, &mut latency, rng);
+            return Self::from_graph(graph);
+        }
+        // Vanishingly unlikely for sensible sizes; the outbound graph is the fallback.
+        Self::random_outbound(nodes, degree.div_ceil(2), rng, latency)
+    }
+
+    /// Watts and Strogatz's small world: a ring where each node links to its `k`
+    /// nearest neighbours on each side, then each link's far end is moved to a random
+    /// node with probability `rewire`.
+    pub fn small_world(
+        nodes: u32,
+        k: u32,
+        rewire: f64,
+        rng: &mut SimRng,
+        mut latency: impl FnMut(u32, u32, &mut SimRng) -> SimTime,
+    ) -> Topology {
+        let k = k.min((nodes - 1) / 2).max(1);
+        let mut graph = empty_graph(nodes, (nodes * k) as usize);
+        for step in 1..=k {
+            for a in 0..nodes {
+                let mut b = (a + step) % nodes;
+                if rng.random::<f64>() < rewire {
+                    // Up to a few tries for a free partner; keep the ring link otherwise.
+                    for _ in 0..8 {
+                        let c = rng.random_range(0..nodes);
+                        if c != a && !linked(&graph, a, c) {
+                            b = c;
+                            break;
+                        }
+                    }
+                }
+                if a != b && !linked(&graph, a, b) {
+                    let delay = latency(a, b, rng);
+                    graph.add_edge(
+                        NodeIndex::new(a as usize),
+                        NodeIndex::new(b as usize),
+                        EdgeInfo::latency(delay),
+                    );
+                }
+            }
+        }
+        join_components(&mut graph, &mut latency, rng);
+        Self::from_graph(graph)
+    }
+
+    /// Exactly the given edges (validated by the caller: ids in range, no loops, no
+    /// repeats, connected).
+    pub fn from_edges(nodes: u32, edges: &[EdgeSpec]) -> Topology {
+        let mut graph = empty_graph(nodes, edges.len());
+        for e in edges {
+            graph.add_edge(
+                NodeIndex::new(e.a as usize),
+                NodeIndex::new(e.b as usize),
+                EdgeInfo {
+                    latency: e.latency,
+                    bandwidth_bps: e.bandwidth_bps,
+                },
+            );
+        }
+        Self::from_graph(graph)
+    }
+
+    fn from_graph(graph: Graph) -> Topology {
         let mut adjacency = vec![Vec::new(); graph.node_count()];
         for edge in graph.raw_edges() {
             let (a, b) = (edge.source().index(), edge.target().index());
+            let (latency, bandwidth_bps) = (edge.weight.latency, edge.weight.bandwidth_bps);
             adjacency[a].push(Link {
                 peer: b as u32,
-                latency: edge.weight,
+                latency,
+                bandwidth_bps,
             });
             adjacency[b].push(Link {
                 peer: a as u32,
-                latency: edge.weight,
+                latency,
+                bandwidth_bps,
             });
         }
         Topology { graph, adjacency }
@@ -83,18 +227,20 @@ impl Topology {
         &self.adjacency[node as usize]
     }
 
-    pub fn latency(&self, a: u32, b: u32) -> Option<SimTime> {
-        self.peers(a)
-            .iter()
-            .find(|l| l.peer == b)
-            .map(|l| l.latency)
+    pub fn link(&self, a: u32, b: u32) -> Option<Link> {
+        self.peers(a).iter().find(|l| l.peer == b).copied()
+    }
+
+    /// Whether every node can reach node 0.
+    pub fn is_connected(&self) -> bool {
+        petgraph::algo::connected_components(&self.graph) <= 1
     }
 
     /// Latency of the fastest path from `source` to every node (Dijkstra).
     pub fn distances_from(&self, source: u32) -> Vec<SimTime> {
         let map =
             petgraph::algo::dijkstra(&self.graph, NodeIndex::new(source as usize), None, |e| {
-                *e.weight()
+                e.weight().latency
             });
         let mut dist = vec![SimTime::MAX; self.len()];
         for (node, d) in map {
@@ -106,7 +252,7 @@ impl Topology {
 
 /// Links the first node of each extra component to node 0's component.
 fn join_components(
-    graph: &mut UnGraph<(), SimTime>,
+    graph: &mut Graph,
     latency: &mut impl FnMut(u32, u32, &mut SimRng) -> SimTime,
     rng: &mut SimRng,
 ) {
@@ -118,7 +264,11 @@ fn join_components(
         if !sets.equiv(0, node) {
             sets.union(0, node);
             let delay = latency(0, node as u32, rng);
-            graph.add_edge(NodeIndex::new(0), NodeIndex::new(node), delay);
+            graph.add_edge(
+                NodeIndex::new(0),
+                NodeIndex::new(node),
+                EdgeInfo::latency(delay),
+            );
         }
     }
 }
@@ -155,6 +305,29 @@ mod tests {
             assert!(t.peers(n).iter().all(|l| (80..=120).contains(&l.latency)));
         }
         assert!(t.distances_from(0).iter().all(|&d| d < SimTime::MAX));
+    }
+
+    #[test]
+    fn regular_graphs_give_every_node_the_same_degree() {
+        let mut rng = stream(2, "topology", 0);
+        let t = Topology::random_regular(1000, 16, &mut rng, uniform_latency(100, 0));
+        assert!((0..1000).all(|n| t.peers(n).len() == 16));
+        assert!(t.is_connected());
+    }
+
+    #[test]
+    fn small_worlds_keep_the_ring_degree_and_get_shortcuts() {
+        let mut rng = stream(3, "topology", 0);
+        let ring = Topology::small_world(400, 2, 0.0, &mut rng, uniform_latency(1, 0));
+        let world = Topology::small_world(400, 2, 0.2, &mut rng, uniform_latency(1, 0));
+        let edges = |t: &Topology| (0..400).map(|n| t.peers(n).len()).sum::<usize>() / 2;
+        assert_eq!(edges(&ring), 800);
+        // Rewiring only moves links, so the count stays, and shortcuts shrink paths:
+        // the ring's farthest node is 100 hops away.
+        assert!(edges(&world) >= 790);
+        let far = |t: &Topology| *t.distances_from(0).iter().max().unwrap();
+        assert_eq!(far(&ring), 100);
+        assert!(far(&world) < 30, "{}", far(&world));
     }
 
     #[test]

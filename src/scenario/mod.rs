@@ -3,6 +3,7 @@
 
 pub mod adversary;
 pub mod sweep;
+pub mod topology_file;
 pub mod units;
 
 pub use adversary::{Attack, Fault, Gamma, GiveUp, NodeSet};
@@ -65,12 +66,37 @@ pub enum RegionModel {
     Bitcoin2019,
 }
 
+/// Who connects to whom.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum TopologySpec {
+    /// Each node opens `outbound` links to random peers (Bitcoin-like).
+    #[default]
+    Random,
+    /// Every node has exactly 2 × `outbound` random peers.
+    Regular,
+    /// Watts-Strogatz: a ring linking each node to `outbound` neighbours on each side,
+    /// each link rewired to a random node with probability `rewire`.
+    SmallWorld {
+        #[serde(default = "default_rewire")]
+        rewire: f64,
+    },
+    /// An edge list `a,b,latency[,bandwidth]` (docs/scenario.md); a relative path is
+    /// read from the scenario file's directory.
+    Csv { file: std::path::PathBuf },
+}
+
+fn default_rewire() -> f64 {
+    0.1
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Network {
     pub nodes: u32,
     /// Outbound connections each node opens (Bitcoin Core: 8).
     pub outbound: u32,
+    pub topology: TopologySpec,
     /// One-way link latency: each link draws uniformly from mean ± jitter.
     pub latency: Duration,
     pub jitter: Duration,
@@ -172,6 +198,7 @@ impl Default for Network {
         Network {
             nodes: 100,
             outbound: 8,
+            topology: TopologySpec::Random,
             latency: Duration(100_000_000),
             jitter: Duration(50_000_000),
             bandwidth: Bandwidth(25e6),
@@ -237,7 +264,25 @@ impl Scenario {
     pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| ScenarioError(format!("{}: cannot read: {e}", path.display())))?;
-        Self::parse(&text, &path.display().to_string(), overrides)
+        let mut sc = Self::parse(&text, &path.display().to_string(), overrides)?;
+        if let TopologySpec::Csv { file } = &mut sc.network.topology {
+            // Made absolute, so that scenario.resolved.yaml names the same file wherever
+            // it is read from.
+            let joined = path.parent().unwrap_or(Path::new("")).join(&*file);
+            *file = std::fs::canonicalize(&joined).unwrap_or(joined);
+        }
+        sc.check_files()
+            .map_err(|msg| ScenarioError(format!("{}: {msg}", path.display())))?;
+        Ok(sc)
+    }
+
+    /// Checks what the scenario refers to outside itself (a topology file).
+    pub fn check_files(&self) -> Result<(), String> {
+        if let TopologySpec::Csv { file } = &self.network.topology {
+            topology_file::read(file, self.network.nodes)
+                .map_err(|e| format!("network.topology: {e}"))?;
+        }
+        Ok(())
     }
 
     pub fn parse(
@@ -361,6 +406,19 @@ impl Scenario {
                 return Err(format!("mining.shares sum to {sum}; they are fractions of the hashrate and must sum to 1"));
             }
         }
+        if let TopologySpec::SmallWorld { rewire } = self.network.topology {
+            positive(
+                "network.topology.rewire",
+                (0.0..=1.0).contains(&rewire),
+                "a probability between 0 and 1",
+            )?;
+        }
+        positive(
+            "network.regions",
+            !(matches!(self.network.topology, TopologySpec::Csv { .. })
+                && self.network.regions != RegionModel::None),
+            "none when the topology file gives each link's latency",
+        )?;
         positive(
             "mining.block_padding",
             self.mining.block_padding.0 <= self.consensus.max_block_bytes.0,

@@ -1,7 +1,7 @@
 //! Building the topology and links a scenario describes.
 
 use crate::net::{Topology, Uplinks};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, TopologySpec};
 use crate::sim::rng::{stream, SimRng};
 use crate::sim::SimTime;
 use rand::Rng;
@@ -18,7 +18,7 @@ pub(super) fn build(sc: &Scenario) -> (Topology, Uplinks) {
         RegionModel::None => {
             let latency =
                 crate::net::topology::uniform_latency(sc.network.latency.0, sc.network.jitter.0);
-            let topo = Topology::random_outbound(n, sc.network.outbound, &mut rng, latency);
+            let topo = shape(sc, &mut rng, latency);
             return (topo, Uplinks::uniform(n as usize, sc.network.bandwidth.0));
         }
         RegionModel::Bitcoin2015 => &BITCOIN_2015,
@@ -33,8 +33,27 @@ pub(super) fn build(sc: &Scenario) -> (Topology, Uplinks) {
         let factor: f64 = rng.random_range(0.8..1.2);
         (mean_ms * factor * 1e6).round() as SimTime
     };
-    let topo = Topology::random_outbound(n, sc.network.outbound, &mut rng, latency);
+    let topo = shape(sc, &mut rng, latency);
     let up = region.iter().map(|&r| preset.upload_bps[r]).collect();
     let down = region.iter().map(|&r| preset.download_bps[r]).collect();
     (topo, Uplinks::per_node(up, down))
+}
+
+/// The graph the scenario asks for, with `latency` giving each generated link its delay.
+fn shape(
+    sc: &Scenario,
+    rng: &mut SimRng,
+    latency: impl FnMut(u32, u32, &mut SimRng) -> SimTime,
+) -> Topology {
+    let (n, k) = (sc.network.nodes, sc.network.outbound);
+    match &sc.network.topology {
+        TopologySpec::Random => Topology::random_outbound(n, k, rng, latency),
+        TopologySpec::Regular => Topology::random_regular(n, 2 * k, rng, latency),
+        TopologySpec::SmallWorld { rewire } => Topology::small_world(n, k, *rewire, rng, latency),
+        TopologySpec::Csv { file } => {
+            let edges = crate::scenario::topology_file::read(file, n)
+                .expect("the topology file was checked when the scenario loaded");
+            Topology::from_edges(n, &edges)
+        }
+    }
 }

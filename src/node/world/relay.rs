@@ -3,6 +3,7 @@
 
 use super::{Event, Seen, World};
 use crate::ledger::BlockId;
+use crate::net::Link;
 use crate::scenario::BlockRelay;
 use crate::sim::SimTime;
 
@@ -24,8 +25,11 @@ impl World {
     /// `node` asks `peer` for `block`.
     pub(super) fn request(&mut self, now: SimTime, node: u32, peer: u32, block: BlockId) {
         self.seen[block as usize][node as usize] = Seen::Requested;
-        let latency = self.topo.latency(node, peer).expect("peers");
-        let sent = self.uplinks.send(node, peer, now, INV_BYTES);
+        let link = self.topo.link(node, peer).expect("peers");
+        let sent = self
+            .uplinks
+            .send(node, peer, link.bandwidth_bps, now, INV_BYTES);
+        let latency = link.latency;
         self.queue.schedule(
             sent + latency,
             Event::GetData {
@@ -38,12 +42,15 @@ impl World {
 
     /// `node` tells `peer` about `block` (relay, or tips exchanged on reconnection).
     pub(super) fn announce(&mut self, now: SimTime, node: u32, peer: u32, block: BlockId) {
-        let latency = self.topo.latency(node, peer).expect("peers");
-        self.send_inv(now, node, peer, latency, block);
+        let link = self.topo.link(node, peer).expect("peers");
+        self.send_inv(now, node, link, block);
     }
 
-    fn send_inv(&mut self, now: SimTime, node: u32, peer: u32, latency: SimTime, block: BlockId) {
-        let sent = self.uplinks.send(node, peer, now, INV_BYTES);
+    fn send_inv(&mut self, now: SimTime, node: u32, link: Link, block: BlockId) {
+        let (peer, latency) = (link.peer, link.latency);
+        let sent = self
+            .uplinks
+            .send(node, peer, link.bandwidth_bps, now, INV_BYTES);
         if self.invs_to_connected_are_moot
             && self.seen[block as usize][peer as usize] == Seen::Connected
         {
@@ -75,10 +82,15 @@ impl World {
     }
 
     pub(super) fn send_block(&mut self, now: SimTime, sender: u32, receiver: u32, block: BlockId) {
-        let latency = self.topo.latency(sender, receiver).expect("peers");
-        let sent = self
-            .uplinks
-            .send(sender, receiver, now, self.tree.entry(block).size);
+        let link = self.topo.link(sender, receiver).expect("peers");
+        let latency = link.latency;
+        let sent = self.uplinks.send(
+            sender,
+            receiver,
+            link.bandwidth_bps,
+            now,
+            self.tree.entry(block).size,
+        );
         self.queue.schedule(
             sent + latency,
             Event::Block {
@@ -162,7 +174,7 @@ impl World {
                 continue;
             }
             match self.sc.network.relay {
-                BlockRelay::InvGetdata => self.send_inv(now, node, peer, link.latency, block),
+                BlockRelay::InvGetdata => self.send_inv(now, node, link, block),
                 BlockRelay::Push => self.send_block(now, node, peer, block),
             }
         }

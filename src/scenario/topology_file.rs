@@ -1,0 +1,93 @@
+//! Topology files: a CSV edge list `a,b,latency[,bandwidth]` with a header row, in the
+//! scenario's human units (`50ms`, `100Mbps`). Read once when the scenario loads, so a
+//! bad file is bad input with its line named, before anything runs.
+
+use super::{Bandwidth, Duration};
+use crate::net::EdgeSpec;
+use std::collections::HashSet;
+use std::path::Path;
+
+pub fn read(path: &Path, nodes: u32) -> Result<Vec<EdgeSpec>, String> {
+    let place = path.display();
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .map_err(|e| format!("{place}: cannot read the topology file: {e}"))?;
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| format!("{place}: {e}"))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    if header.len() < 3 || header[..3] != ["a", "b", "latency"] {
+        return Err(format!(
+            "{place}: line 1 is {header:?}; the header must be a,b,latency (then optionally bandwidth)"
+        ));
+    }
+    let mut edges = Vec::new();
+    let mut seen = HashSet::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i + 2;
+        let record = record.map_err(|e| format!("{place}: line {line}: {e}"))?;
+        let field = |k: usize| record.get(k).unwrap_or("");
+        let node = |k: usize| -> Result<u32, String> {
+            let text = field(k);
+            match text.parse::<u32>() {
+                Ok(id) if id < nodes => Ok(id),
+                Ok(id) => Err(format!(
+                    "{place}: line {line}: node {id} is unknown; network.nodes is {nodes}, so ids run from 0 to {}",
+                    nodes - 1
+                )),
+                Err(_) => Err(format!(
+                    "{place}: line {line}: {:?} in column {} is not a node id (a whole number from 0 to {})",
+                    text,
+                    header.get(k).map_or("?", String::as_str),
+                    nodes - 1
+                )),
+            }
+        };
+        let (a, b) = (node(0)?, node(1)?);
+        if a == b {
+            return Err(format!("{place}: line {line}: node {a} linked to itself"));
+        }
+        if !seen.insert((a.min(b), a.max(b))) {
+            return Err(format!(
+                "{place}: line {line}: nodes {a} and {b} are already linked"
+            ));
+        }
+        let latency: Duration = field(2)
+            .parse()
+            .map_err(|e| format!("{place}: line {line}: latency: {e}"))?;
+        let bandwidth_bps = match field(3) {
+            "" => f64::INFINITY,
+            text => {
+                let bw: Bandwidth = text
+                    .parse()
+                    .map_err(|e| format!("{place}: line {line}: bandwidth: {e}"))?;
+                if bw.0 <= 0.0 {
+                    return Err(format!("{place}: line {line}: bandwidth must be positive"));
+                }
+                bw.0
+            }
+        };
+        edges.push(EdgeSpec {
+            a,
+            b,
+            latency: latency.0,
+            bandwidth_bps,
+        });
+    }
+    let topo = crate::net::Topology::from_edges(nodes, &edges);
+    if !topo.is_connected() {
+        let unreachable = topo
+            .distances_from(0)
+            .iter()
+            .position(|&d| d == u64::MAX)
+            .unwrap_or(0);
+        return Err(format!(
+            "{place}: node {unreachable} cannot be reached from node 0; blocks must be able to reach every node"
+        ));
+    }
+    Ok(edges)
+}
