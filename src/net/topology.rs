@@ -196,6 +196,37 @@ impl Topology {
         Self::from_graph(graph)
     }
 
+    /// Gives `node` up to `count` more links to random nodes it is not linked to yet.
+    pub fn add_random_links(
+        &mut self,
+        node: u32,
+        count: u32,
+        rng: &mut SimRng,
+        mut latency: impl FnMut(u32, u32, &mut SimRng) -> SimTime,
+    ) {
+        let n = self.adjacency.len() as u32;
+        let mut added = 0;
+        let mut tries = 0;
+        while added < count && tries < 20 * (count + n) {
+            tries += 1;
+            let peer = rng.random_range(0..n);
+            if peer == node || linked(&self.graph, node, peer) {
+                continue;
+            }
+            let delay = latency(node, peer, rng);
+            let (ia, ib) = (NodeIndex::new(node as usize), NodeIndex::new(peer as usize));
+            self.graph.add_edge(ia, ib, EdgeInfo::latency(delay));
+            for (from, to) in [(node, peer), (peer, node)] {
+                self.adjacency[from as usize].push(Link {
+                    peer: to,
+                    latency: delay,
+                    bandwidth_bps: f64::INFINITY,
+                });
+            }
+            added += 1;
+        }
+    }
+
     fn from_graph(graph: Graph) -> Topology {
         let mut adjacency = vec![Vec::new(); graph.node_count()];
         for edge in graph.raw_edges() {

@@ -13,6 +13,10 @@ pub enum Attack {
     /// private chain has more work than the public one.
     DoubleSpend {
         hashrate: f64,
+        /// Extra links from the attacker's node to random nodes, on top of the
+        /// topology's: a well-connected attacker wins more ties (a larger emergent γ).
+        #[serde(default)]
+        connections: u32,
         /// Mine honestly until then.
         #[serde(default = "from_start")]
         start: Duration,
@@ -42,6 +46,10 @@ pub enum Attack {
     /// (or more) blocks deep.
     Majority {
         hashrate: f64,
+        /// Extra links from the attacker's node to random nodes, on top of the
+        /// topology's: a well-connected attacker wins more ties (a larger emergent γ).
+        #[serde(default)]
+        connections: u32,
         #[serde(default = "from_start")]
         start: Duration,
         depth: u32,
@@ -53,6 +61,10 @@ pub enum Attack {
     /// Eyal and Sirer's selfish mining (Algorithm 1 of "Majority is not Enough").
     Selfish {
         hashrate: f64,
+        /// Extra links from the attacker's node to random nodes, on top of the
+        /// topology's: a well-connected attacker wins more ties (a larger emergent γ).
+        #[serde(default)]
+        connections: u32,
         #[serde(default = "from_start")]
         start: Duration,
         /// Share of honest hashrate that mines on the attacker's block during a tie:
@@ -88,6 +100,14 @@ impl Attack {
             Attack::DoubleSpend { hashrate, .. }
             | Attack::Majority { hashrate, .. }
             | Attack::Selfish { hashrate, .. } => *hashrate,
+        }
+    }
+
+    pub fn connections(&self) -> u32 {
+        match self {
+            Attack::DoubleSpend { connections, .. }
+            | Attack::Majority { connections, .. }
+            | Attack::Selfish { connections, .. } => *connections,
         }
     }
 

@@ -262,7 +262,7 @@ impl World {
             .iter()
             .enumerate()
             .map(|(i, &share)| {
-                let node = (i as u64 * u64::from(n) / shares.len() as u64) as u32;
+                let node = miner_node(i, shares.len(), n);
                 miner_of_node[node as usize] = Some(i as u32);
                 Miner {
                     node,
@@ -505,6 +505,12 @@ impl World {
             Event::Mine { .. } | Event::NewTx | Event::AttackStarts { .. } => {}
         }
     }
+}
+
+/// The node of the `index`-th of `miners` miners (honest first, then attackers):
+/// spread evenly over the id space.
+fn miner_node(index: usize, miners: usize, nodes: u32) -> u32 {
+    (index as u64 * u64::from(nodes) / miners as u64) as u32
 }
 
 /// Key material for the `index`-th wallet of a kind (`tag`), from the scenario seed.

@@ -16,9 +16,10 @@ pub(super) fn build(sc: &Scenario) -> (Topology, Uplinks) {
     let mut rng = stream(sc.seed, "topology", 0);
     let preset = match sc.network.regions {
         RegionModel::None => {
-            let latency =
+            let mut latency =
                 crate::net::topology::uniform_latency(sc.network.latency.0, sc.network.jitter.0);
-            let topo = shape(sc, &mut rng, latency);
+            let mut topo = shape(sc, &mut rng, &mut latency);
+            connect_attackers(sc, &mut topo, &mut rng, latency);
             return (topo, Uplinks::uniform(n as usize, sc.network.bandwidth.0));
         }
         RegionModel::Bitcoin2015 => &BITCOIN_2015,
@@ -33,7 +34,8 @@ pub(super) fn build(sc: &Scenario) -> (Topology, Uplinks) {
         let factor: f64 = rng.random_range(0.8..1.2);
         (mean_ms * factor * 1e6).round() as SimTime
     };
-    let topo = shape(sc, &mut rng, latency);
+    let mut topo = shape(sc, &mut rng, latency);
+    connect_attackers(sc, &mut topo, &mut rng, latency);
     let up = region.iter().map(|&r| preset.upload_bps[r]).collect();
     let down = region.iter().map(|&r| preset.download_bps[r]).collect();
     (topo, Uplinks::per_node(up, down))
@@ -54,6 +56,24 @@ fn shape(
             let edges = crate::scenario::topology_file::read(file, n)
                 .expect("the topology file was checked when the scenario loaded");
             Topology::from_edges(n, &edges)
+        }
+    }
+}
+
+/// Attackers' extra links (`connections`), made after the topology so that they do not
+/// reshuffle it.
+fn connect_attackers(
+    sc: &Scenario,
+    topo: &mut Topology,
+    rng: &mut SimRng,
+    mut latency: impl FnMut(u32, u32, &mut SimRng) -> SimTime,
+) {
+    let honest = sc.mining.miners as usize;
+    let miners = honest + sc.attacks.len();
+    for (a, attack) in sc.attacks.iter().enumerate() {
+        if attack.connections() > 0 {
+            let node = super::miner_node(honest + a, miners, sc.network.nodes);
+            topo.add_random_links(node, attack.connections(), rng, &mut latency);
         }
     }
 }
