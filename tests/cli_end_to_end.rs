@@ -380,6 +380,29 @@ fn inspect_reloads_the_chain_and_traces_a_coin_back_to_coinbases() {
         .find(|l| l.split(',').nth(5).is_some_and(|h| !h.is_empty()))
         .unwrap();
     let txid = confirmed.split(',').next().unwrap();
+    // The light client's proof checks out against the header's Merkle root.
+    let tx = chainlab()
+        .args(["inspect", out.to_str().unwrap(), "--tx", txid])
+        .output()
+        .unwrap();
+    let tx = String::from_utf8_lossy(&tx.stdout);
+    assert!(
+        tx.contains("recomputed root matches the header's merkle root"),
+        "{tx}"
+    );
+    // The fork tree as SVG.
+    let svg = out.with_extension("tree.svg");
+    let drawn = chainlab()
+        .args(["inspect", out.to_str().unwrap(), "--svg"])
+        .arg(&svg)
+        .output()
+        .unwrap();
+    assert!(
+        drawn.status.success(),
+        "{}",
+        String::from_utf8_lossy(&drawn.stderr)
+    );
+    assert!(std::fs::read_to_string(&svg).unwrap().contains("<svg"));
     let answer = chainlab()
         .args([
             "inspect",

@@ -90,6 +90,9 @@ enum Command {
         /// An output as TXID:INDEX.
         #[arg(long)]
         provenance: Option<String>,
+        /// Also draw the fork tree as SVG to this file (runs of up to 400 blocks).
+        #[arg(long, value_name = "FILE")]
+        svg: Option<PathBuf>,
     },
     /// Tell a run in plain sentences: who found each block, on top of which, how fast
     /// it spread, which forks arose and which blocks ended stale, then the outcome.
@@ -173,7 +176,17 @@ pub fn main() -> ExitCode {
             block,
             tx,
             provenance,
+            svg,
         } => {
+            if let Some(path) = svg {
+                let drawn = plot::reload_run(&dir).and_then(|(_, out, _)| {
+                    report::plots::fork_tree_svg(&path, &out).map_err(|e| format!("--svg: {e:#}"))
+                });
+                if let Err(e) = drawn {
+                    return bad_input(e);
+                }
+                println!("fork tree drawn in {}", path.display());
+            }
             let answer = inspect::load(&dir).and_then(|tree| match (block, tx, provenance) {
                 (Some(b), _, _) => inspect::describe_block(&tree, &b),
                 (_, Some(t), _) => inspect::describe_tx(&tree, &t),

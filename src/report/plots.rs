@@ -239,6 +239,18 @@ pub fn draw_plots(dir: &Path, sc: &Scenario, out: &RunOutput, summary: &Summary)
     Ok(())
 }
 
+/// The block tree alone, as SVG (`chainlab inspect --svg`).
+pub fn fork_tree_svg(path: &Path, out: &RunOutput) -> Result<()> {
+    register_font();
+    if out.tree.len() > FORK_TREE_MAX_BLOCKS {
+        anyhow::bail!(
+            "the tree has {} blocks; pictures are drawn up to {FORK_TREE_MAX_BLOCKS} (the text tree has them all)",
+            out.tree.len()
+        );
+    }
+    draw_fork_tree(&SVGBackend::new(path, SIZE).into_drawing_area(), out)
+}
+
 /// Largest tree drawn as a picture: beyond this the circles would not be legible.
 pub const FORK_TREE_MAX_BLOCKS: usize = 400;
 
