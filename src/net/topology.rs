@@ -262,6 +262,22 @@ impl Topology {
         self.peers(a).iter().find(|l| l.peer == b).copied()
     }
 
+    /// Hops on the fewest-hop path from `source` to every node (breadth-first).
+    pub fn hops_from(&self, source: u32) -> Vec<u32> {
+        let mut hops = vec![u32::MAX; self.len()];
+        let mut queue = std::collections::VecDeque::from([source]);
+        hops[source as usize] = 0;
+        while let Some(node) = queue.pop_front() {
+            for link in self.peers(node) {
+                if hops[link.peer as usize] == u32::MAX {
+                    hops[link.peer as usize] = hops[node as usize] + 1;
+                    queue.push_back(link.peer);
+                }
+            }
+        }
+        hops
+    }
+
     /// Whether every node can reach node 0.
     pub fn is_connected(&self) -> bool {
         petgraph::algo::connected_components(&self.graph) <= 1

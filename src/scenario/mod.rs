@@ -52,6 +52,9 @@ pub enum BlockRelay {
     InvGetdata,
     /// The block is sent to every peer without asking.
     Push,
+    /// BIP 152 compact blocks after inv and getdata: header, short ids and coinbase;
+    /// missing transactions follow on request.
+    Compact,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -157,6 +160,9 @@ pub struct Workload {
     pub coins_per_wallet: u32,
     /// Fee rate in satoshis per byte.
     pub fee_rate: u64,
+    /// Extra delay per hop for transactions (not blocks): Bitcoin Core announces
+    /// transactions in batches on a timer (mean 2 s to outbound peers, 5 s inbound).
+    pub tx_trickle: Duration,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -243,6 +249,7 @@ impl Default for Workload {
             wallets: 100,
             coins_per_wallet: 20,
             fee_rate: 2,
+            tx_trickle: Duration(0),
         }
     }
 }

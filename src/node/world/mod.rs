@@ -7,6 +7,7 @@
 //! strategies), `faults` (partitions, crashes, loss), `network` (topology set-up).
 
 mod attack;
+mod compact;
 mod faults;
 mod mining;
 mod network;
@@ -21,7 +22,7 @@ use crate::ledger::builder;
 use crate::ledger::pow::Target;
 use crate::ledger::{Amount, BlockId, BlockTree, OutPoint, Transaction, TxOut, Txid, Wallet, COIN};
 use crate::net::{Topology, Uplinks};
-use crate::scenario::Scenario;
+use crate::scenario::{BlockRelay, Scenario};
 use crate::sim::rng::{stream, SimRng};
 use crate::sim::{EventQueue, SimTime};
 use std::sync::Arc;
@@ -73,6 +74,12 @@ enum Event {
     },
     AttackStarts {
         attacker: u32,
+    },
+    /// The transactions a compact block lacked, arriving.
+    BlockTxn {
+        to: u32,
+        from: u32,
+        block: BlockId,
     },
 }
 
@@ -160,6 +167,11 @@ pub struct World {
     miners: Vec<Miner>,
     miner_of_node: Vec<Option<u32>>,
     miner_distances: Vec<Vec<SimTime>>,
+    /// Compact relay: how old a payment must be for every node to hold it (the largest
+    /// landmark distance, twice); `None` without payments to track.
+    tx_horizon: Option<SimTime>,
+    /// Position of each payment in `txs`, for compact relay's lookups.
+    tx_index: std::collections::HashMap<Txid, u32>,
     blocks: Vec<BlockRecord>,
     txs: Vec<TxRecord>,
     /// The payments themselves, parallel to `txs` (which is what the results keep).
@@ -286,8 +298,24 @@ impl World {
             .collect();
         let needs_tx_paths =
             sc.workload.tx_rate.0 > 0.0 || sc.attacks.iter().any(|a| a.kind() == "double-spend");
-        let miner_distances = if needs_tx_paths {
-            miners.iter().map(|m| topo.distances_from(m.node)).collect()
+        // A transaction's delay from a miner to a node: the fastest path's latency plus
+        // the trickle delay for each hop of the fewest-hop path (a close bound).
+        let trickle = sc.workload.tx_trickle.0;
+        let miner_distances: Vec<Vec<SimTime>> = if needs_tx_paths {
+            miners
+                .iter()
+                .map(|m| {
+                    let d = topo.distances_from(m.node);
+                    if trickle == 0 {
+                        return d;
+                    }
+                    let hops = topo.hops_from(m.node);
+                    d.iter()
+                        .zip(&hops)
+                        .map(|(&d, &h)| d.saturating_add(u64::from(h).saturating_mul(trickle)))
+                        .collect()
+                })
+                .collect()
         } else {
             Vec::new()
         };
@@ -315,6 +343,17 @@ impl World {
             attackers,
             race: None,
             publishing: false,
+            tx_horizon: (sc.network.relay == BlockRelay::Compact && !miner_distances.is_empty())
+                .then(|| {
+                    2 * miner_distances
+                        .iter()
+                        .flatten()
+                        .copied()
+                        .filter(|&d| d != SimTime::MAX)
+                        .max()
+                        .unwrap_or(0)
+                }),
+            tx_index: std::collections::HashMap::new(),
             miner_distances,
             miner_of_node,
             miners,
@@ -444,6 +483,15 @@ impl World {
             Event::Block { to, from, block } => {
                 if self.lost(from, to) {
                     self.retry_later(now, to, from, block);
+                } else if self.sc.network.relay == BlockRelay::Compact {
+                    self.on_compact_block(now, to, from, block);
+                } else {
+                    self.on_block(now, to, from, block);
+                }
+            }
+            Event::BlockTxn { to, from, block } => {
+                if self.lost(from, to) {
+                    self.retry_later(now, to, from, block);
                 } else {
                     self.on_block(now, to, from, block);
                 }
@@ -501,6 +549,11 @@ impl World {
                     None,
                     || format!("faults[{fault}]: {kind}"),
                 )
+            }
+            Event::BlockTxn { to, from, block } => {
+                self.trace(now, Some(to), "blocktxn", Some(block), || {
+                    format!("from node {from}")
+                })
             }
             Event::Mine { .. } | Event::NewTx | Event::AttackStarts { .. } => {}
         }

@@ -84,13 +84,13 @@ impl World {
     pub(super) fn send_block(&mut self, now: SimTime, sender: u32, receiver: u32, block: BlockId) {
         let link = self.topo.link(sender, receiver).expect("peers");
         let latency = link.latency;
-        let sent = self.uplinks.send(
-            sender,
-            receiver,
-            link.bandwidth_bps,
-            now,
-            self.tree.entry(block).size,
-        );
+        let bytes = match self.sc.network.relay {
+            BlockRelay::Compact => self.compact_size(block),
+            _ => self.tree.entry(block).size,
+        };
+        let sent = self
+            .uplinks
+            .send(sender, receiver, link.bandwidth_bps, now, bytes);
         self.queue.schedule(
             sent + latency,
             Event::Block {
@@ -174,7 +174,9 @@ impl World {
                 continue;
             }
             match self.sc.network.relay {
-                BlockRelay::InvGetdata => self.send_inv(now, node, link, block),
+                BlockRelay::InvGetdata | BlockRelay::Compact => {
+                    self.send_inv(now, node, link, block)
+                }
                 BlockRelay::Push => self.send_block(now, node, peer, block),
             }
         }

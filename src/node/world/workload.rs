@@ -45,6 +45,9 @@ impl World {
         fee: Amount,
     ) -> u32 {
         let index = self.txs.len() as u32;
+        if self.tx_horizon.is_some() {
+            self.tx_index.insert(tx.txid(), index);
+        }
         self.txs.push(TxRecord {
             txid: tx.txid(),
             created: now,
