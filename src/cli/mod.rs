@@ -323,9 +323,13 @@ pub(crate) fn run_quietly(
     if trace {
         world = world.with_trace();
     }
+    // The world reports every 100,000 events.
+    let mut reports = 0u64;
     let output = world.run(|sim_s, height| {
+        reports += 1;
+        let rate = (reports * 100_000) as f64 / started.elapsed().as_secs_f64().max(1e-9);
         bar.set_position(u64::from(height));
-        bar.set_message(format!("t={sim_s:.0}s"));
+        bar.set_message(format!("t={sim_s:.0}s, {:.1} M events/s", rate / 1e6));
     });
     bar.finish_and_clear();
     let mut summary = report::summarize(&sc, &output);
