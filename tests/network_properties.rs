@@ -109,3 +109,39 @@ workload: { tx_rate: 20/s, wallets: 60, coins_per_wallet: 10, tx_trickle: 2s }
         "90% of nodes reached in {compact:.2} s compact, {classic:.2} s classic"
     );
 }
+
+#[test]
+fn ground_block_times_have_the_interval_and_shares_the_hashrates_imply() {
+    // pow: grind — times come from real nonce tries at each miner's hashrate. The
+    // tries to a hit are geometric, so the interval between blocks is (nearly)
+    // exponential with the configured mean and each miner wins in proportion to its
+    // hashrate.
+    let yaml = "
+name: grind
+seed: 17
+stop: { blocks: 1200 }
+network: { nodes: 12, latency: 1ms, jitter: 0ms, bandwidth: 1000Mbps, validation_base: 0ms, validation_per_tx: 0ms }
+consensus: { block_interval: 10m, retarget_interval: 0, hashes_per_block: 512 }
+mining: { miners: 3, shares: [0.5, 0.3, 0.2], pow: grind }
+workload: { tx_rate: 0/s }
+";
+    let sc = Scenario::parse(yaml, "inline", &[]).unwrap();
+    let out = World::new(sc.clone()).run(|_, _| {});
+    let summary = summarize(&sc, &out);
+    let n = f64::from(summary.blocks_main);
+    let mean = summary.block_interval_s_mean.unwrap();
+    // An exponential's standard deviation equals its mean: SE = 600 / sqrt(n).
+    assert!(
+        (mean - 600.0).abs() < 4.0 * 600.0 / n.sqrt(),
+        "mean interval {mean:.1} s over {n} blocks"
+    );
+    for m in &summary.miners {
+        let p = m.hashrate_share;
+        let observed = f64::from(m.blocks_main) / n;
+        assert!(
+            (observed - p).abs() < 4.0 * (p * (1.0 - p) / n).sqrt(),
+            "miner {}: {observed:.3} of blocks for hashrate {p}",
+            m.miner
+        );
+    }
+}

@@ -94,20 +94,29 @@ pub fn assemble(
 /// Panics if the header's bits do not encode a target; callers take bits from the
 /// retarget rule, which only produces valid ones.
 pub fn solve(block: &mut Block) -> u64 {
+    solve_from(block, 0)
+}
+
+/// As [`solve`], trying nonces from `start` upward: a miner starting from a random
+/// nonce needs a geometrically distributed number of tries, which is what
+/// `pow: grind` turns into time.
+pub fn solve_from(block: &mut Block, start: u32) -> u64 {
     let target = block
         .header
         .bits
         .to_target()
         .expect("bits from the retarget rule");
     let mut total = 0;
+    let mut start = start;
     loop {
-        match grind(&block.header, &target, 0) {
+        match grind(&block.header, &target, start) {
             Some((nonce, tries)) => {
                 block.header.nonce = nonce;
                 return total + tries;
             }
             None => {
-                total += 1 << 32;
+                total += (1u64 << 32) - u64::from(start);
+                start = 0;
                 block.header.time += 1;
             }
         }

@@ -136,6 +136,10 @@ pub struct Consensus {
 pub enum PowMode {
     /// Block times drawn from the exponential distribution; the nonce is ground after.
     Sampled,
+    /// Block times from real hash attempts: each miner builds its block when it starts
+    /// on a tip, grinds from a random nonce, and the tries it took at its hashrate are
+    /// the time to the block.
+    Grind,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

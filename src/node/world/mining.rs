@@ -3,7 +3,7 @@
 use super::{BlockRecord, Event, Seen, World, GENESIS_TIME};
 use crate::ledger::pow::{RetargetRule, Target};
 use crate::ledger::{builder, Amount, BlockId, ConsensusParams, OutPoint, Transaction, Txid, COIN};
-use crate::scenario::Scenario;
+use crate::scenario::{PowMode, Scenario};
 use crate::sim::rng::exponential;
 use crate::sim::{SimTime, NS_PER_S};
 use rand::Rng;
@@ -49,6 +49,9 @@ impl World {
             self.miners[m as usize].epoch += 1;
             return;
         }
+        if self.sc.mining.pow == PowMode::Grind {
+            return self.schedule_grinding(m);
+        }
         let tip = self.mining_tip(m);
         let bits = self.tree.child_context(tip, u32::MAX).expected_bits;
         let work = bits.work().expect("valid bits").to_f64();
@@ -56,6 +59,23 @@ impl World {
         miner.epoch += 1;
         let mean_s = work / (self.network_hashrate * miner.share);
         let delay = (exponential(&mut miner.rng, mean_s) * NS_PER_S as f64) as SimTime;
+        let epoch = miner.epoch;
+        self.queue
+            .schedule_in(delay.max(1), Event::Mine { miner: m, epoch });
+    }
+
+    /// `pow: grind`: build the block now, grind it from a random nonce, and let the
+    /// tries at this miner's hashrate decide when it is found.
+    fn schedule_grinding(&mut self, m: u32) {
+        let now = self.queue.now();
+        let (mut block, time) = self.build_block(now, m);
+        let miner = &mut self.miners[m as usize];
+        let start: u32 = miner.rng.random();
+        let tries = builder::solve_from(&mut block, start);
+        miner.epoch += 1;
+        let delay_s = tries as f64 / (self.network_hashrate * miner.share);
+        let delay = (delay_s * NS_PER_S as f64) as SimTime;
+        miner.pending = Some((block, time));
         let epoch = miner.epoch;
         self.queue
             .schedule_in(delay.max(1), Event::Mine { miner: m, epoch });
@@ -70,7 +90,8 @@ impl World {
         }
     }
 
-    pub(super) fn mine_block(&mut self, now: SimTime, m: u32) {
+    /// A block for miner `m` on its tip: template, coinbase (with padding), header.
+    fn build_block(&mut self, now: SimTime, m: u32) -> (crate::ledger::Block, u32) {
         let node = self.miners[m as usize].node;
         let attacker = self.miners[m as usize].attacker;
         let tip = match attacker {
@@ -95,8 +116,21 @@ impl World {
             let used = 81 + coinbase.size() + txs.iter().map(Transaction::size).sum::<usize>();
             builder::pad_coinbase(&mut coinbase, padding.saturating_sub(used));
         }
-        let mut block = builder::assemble(self.tree.entry(tip).hash, &ctx, time, coinbase, txs);
-        builder::solve(&mut block);
+        let block = builder::assemble(self.tree.entry(tip).hash, &ctx, time, coinbase, txs);
+        (block, time)
+    }
+
+    pub(super) fn mine_block(&mut self, now: SimTime, m: u32) {
+        let node = self.miners[m as usize].node;
+        let attacker = self.miners[m as usize].attacker;
+        let (block, time) = match self.miners[m as usize].pending.take() {
+            Some(solved) => solved,
+            None => {
+                let (mut block, time) = self.build_block(now, m);
+                builder::solve(&mut block);
+                (block, time)
+            }
+        };
         let id = match self.tree.add_block(block, time) {
             Ok(accepted) => accepted.id(),
             Err(e) => panic!("a miner built an invalid block; this is a chainlab bug: {e}"),

@@ -104,6 +104,8 @@ struct Miner {
     rng: SimRng,
     /// Index into the world's attackers when this miner attacks.
     attacker: Option<u32>,
+    /// `pow: grind`: the solved block this miner will announce when its time comes.
+    pending: Option<(crate::ledger::Block, u32)>,
 }
 
 pub struct BlockRecord {
@@ -285,6 +287,7 @@ impl World {
                     mempool: Vec::new(),
                     rng: stream(sc.seed, "mining", i as u64),
                     attacker: i.checked_sub(honest).map(|a| a as u32),
+                    pending: None,
                 }
             })
             .collect();
