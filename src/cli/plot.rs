@@ -84,6 +84,8 @@ pub(super) fn reload_run(dir: &Path) -> Result<(Scenario, RunOutput, Summary), S
         // Plots of one run draw nothing from attacks or faults.
         attacks: Vec::new(),
         faults: Vec::new(),
+        light_proofs: Vec::new(),
+        light_nodes: 0,
         end_time: (summary.simulated_s * 1e9).round() as u64,
         events: summary.perf.as_ref().map_or(0, |p| p.events),
         reorgs: summary.reorgs,

@@ -60,6 +60,11 @@ pub struct Summary {
     /// chain; and of those, how many never made it back into the main chain.
     pub txs_reverted: u64,
     pub txs_reverted_lost: u64,
+    /// Light (headers-only) nodes, the payments to their wallets they checked with a
+    /// Merkle branch, and the median time from a block being mined to that check.
+    pub light_nodes: u32,
+    pub light_proofs: u64,
+    pub light_proof_s_p50: Option<f64>,
     pub miners: Vec<MinerFigures>,
     pub attacks: Vec<AttackFigures>,
     pub faults: Vec<FaultFigures>,
@@ -190,6 +195,13 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
     }
 
     let (txs_reverted, txs_reverted_lost) = reverted_txs(out);
+    let mut proof_delays: Vec<f64> = out
+        .light_proofs
+        .iter()
+        .filter(|p| p.valid)
+        .map(|p| to_secs(p.at - out.blocks[p.block as usize].mined_at))
+        .collect();
+    proof_delays.sort_by(f64::total_cmp);
     Summary {
         scenario: sc.name.clone(),
         seed: sc.seed,
@@ -222,6 +234,9 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
         chain_bytes_per_day: chain_bytes as f64 / duration_s * 86_400.0,
         txs_reverted,
         txs_reverted_lost,
+        light_nodes: out.light_nodes,
+        light_proofs: out.light_proofs.iter().filter(|p| p.valid).count() as u64,
+        light_proof_s_p50: quantile(&proof_delays, 0.5),
         miners,
         attacks: attack_figures(out),
         faults: fault_figures(out),

@@ -109,6 +109,9 @@ pub struct Network {
     /// A measured region model (latency matrix, per-region bandwidth, node spread)
     /// that replaces latency, jitter and bandwidth above.
     pub regions: RegionModel,
+    /// Fraction of the non-mining nodes that are light (headers only, SPV proofs for
+    /// their wallets' payments, no relay).
+    pub light_nodes: f64,
     /// Modelled time a node takes to validate a block: base plus per transaction.
     pub validation_base: Duration,
     pub validation_per_tx: Duration,
@@ -214,6 +217,7 @@ impl Default for Network {
             bandwidth: Bandwidth(25e6),
             relay: BlockRelay::InvGetdata,
             regions: RegionModel::None,
+            light_nodes: 0.0,
             validation_base: Duration(5_000_000),
             validation_per_tx: Duration(50_000),
         }
@@ -429,6 +433,11 @@ impl Scenario {
             !(matches!(self.network.topology, TopologySpec::Csv { .. })
                 && self.network.regions != RegionModel::None),
             "none when the topology file gives each link's latency",
+        )?;
+        positive(
+            "network.light_nodes",
+            (0.0..1.0).contains(&self.network.light_nodes),
+            "a fraction of the nodes, at least 0 and below 1",
         )?;
         positive(
             "mining.block_padding",

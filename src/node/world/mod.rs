@@ -9,6 +9,7 @@
 mod attack;
 mod compact;
 mod faults;
+mod light;
 mod mining;
 mod network;
 mod relay;
@@ -16,6 +17,7 @@ mod workload;
 
 pub use attack::{AttackOutput, AttemptRecord, Outcome};
 pub use faults::FaultOutput;
+pub use light::LightProof;
 pub use mining::{consensus_params, miner_of};
 
 use crate::ledger::builder;
@@ -74,6 +76,12 @@ enum Event {
     },
     AttackStarts {
         attacker: u32,
+    },
+    /// A Merkle branch for a light node's payment, arriving.
+    MerkleBlock {
+        to: u32,
+        block: BlockId,
+        position: u32,
     },
     /// The transactions a compact block lacked, arriving.
     BlockTxn {
@@ -144,6 +152,9 @@ pub struct RunOutput {
     pub shares: Vec<f64>,
     pub attacks: Vec<AttackOutput>,
     pub faults: Vec<FaultOutput>,
+    /// Payments light nodes checked with Merkle branches.
+    pub light_proofs: Vec<LightProof>,
+    pub light_nodes: u32,
     pub end_time: SimTime,
     pub events: u64,
     pub reorgs: u64,
@@ -172,6 +183,13 @@ pub struct World {
     /// Compact relay: how old a payment must be for every node to hold it (the largest
     /// landmark distance, twice); `None` without payments to track.
     tx_horizon: Option<SimTime>,
+    /// Per node, whether it is a light (headers-only) node.
+    light: Vec<bool>,
+    /// The light nodes, in id order.
+    light_list: Vec<u32>,
+    /// Payments to a light node's wallet, by the light node that watches them.
+    watched: std::collections::HashMap<Txid, u32>,
+    light_proofs: Vec<LightProof>,
     /// Position of each payment in `txs`, for compact relay's lookups.
     tx_index: std::collections::HashMap<Txid, u32>,
     blocks: Vec<BlockRecord>,
@@ -322,6 +340,7 @@ impl World {
         } else {
             Vec::new()
         };
+        let light = light_nodes(&sc, &miner_of_node);
         World {
             trace: None,
             uplinks,
@@ -357,6 +376,10 @@ impl World {
                         .unwrap_or(0)
                 }),
             tx_index: std::collections::HashMap::new(),
+            light_list: (0..n).filter(|&i| light[i as usize]).collect(),
+            light,
+            watched: std::collections::HashMap::new(),
+            light_proofs: Vec::new(),
             miner_distances,
             miner_of_node,
             miners,
@@ -445,6 +468,8 @@ impl World {
             miner_nodes: self.miners.iter().map(|m| m.node).collect(),
             shares: self.miners.iter().map(|m| m.share).collect(),
             faults: self.faults.output(&self.sc),
+            light_nodes: self.light.iter().filter(|&&l| l).count() as u32,
+            light_proofs: self.light_proofs,
             attacks,
             tree: self.tree,
             trace: self.trace,
@@ -492,6 +517,11 @@ impl World {
                     self.on_block(now, to, from, block);
                 }
             }
+            Event::MerkleBlock {
+                to,
+                block,
+                position,
+            } => self.light_verifies(now, to, block, position),
             Event::BlockTxn { to, from, block } => {
                 if self.lost(from, to) {
                     self.retry_later(now, to, from, block);
@@ -558,9 +588,27 @@ impl World {
                     format!("from node {from}")
                 })
             }
-            Event::Mine { .. } | Event::NewTx | Event::AttackStarts { .. } => {}
+            Event::Mine { .. }
+            | Event::NewTx
+            | Event::AttackStarts { .. }
+            | Event::MerkleBlock { .. } => {}
         }
     }
+}
+
+/// A `network.light_nodes` fraction of the nodes that do not mine, picked from the seed.
+fn light_nodes(sc: &Scenario, miner_of_node: &[Option<u32>]) -> Vec<bool> {
+    let n = sc.network.nodes as usize;
+    let mut light = vec![false; n];
+    let candidates: Vec<usize> = (0..n).filter(|&i| miner_of_node[i].is_none()).collect();
+    let count = ((sc.network.light_nodes * n as f64).round() as usize).min(candidates.len());
+    if count > 0 {
+        let mut rng = stream(sc.seed, "light-nodes", 0);
+        for i in rand::seq::index::sample(&mut rng, candidates.len(), count) {
+            light[candidates[i]] = true;
+        }
+    }
+    light
 }
 
 /// The node of the `index`-th of `miners` miners (honest first, then attackers):

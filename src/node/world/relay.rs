@@ -73,7 +73,12 @@ impl World {
     pub(super) fn on_block(&mut self, now: SimTime, node: u32, from: u32, block: BlockId) {
         if self.seen[block as usize][node as usize] < Seen::Received {
             self.seen[block as usize][node as usize] = Seen::Received;
-            let n_tx = self.tree.entry(block).txids.len() as u64;
+            // A light node checks the header only.
+            let n_tx = if self.is_light(node) {
+                0
+            } else {
+                self.tree.entry(block).txids.len() as u64
+            };
             let delay =
                 self.sc.network.validation_base.0 + n_tx * self.sc.network.validation_per_tx.0;
             self.queue
@@ -85,6 +90,7 @@ impl World {
         let link = self.topo.link(sender, receiver).expect("peers");
         let latency = link.latency;
         let bytes = match self.sc.network.relay {
+            _ if self.is_light(receiver) => super::light::HEADER_BYTES,
             BlockRelay::Compact => self.compact_size(block),
             _ => self.tree.entry(block).size,
         };
@@ -120,7 +126,11 @@ impl World {
             let record = &mut self.blocks[b as usize];
             record.arrivals.push(now - record.mined_at);
             self.consider_tip(now, node, b);
-            self.relay(now, node, f, b);
+            if self.is_light(node) {
+                self.light_connected(now, node, f, b);
+            } else {
+                self.relay(now, node, f, b);
+            }
             let waiting = &mut self.orphans[node as usize];
             if waiting.is_empty() {
                 continue;

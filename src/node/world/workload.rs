@@ -29,10 +29,20 @@ impl World {
         let txid = tx.txid();
         self.wallets[payee as usize].add_coin(OutPoint::new(txid, 0), amount, 0);
         let origin = self.workload_rng.random_range(0..self.tips.len() as u32);
+        if let Some(owner) = self.wallet_owner(payee) {
+            self.watched.insert(txid, owner);
+        }
         self.trace(now, Some(origin), "tx-created", None, || {
             format!("{txid}: wallet {payer} pays wallet {payee} {amount} sat")
         });
         self.broadcast_tx(now, origin, tx, fee);
+    }
+
+    /// The light node holding wallet `w`, if light nodes hold wallets: wallets are
+    /// dealt round-robin over the light nodes.
+    fn wallet_owner(&self, w: u32) -> Option<u32> {
+        let light = &self.light_list;
+        (!light.is_empty()).then(|| light[w as usize % light.len()])
     }
 
     /// A new payment enters the network at `origin` and reaches each honest miner along
