@@ -487,7 +487,6 @@ impl World {
     /// Releases the attacker's unpublished blocks up to `height`, in order.
     fn publish_upto(&mut self, now: SimTime, a: usize, height: u32) {
         let node = self.attackers[a].node;
-        self.publishing = true;
         while let Some(&b) = self.attackers[a].unpublished.front() {
             if self.tree.entry(b).height > height {
                 break;
@@ -497,7 +496,6 @@ impl World {
                 self.connect(now, node, node, b);
             }
         }
-        self.publishing = false;
     }
 
     /// A node's tip moved from `old_tip`: if it is a merchant or observer, count

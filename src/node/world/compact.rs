@@ -38,24 +38,34 @@ impl World {
             + coinbase.min(PLAIN_COINBASE)
     }
 
+    /// Called as `block` is mined at `now`: the payments in it that some node may still
+    /// lack (younger than the horizon), so that each arrival checks only those.
+    pub(super) fn note_young_payments(&mut self, block: BlockId, now: SimTime) {
+        let young = match self.tx_horizon {
+            Some(horizon) => self
+                .tree
+                .entry(block)
+                .txids
+                .iter()
+                .skip(1)
+                // Payments not in the index are an attacker's own spends.
+                .filter_map(|txid| self.tx_index.get(txid).copied())
+                .filter(|&i| self.txs[i as usize].created + horizon > now)
+                .collect(),
+            None => Vec::new(),
+        };
+        debug_assert_eq!(self.young_payments.len(), block as usize);
+        self.young_payments.push(young);
+    }
+
     /// The block's transactions `node` does not hold at `now`, as (count, bytes).
     fn missing(&self, node: u32, block: BlockId, now: SimTime) -> (usize, usize) {
-        let Some(horizon) = self.tx_horizon else {
-            return (0, 0);
-        };
-        let entry = self.tree.entry(block);
         let (mut count, mut bytes) = (0, 0);
-        for txid in entry.txids.iter().skip(1) {
-            let Some(&index) = self.tx_index.get(txid) else {
-                continue; // not a workload payment (an attacker's own spend)
-            };
+        for &index in &self.young_payments[block as usize] {
             let record = &self.txs[index as usize];
-            if record.created + horizon <= now {
-                continue;
-            }
             let reach = (0..self.miners.len())
                 .map(|m| {
-                    let d = &self.miner_distances[m];
+                    let d = &self.payment_delays[m];
                     d[record.origin as usize].saturating_add(d[node as usize])
                 })
                 .min()

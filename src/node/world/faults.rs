@@ -189,7 +189,7 @@ impl World {
         }
     }
 
-    pub(super) fn fault_starts(&mut self, _now: SimTime, fault: u32) {
+    pub(super) fn fault_starts(&mut self, fault: u32) {
         let f = fault as usize;
         self.faults.active[f] = true;
         self.faults.active_count += 1;

@@ -137,6 +137,7 @@ impl World {
         };
         self.seen.push(vec![Seen::Unknown; self.tips.len()]);
         self.announced.push(vec![0; self.tips.len()]);
+        self.note_young_payments(id, now);
         self.blocks.push(BlockRecord {
             miner: Some(m),
             mined_at: now,

@@ -179,7 +179,8 @@ pub struct World {
     orphans: Vec<Vec<(BlockId, u32)>>,
     miners: Vec<Miner>,
     miner_of_node: Vec<Option<u32>>,
-    miner_distances: Vec<Vec<SimTime>>,
+    /// `payment_delays[m][v]`: how long a payment takes from miner m's node to node v.
+    payment_delays: Vec<Vec<SimTime>>,
     /// Compact relay: how old a payment must be for every node to hold it (the largest
     /// landmark distance, twice); `None` without payments to track.
     tx_horizon: Option<SimTime>,
@@ -192,6 +193,9 @@ pub struct World {
     light_proofs: Vec<LightProof>,
     /// Position of each payment in `txs`, for compact relay's lookups.
     tx_index: std::collections::HashMap<Txid, u32>,
+    /// Compact relay, per block: the payments in it young enough that some node may
+    /// lack them when the block arrives (found once, when the block is mined).
+    young_payments: Vec<Vec<u32>>,
     blocks: Vec<BlockRecord>,
     txs: Vec<TxRecord>,
     /// The payments themselves, parallel to `txs` (which is what the results keep).
@@ -203,9 +207,6 @@ pub struct World {
     reorg_depth_max: u32,
     attackers: Vec<attack::Attacker>,
     race: Option<attack::Race>,
-    /// Set while an attacker releases blocks, so that its own releases do not count
-    /// as news from the public network.
-    publishing: bool,
     faults: faults::FaultState,
     /// Without faults (which can make a node forget a block) and without a trace (which
     /// shows every message), an inv to a node that has connected the block is ignored
@@ -322,7 +323,7 @@ impl World {
         // A transaction's delay from a miner to a node: the fastest path's latency plus
         // the trickle delay for each hop of the fewest-hop path (a close bound).
         let trickle = sc.workload.tx_trickle.0;
-        let miner_distances: Vec<Vec<SimTime>> = if needs_tx_paths {
+        let payment_delays: Vec<Vec<SimTime>> = if needs_tx_paths {
             miners
                 .iter()
                 .map(|m| {
@@ -364,10 +365,9 @@ impl World {
             invs_to_connected_are_moot: sc.faults.is_empty(),
             attackers,
             race: None,
-            publishing: false,
-            tx_horizon: (sc.network.relay == BlockRelay::Compact && !miner_distances.is_empty())
+            tx_horizon: (sc.network.relay == BlockRelay::Compact && !payment_delays.is_empty())
                 .then(|| {
-                    2 * miner_distances
+                    2 * payment_delays
                         .iter()
                         .flatten()
                         .copied()
@@ -376,11 +376,12 @@ impl World {
                         .unwrap_or(0)
                 }),
             tx_index: std::collections::HashMap::new(),
+            young_payments: vec![Vec::new()],
             light_list: (0..n).filter(|&i| light[i as usize]).collect(),
             light,
             watched: std::collections::HashMap::new(),
             light_proofs: Vec::new(),
-            miner_distances,
+            payment_delays,
             miner_of_node,
             miners,
             wallets,
@@ -538,7 +539,7 @@ impl World {
                 }
             }
             Event::Retry { node, peer, block } => self.on_retry(now, node, peer, block),
-            Event::FaultStarts { fault } => self.fault_starts(now, fault),
+            Event::FaultStarts { fault } => self.fault_starts(fault),
             Event::FaultEnds { fault } => self.fault_ends(now, fault),
             Event::AttackStarts { attacker } => self.attack_starts(now, attacker),
         }

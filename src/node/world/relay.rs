@@ -165,8 +165,9 @@ impl World {
         });
         if let Some(m) = self.miner_of_node[node as usize] {
             match self.miners[m as usize].attacker {
-                Some(a) if !self.publishing => self.attacker_saw_public(now, a),
-                Some(_) => {}
+                // The attacker's own blocks becoming the tip are its releases, not news.
+                Some(_) if self.blocks[block as usize].miner == Some(m) => {}
+                Some(a) => self.attacker_saw_public(now, a),
                 None => self.schedule_mining(m),
             }
         }

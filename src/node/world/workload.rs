@@ -70,7 +70,7 @@ impl World {
             if self.miners[m].attacker.is_some() {
                 continue;
             }
-            let d = self.miner_distances[m][origin as usize];
+            let d = self.payment_delays[m][origin as usize];
             self.queue.schedule(
                 now + d,
                 Event::TxAtMiner {
