@@ -9,6 +9,7 @@ pub mod encode;
 pub mod grind;
 pub mod hash;
 pub mod keys;
+pub mod mempool;
 pub mod merkle;
 pub mod params;
 pub mod pow;
