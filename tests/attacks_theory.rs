@@ -16,7 +16,7 @@ stop: { blocks: 10000000 }
 network: { nodes: 8, outbound: 3, latency: 0ms, jitter: 0ms, bandwidth: 100Gbps, validation_base: 0ms, validation_per_tx: 0ms }
 consensus: { block_interval: 10m, retarget_interval: 0, coinbase_maturity: 1, hashes_per_block: 16 }
 mining: { miners: 4 }
-workload: { tx_rate: 0/s }
+workload: { tx_rate: 0/s, tx_trickle: 0s }
 ";
 
 fn run_attack(seed: u64, attack: &str, extra: &[&str]) -> (AttackFigures, u32) {

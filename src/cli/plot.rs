@@ -86,6 +86,8 @@ pub(super) fn reload_run(dir: &Path) -> Result<(Scenario, RunOutput, Summary), S
         faults: Vec::new(),
         light_proofs: Vec::new(),
         light_nodes: 0,
+        tx_relay: sc.workload.relay.resolve(sc.network.nodes),
+        tx_reach: Vec::new(),
         end_time: (summary.simulated_s * 1e9).round() as u64,
         events: summary.perf.as_ref().map_or(0, |p| p.events),
         reorgs: summary.reorgs,

@@ -7,6 +7,7 @@
 
 use super::block::{Block, BlockHash};
 use super::keys::SigCache;
+use super::mempool::{Mempool, MempoolError};
 use super::params::ConsensusParams;
 use super::pow::Work;
 use super::tx::{Amount, Transaction, Txid};
@@ -431,6 +432,20 @@ impl BlockTree {
     pub fn utxo_at(&mut self, id: BlockId) -> &UtxoSet {
         self.move_cursor(id);
         &self.utxo
+    }
+
+    /// Admits `tx` to `pool` as a node whose tip is `tip` would: against the coins
+    /// after `tip`, with this tree's rules and signature cache (so the block that later
+    /// carries it finds its signatures verified, as Core's cache does). Returns the fee.
+    pub fn admit_to_mempool(
+        &mut self,
+        pool: &mut Mempool,
+        tx: &Transaction,
+        tip: BlockId,
+    ) -> Result<Amount, MempoolError> {
+        self.move_cursor(tip);
+        let height = self.entries[tip as usize].height;
+        pool.accept(tx, &self.utxo, height, &self.params, &self.sigcache)
     }
 
     /// Blocks that are not on the main chain.

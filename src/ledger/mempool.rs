@@ -49,7 +49,9 @@ struct Overlay<'a, V> {
 
 impl<V: CoinView> CoinView for Overlay<'_, V> {
     fn coin(&self, outpoint: &OutPoint) -> Option<&Coin> {
-        self.chain.coin(outpoint).or_else(|| self.pool.get(outpoint))
+        self.chain
+            .coin(outpoint)
+            .or_else(|| self.pool.get(outpoint))
     }
 }
 

@@ -48,6 +48,17 @@ pub struct Summary {
     pub propagation_s_p50: Option<f64>,
     pub propagation_s_p90: Option<f64>,
     pub propagation_s_p100: Option<f64>,
+    /// How payments travelled: `gossip` or `shortest-path`.
+    #[serde(default)]
+    pub tx_relay: String,
+    /// Gossip only: median over payments of the time from creation until 50%, 90%
+    /// and 100% of the full nodes held it (payments that never got there left out).
+    #[serde(default)]
+    pub tx_propagation_s_p50: Option<f64>,
+    #[serde(default)]
+    pub tx_propagation_s_p90: Option<f64>,
+    #[serde(default)]
+    pub tx_propagation_s_p100: Option<f64>,
     pub block_interval_s_mean: Option<f64>,
     pub blocks_main: u32,
     pub blocks_stale: u32,
@@ -86,6 +97,17 @@ pub fn block_reach_s(arrivals: &[u64], nodes: u32, q: f64) -> Option<f64> {
     debug_assert!(arrivals.is_sorted(), "arrivals are recorded in time order");
     let needed = ((q * f64::from(nodes)).ceil() as usize).max(1);
     arrivals.get(needed - 1).map(|&t| to_secs(t))
+}
+
+/// Median over payments of the delay to the `slot`-th reach fraction (50/90/100%).
+fn tx_reach(out: &RunOutput, slot: usize) -> Option<f64> {
+    let mut delays: Vec<f64> = out
+        .tx_reach
+        .iter()
+        .filter_map(|r| r[slot].map(to_secs))
+        .collect();
+    delays.sort_by(f64::total_cmp);
+    quantile(&delays, 0.5)
 }
 
 /// Where and when one payment made it into the final main chain.
@@ -220,6 +242,14 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
         propagation_s_p50: reach(0.5),
         propagation_s_p90: reach(0.9),
         propagation_s_p100: reach(1.0),
+        tx_relay: match out.tx_relay {
+            crate::scenario::TxRelay::Gossip => "gossip",
+            _ => "shortest-path",
+        }
+        .into(),
+        tx_propagation_s_p50: tx_reach(out, 0),
+        tx_propagation_s_p90: tx_reach(out, 1),
+        tx_propagation_s_p100: tx_reach(out, 2),
         block_interval_s_mean: interval_mean,
         blocks_main,
         blocks_stale,

@@ -167,9 +167,35 @@ pub struct Workload {
     pub coins_per_wallet: u32,
     /// Fee rate in satoshis per byte.
     pub fee_rate: u64,
-    /// Extra delay per hop for transactions (not blocks): Bitcoin Core announces
+    /// Mean delay per hop for transactions (not blocks): Bitcoin Core announces
     /// transactions in batches on a timer (mean 2 s to outbound peers, 5 s inbound).
     pub tx_trickle: Duration,
+    pub relay: TxRelay,
+}
+
+/// How payments travel from the node where they are made.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum TxRelay {
+    /// Message by message: inv, getdata, tx, each node admitting and announcing.
+    Gossip,
+    /// Arrival times along shortest paths to the miners, for large networks.
+    ShortestPath,
+    /// Gossip up to [`TxRelay::AUTO_GOSSIP_NODES`] nodes, shortest paths beyond.
+    Auto,
+}
+
+impl TxRelay {
+    pub const AUTO_GOSSIP_NODES: u32 = 1_000;
+
+    /// The mode a network of `nodes` nodes uses.
+    pub fn resolve(self, nodes: u32) -> TxRelay {
+        match self {
+            TxRelay::Auto if nodes <= Self::AUTO_GOSSIP_NODES => TxRelay::Gossip,
+            TxRelay::Auto => TxRelay::ShortestPath,
+            chosen => chosen,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -257,7 +283,8 @@ impl Default for Workload {
             wallets: 100,
             coins_per_wallet: 20,
             fee_rate: 2,
-            tx_trickle: Duration(0),
+            tx_trickle: Duration(2_000_000_000),
+            relay: TxRelay::Auto,
         }
     }
 }

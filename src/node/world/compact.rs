@@ -61,6 +61,19 @@ impl World {
     /// The block's transactions `node` does not hold at `now`, as (count, bytes).
     fn missing(&self, node: u32, block: BlockId, now: SimTime) -> (usize, usize) {
         let (mut count, mut bytes) = (0, 0);
+        if self.is_light(node) {
+            return (0, 0); // a header is all it takes
+        }
+        if let Some(g) = &self.gossip {
+            // Gossip tracks what each node holds.
+            for &tx in g.block_payments(block) {
+                if !g.has(tx, node) {
+                    count += 1;
+                    bytes += self.txs[tx as usize].size;
+                }
+            }
+            return (count, bytes);
+        }
         for &index in &self.young_payments[block as usize] {
             let record = &self.txs[index as usize];
             let reach = (0..self.miners.len())

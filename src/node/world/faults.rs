@@ -148,7 +148,7 @@ impl World {
         false
     }
 
-    fn link_usable(&self, a: u32, b: u32) -> bool {
+    pub(super) fn link_usable(&self, a: u32, b: u32) -> bool {
         if self.faults.active_count == 0 {
             return true;
         }
@@ -164,17 +164,20 @@ impl World {
     /// A request or its answer was lost: `node` asks `peer` again after the retry time
     /// of the loss fault (or 2 s).
     pub(super) fn retry_later(&mut self, now: SimTime, node: u32, peer: u32, block: BlockId) {
-        let retry = self
-            .sc
+        let retry = self.retry_delay();
+        self.queue
+            .schedule(now + retry, Event::Retry { node, peer, block });
+    }
+
+    pub(super) fn retry_delay(&self) -> SimTime {
+        self.sc
             .faults
             .iter()
             .find_map(|f| match f {
                 Fault::Loss { retry, .. } => Some(retry.0),
                 _ => None,
             })
-            .unwrap_or(2_000_000_000);
-        self.queue
-            .schedule(now + retry, Event::Retry { node, peer, block });
+            .unwrap_or(2_000_000_000)
     }
 
     pub(super) fn on_retry(&mut self, now: SimTime, node: u32, peer: u32, block: BlockId) {

@@ -138,6 +138,7 @@ impl World {
         self.seen.push(vec![Seen::Unknown; self.tips.len()]);
         self.announced.push(vec![0; self.tips.len()]);
         self.note_young_payments(id, now);
+        self.gossip_note_block(id);
         self.blocks.push(BlockRecord {
             miner: Some(m),
             mined_at: now,

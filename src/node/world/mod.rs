@@ -9,6 +9,7 @@
 mod attack;
 mod compact;
 mod faults;
+mod gossip;
 mod light;
 mod mining;
 mod network;
@@ -21,10 +22,11 @@ pub use light::LightProof;
 pub use mining::{consensus_params, miner_of};
 
 use crate::ledger::builder;
+use crate::ledger::mempool::Mempool;
 use crate::ledger::pow::Target;
 use crate::ledger::{Amount, BlockId, BlockTree, OutPoint, Transaction, TxOut, Txid, Wallet, COIN};
 use crate::net::{Topology, Uplinks};
-use crate::scenario::{BlockRelay, Scenario};
+use crate::scenario::{BlockRelay, Scenario, TxRelay};
 use crate::sim::rng::{stream, SimRng};
 use crate::sim::{EventQueue, SimTime};
 use std::sync::Arc;
@@ -88,6 +90,33 @@ enum Event {
         to: u32,
         from: u32,
         block: BlockId,
+    },
+    /// `workload.relay: gossip`: a node's announcement timer fires.
+    TxAnnounce {
+        node: u32,
+    },
+    /// Payment lists (`list` indexes the gossip's stored lists) in inv, getdata and tx
+    /// messages.
+    TxInv {
+        to: u32,
+        from: u32,
+        list: u32,
+    },
+    TxGetData {
+        to: u32,
+        from: u32,
+        list: u32,
+    },
+    TxData {
+        to: u32,
+        from: u32,
+        list: u32,
+    },
+    /// A node that asked `peer` for payments and got nothing back asks again.
+    TxRetry {
+        node: u32,
+        peer: u32,
+        list: u32,
     },
 }
 
@@ -155,6 +184,11 @@ pub struct RunOutput {
     /// Payments light nodes checked with Merkle branches.
     pub light_proofs: Vec<LightProof>,
     pub light_nodes: u32,
+    /// How payments travelled (`workload.relay` resolved for this network).
+    pub tx_relay: TxRelay,
+    /// Gossip only, per payment: delays from its creation until 50%, 90% and 100% of
+    /// the full nodes held it.
+    pub tx_reach: Vec<[Option<SimTime>; 3]>,
     pub end_time: SimTime,
     pub events: u64,
     pub reorgs: u64,
@@ -208,6 +242,11 @@ pub struct World {
     attackers: Vec<attack::Attacker>,
     race: Option<attack::Race>,
     faults: faults::FaultState,
+    /// Admission verdicts for every payment made, decided once at the node where it
+    /// is made.
+    mempool: Mempool,
+    /// Per-message payment relay, when `workload.relay` resolves to gossip.
+    gossip: Option<gossip::Gossip>,
     /// Without faults (which can make a node forget a block) and without a trace (which
     /// shows every message), an inv to a node that has connected the block is ignored
     /// on arrival and need not be simulated.
@@ -318,8 +357,10 @@ impl World {
                 attack::Attacker::new(&sc, a, (honest + a) as u32, node, wallet, &miner_of_node)
             })
             .collect();
-        let needs_tx_paths =
+        let has_payments =
             sc.workload.tx_rate.0 > 0.0 || sc.attacks.iter().any(|a| a.kind() == "double-spend");
+        let gossiping = sc.workload.relay.resolve(n) == TxRelay::Gossip;
+        let needs_tx_paths = has_payments && !gossiping;
         // A transaction's delay from a miner to a node: the fastest path's latency plus
         // the trickle delay for each hop of the fewest-hop path (a close bound).
         let trickle = sc.workload.tx_trickle.0;
@@ -342,7 +383,11 @@ impl World {
             Vec::new()
         };
         let light = light_nodes(&sc, &miner_of_node);
+        let full_nodes = light.iter().filter(|&&l| !l).count() as u32;
         World {
+            mempool: Mempool::new(),
+            gossip: (has_payments && gossiping)
+                .then(|| gossip::Gossip::new(sc.seed, n, full_nodes)),
             trace: None,
             uplinks,
             tips: vec![0; n as usize],
@@ -471,6 +516,8 @@ impl World {
             faults: self.faults.output(&self.sc),
             light_nodes: self.light.iter().filter(|&&l| l).count() as u32,
             light_proofs: self.light_proofs,
+            tx_relay: self.sc.workload.relay.resolve(self.sc.network.nodes),
+            tx_reach: self.gossip.map(|g| g.reach).unwrap_or_default(),
             attacks,
             tree: self.tree,
             trace: self.trace,
@@ -542,6 +589,29 @@ impl World {
             Event::FaultStarts { fault } => self.fault_starts(fault),
             Event::FaultEnds { fault } => self.fault_ends(now, fault),
             Event::AttackStarts { attacker } => self.attack_starts(now, attacker),
+            Event::TxAnnounce { node } => self.on_tx_announce(now, node),
+            Event::TxInv { to, from, list } => {
+                if self.lost(from, to) {
+                    self.gossip_drop(list);
+                } else {
+                    self.on_tx_inv(now, to, from, list);
+                }
+            }
+            Event::TxGetData { to, from, list } => {
+                if self.lost(from, to) {
+                    self.tx_retry_later(now, from, to, list);
+                } else {
+                    self.on_tx_getdata(now, to, from, list);
+                }
+            }
+            Event::TxData { to, from, list } => {
+                if self.lost(from, to) {
+                    self.tx_retry_later(now, to, from, list);
+                } else {
+                    self.on_tx_data(now, to, from, list);
+                }
+            }
+            Event::TxRetry { node, peer, list } => self.on_tx_retry(now, node, peer, list),
         }
     }
 
@@ -589,10 +659,29 @@ impl World {
                     format!("from node {from}")
                 })
             }
+            Event::TxInv { to, from, list }
+            | Event::TxGetData { to, from, list }
+            | Event::TxData { to, from, list } => {
+                let kind = match event {
+                    Event::TxInv { .. } => "tx-inv",
+                    Event::TxGetData { .. } => "tx-getdata",
+                    _ => "tx",
+                };
+                let count = self.gossip.as_ref().map_or(0, |g| g.list_len(list));
+                self.trace(now, Some(to), kind, None, || {
+                    format!("{count} payment(s) from node {from}")
+                })
+            }
+            Event::TxRetry { node, peer, .. } => {
+                self.trace(now, Some(node), "tx-retry", None, || {
+                    format!("asks node {peer} again")
+                })
+            }
             Event::Mine { .. }
             | Event::NewTx
             | Event::AttackStarts { .. }
-            | Event::MerkleBlock { .. } => {}
+            | Event::MerkleBlock { .. }
+            | Event::TxAnnounce { .. } => {}
         }
     }
 }

@@ -129,6 +129,7 @@ impl World {
             if self.is_light(node) {
                 self.light_connected(now, node, f, b);
             } else {
+                self.gossip_block_connected(now, node, b);
                 self.relay(now, node, f, b);
             }
             let waiting = &mut self.orphans[node as usize];

@@ -45,8 +45,9 @@ impl World {
         (!light.is_empty()).then(|| light[w as usize % light.len()])
     }
 
-    /// A new payment enters the network at `origin` and reaches each honest miner along
-    /// the fastest path (attackers keep their own templates). Returns its index.
+    /// A new payment enters the network at `origin` and travels by gossip (admitted
+    /// first by the mempool rules) or along the fastest paths to each honest miner
+    /// (attackers keep their own templates). Returns its index.
     pub(super) fn broadcast_tx(
         &mut self,
         now: SimTime,
@@ -55,17 +56,42 @@ impl World {
         fee: Amount,
     ) -> u32 {
         let index = self.txs.len() as u32;
-        if self.tx_horizon.is_some() {
-            self.tx_index.insert(tx.txid(), index);
+        let txid = tx.txid();
+        if self.tx_horizon.is_some() || self.gossip.is_some() {
+            self.tx_index.insert(txid, index);
         }
         self.txs.push(TxRecord {
-            txid: tx.txid(),
+            txid,
             created: now,
             origin,
             fee,
             size: tx.size(),
         });
+        // Gossiping nodes admit payments by the mempool rules, judged once, at the
+        // origin's tip (the tree's best block can be an attacker's private one). Along
+        // shortest paths nothing is relayed node by node, and the block that carries a
+        // payment verifies it (in parallel, where admission is serial).
+        let mut verdict = Ok(fee);
+        if self.gossip.is_some() {
+            let tip = self.tips[origin as usize];
+            verdict = self.tree.admit_to_mempool(&mut self.mempool, &tx, tip);
+            let parents = tx
+                .inputs
+                .iter()
+                .filter_map(|i| self.tx_index.get(&i.previous_output.txid).copied())
+                .collect();
+            self.gossip_register(parents);
+        }
         self.tx_bodies.push(Arc::new(tx));
+        if let Err(e) = verdict {
+            // Not relayed. Wallets make valid payments; a conflicting spend would land here.
+            self.trace(now, Some(origin), "tx-rejected", None, || e.to_string());
+            return index;
+        }
+        if self.gossip.is_some() {
+            self.gossip_admit(now, origin, origin, index);
+            return index;
+        }
         for m in 0..self.miners.len() {
             if self.miners[m].attacker.is_some() {
                 continue;

@@ -1,0 +1,159 @@
+//! Payments relayed message by message (`workload.relay: gossip`): exact timings on a
+//! ring, the announcement timer's mean, recovery from lost messages, and that skipping
+//! moot invs changes nothing.
+
+use chainlab::node::{RunOutput, World};
+use chainlab::report::summarize;
+use chainlab::scenario::{Scenario, TxRelay};
+use chainlab::sim::{SimTime, NS_PER_MS, NS_PER_S};
+
+fn run(yaml: &str, overrides: &[&str]) -> (Scenario, RunOutput) {
+    let overrides: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
+    let sc = Scenario::parse(yaml, "inline", &overrides).unwrap();
+    let out = World::new(sc.clone()).run(|_, _| {});
+    (sc, out)
+}
+
+/// Payments made at least `margin` before the run ended, with their reach delays.
+fn settled(out: &RunOutput, margin: SimTime) -> Vec<[Option<SimTime>; 3]> {
+    out.txs
+        .iter()
+        .zip(&out.tx_reach)
+        .filter(|(t, _)| t.created + margin < out.end_time)
+        .map(|(_, r)| *r)
+        .collect()
+}
+
+#[test]
+fn on_a_ring_a_payment_takes_three_legs_per_hop_to_each_share_of_nodes() {
+    // Twelve nodes in a ring, 100 ms per link, no trickle and no validation delay: a
+    // payment made anywhere reaches the 6th node (50%) 3 hops away, the 11th (90%) 5
+    // hops away and the last 6 hops away, each hop costing inv, getdata and tx.
+    let dir = std::env::temp_dir().join(format!("chainlab-gossip-ring-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = dir.join("ring.csv");
+    let edges: String = (0..12)
+        .map(|i| format!("{i},{},100ms,\n", (i + 1) % 12))
+        .collect();
+    std::fs::write(&csv, format!("a,b,latency,bandwidth\n{edges}")).unwrap();
+    let yaml = format!(
+        "
+name: ring
+seed: 4
+stop: {{ time: 3h }}
+network: {{ nodes: 12, topology: {{ kind: csv, file: {} }}, bandwidth: 10Gbps, validation_base: 0ms, validation_per_tx: 0ms }}
+consensus: {{ block_interval: 10m, retarget_interval: 0, coinbase_maturity: 5 }}
+mining: {{ miners: 3 }}
+workload: {{ tx_rate: 0.05/s, wallets: 100, coins_per_wallet: 5, tx_trickle: 0s }}
+",
+        csv.display()
+    );
+    let (_, out) = run(&yaml, &[]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(out.tx_relay, TxRelay::Gossip, "auto gossips on 12 nodes");
+    let reach = settled(&out, 60 * NS_PER_S);
+    assert!(reach.len() > 400, "{} payments", reach.len());
+    let leg = 100 * NS_PER_MS;
+    for (i, r) in reach.iter().enumerate() {
+        for (slot, hops) in [3, 5, 6].into_iter().enumerate() {
+            let expected = 3 * hops * leg;
+            let got = r[slot].unwrap_or_else(|| panic!("payment {i} never reached slot {slot}"));
+            // Transmission at 10 Gbit/s adds well under a millisecond.
+            assert!(
+                got >= expected && got < expected + NS_PER_MS,
+                "payment {i}: {got} ns to share {slot}, expected {expected} ns"
+            );
+        }
+    }
+}
+
+#[test]
+fn announcements_wait_on_a_poisson_timer_with_the_trickle_mean() {
+    // Two nodes: a payment reaches the other node one announcement wait plus three
+    // 50 ms legs after it is made. By memorylessness the wait is exponential with the
+    // trickle's mean whether or not a timer was already running.
+    let yaml = "
+name: trickle
+seed: 8
+stop: { time: 8h }
+network: { nodes: 2, outbound: 1, latency: 50ms, jitter: 0ms, bandwidth: 1Gbps, validation_base: 0ms, validation_per_tx: 0ms }
+consensus: { block_interval: 10m, retarget_interval: 0, coinbase_maturity: 5 }
+mining: { miners: 1 }
+workload: { tx_rate: 0.1/s, wallets: 200, coins_per_wallet: 30, tx_trickle: 2s }
+";
+    let (_, out) = run(yaml, &[]);
+    let waits: Vec<f64> = settled(&out, 60 * NS_PER_S)
+        .iter()
+        .map(|r| r[2].expect("both nodes hold every settled payment") as f64 / 1e9 - 0.15)
+        .collect();
+    let n = waits.len() as f64;
+    let mean = waits.iter().sum::<f64>() / n;
+    // An exponential's standard deviation is its mean; payments that share one timer
+    // are correlated, which the extra standard error allows for.
+    let tolerance = 5.0 * 2.0 / n.sqrt();
+    assert!(n > 2000.0, "{n} payments");
+    assert!(
+        (mean - 2.0).abs() < tolerance,
+        "mean wait {mean:.3} s over {n} payments, expected 2 ± {tolerance:.3}"
+    );
+    assert!(
+        waits.iter().all(|&w| w >= -1e-6),
+        "no payment beats the legs"
+    );
+}
+
+#[test]
+fn lost_messages_are_asked_again_and_every_payment_spreads_and_confirms() {
+    let yaml = "
+name: lossy
+seed: 6
+stop: { blocks: 20 }
+network: { nodes: 40, outbound: 4, latency: 80ms, jitter: 30ms, bandwidth: 20Mbps }
+consensus: { block_interval: 1m, retarget_interval: 0, coinbase_maturity: 5 }
+mining: { miners: 4 }
+workload: { tx_rate: 2/s, wallets: 60, coins_per_wallet: 10 }
+faults:
+  - { kind: loss, rate: 0.1, retry: 3s }
+";
+    let (sc, out) = run(yaml, &[]);
+    let summary = summarize(&sc, &out);
+    assert!(
+        summary.faults[0].messages_lost > 100,
+        "{:?}",
+        summary.faults
+    );
+    let reach = settled(&out, 5 * 60 * NS_PER_S);
+    assert!(reach.len() > 1000);
+    assert!(
+        reach.iter().all(|r| r[2].is_some()),
+        "every payment made 5 minutes before the end reached every node"
+    );
+    // Payments made in the first 15 minutes are all in the chain 20 minutes on.
+    let early = out
+        .txs
+        .iter()
+        .filter(|t| t.created < 15 * 60 * NS_PER_S)
+        .count() as u64;
+    assert!(summary.txs_confirmed >= early, "{summary:?}");
+}
+
+#[test]
+fn skipping_invs_for_payments_the_peer_holds_changes_no_result() {
+    let yaml = "
+name: moot
+seed: 2
+stop: { blocks: 10 }
+network: { nodes: 60, outbound: 6, latency: 70ms, jitter: 30ms, bandwidth: 5Mbps }
+consensus: { block_interval: 1m, retarget_interval: 0, coinbase_maturity: 5 }
+mining: { miners: 3 }
+workload: { tx_rate: 5/s, wallets: 50, coins_per_wallet: 10, tx_trickle: 1s }
+";
+    let sc = Scenario::parse(yaml, "inline", &[]).unwrap();
+    let plain = World::new(sc.clone()).run(|_, _| {});
+    let traced = World::new(sc).with_trace().run(|_, _| {});
+    assert!(plain.events < traced.events);
+    assert_eq!(plain.tx_reach, traced.tx_reach);
+    for (a, b) in plain.blocks.iter().zip(&traced.blocks) {
+        assert_eq!((a.mined_at, &a.arrivals), (b.mined_at, &b.arrivals));
+    }
+}
