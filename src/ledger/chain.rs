@@ -81,7 +81,7 @@ pub struct BlockTree {
     utxo: UtxoSet,
     /// The block whose state `utxo` holds.
     cursor: BlockId,
-    sigcache: SigCache,
+    sigcache: Arc<SigCache>,
     tx_index: FastMap<Txid, (BlockId, u32)>,
 }
 
@@ -104,7 +104,7 @@ impl BlockTree {
             main_chain: vec![0],
             utxo,
             cursor: 0,
-            sigcache: SigCache::new(),
+            sigcache: Arc::new(SigCache::new()),
             tx_index: FastMap::default(),
         };
         tree.insert_entry(Arc::new(genesis), txids, hash, None, work, 0, Some(undo));
@@ -168,6 +168,12 @@ impl BlockTree {
 
     pub fn sigcache(&self) -> &SigCache {
         &self.sigcache
+    }
+
+    /// The signature cache, for a thread that verifies payments before they reach the
+    /// tree (only successes are cached, so this changes no verdict, only its cost).
+    pub fn shared_sigcache(&self) -> Arc<SigCache> {
+        Arc::clone(&self.sigcache)
     }
 
     /// Whether `descendant` has `ancestor` on its path to genesis.

@@ -234,8 +234,9 @@ pub struct World {
     txs: Vec<TxRecord>,
     /// The payments themselves, parallel to `txs` (which is what the results keep).
     tx_bodies: Vec<Arc<Transaction>>,
-    wallets: Vec<Wallet>,
-    workload_rng: SimRng,
+    /// The workload's payments, made ahead on their own thread, and the delay to the
+    /// first (`None` without a workload).
+    payments: Option<(SimTime, crate::node::payments::PaymentFeed)>,
     network_hashrate: f64,
     reorgs: u64,
     reorg_depth_max: u32,
@@ -401,7 +402,6 @@ impl World {
             }],
             txs: Vec::new(),
             tx_bodies: Vec::new(),
-            workload_rng: stream(sc.seed, "workload", 0),
             network_hashrate: start_work / sc.consensus.block_interval.secs(),
             queue: EventQueue::new(),
             reorgs: 0,
@@ -429,7 +429,19 @@ impl World {
             payment_delays,
             miner_of_node,
             miners,
-            wallets,
+            payments: (wallet_count > 0).then(|| {
+                crate::node::payments::PaymentFeed::start(
+                    crate::node::payments::Workload {
+                        wallets,
+                        rng: stream(sc.seed, "workload", 0),
+                        tx_rate: sc.workload.tx_rate.0,
+                        fee_rate: sc.workload.fee_rate,
+                        nodes: n,
+                        verify_ahead: gossiping,
+                    },
+                    tree.shared_sigcache(),
+                )
+            }),
             topo,
             tree,
             sc,
@@ -472,8 +484,8 @@ impl World {
                 self.schedule_mining(m);
             }
         }
-        if self.sc.workload.tx_rate.0 > 0.0 {
-            self.schedule_next_tx();
+        if let Some((first, _)) = self.payments {
+            self.queue.schedule_in(first, Event::NewTx);
         }
         let stop_time = self.sc.stop.time.map(|d| d.0).unwrap_or(SimTime::MAX);
         let stop_blocks = self.sc.stop.blocks.unwrap_or(u32::MAX);
@@ -539,10 +551,7 @@ impl World {
                     self.mine_block(now, miner);
                 }
             }
-            Event::NewTx => {
-                self.create_tx(now);
-                self.schedule_next_tx();
-            }
+            Event::NewTx => self.make_payment(now),
             Event::TxAtMiner { miner, tx } => self.miners[miner as usize].mempool.push(tx),
             Event::Inv { to, from, block } => {
                 if !self.lost(from, to) {

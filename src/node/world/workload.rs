@@ -1,41 +1,36 @@
 //! The transaction workload: wallets paying each other at a Poisson rate.
 
 use super::{Event, TxRecord, World};
-use crate::ledger::{Amount, OutPoint, Transaction, COIN};
-use crate::sim::rng::exponential;
-use crate::sim::{SimTime, NS_PER_S};
-use rand::Rng;
+use crate::ledger::{Amount, Transaction};
+use crate::sim::SimTime;
 use std::sync::Arc;
 
 impl World {
-    pub(super) fn schedule_next_tx(&mut self) {
-        let mean = 1.0 / self.sc.workload.tx_rate.0;
-        let delay = (exponential(&mut self.workload_rng, mean) * NS_PER_S as f64) as SimTime;
-        self.queue.schedule_in(delay.max(1), Event::NewTx);
+    /// The next payment of the workload enters the network, and the one after is
+    /// scheduled.
+    pub(super) fn make_payment(&mut self, now: SimTime) {
+        let (_, feed) = self.payments.as_mut().expect("a workload");
+        let tick = feed.take();
+        if let Some(p) = tick.payment {
+            self.offer(now, p);
+        }
+        self.queue.schedule_in(tick.next_in, Event::NewTx);
     }
 
-    /// A random wallet pays a random other wallet between 0.01 and 1 coin.
-    pub(super) fn create_tx(&mut self, now: SimTime) {
-        let n = self.wallets.len() as u32;
-        let payer = self.workload_rng.random_range(0..n);
-        let payee = (payer + self.workload_rng.random_range(1..n)) % n;
-        let amount = self.workload_rng.random_range(COIN / 100..=COIN);
-        let to = self.wallets[payee as usize].receive_script();
-        let Ok((tx, fee)) =
-            self.wallets[payer as usize].pay_with_fee(to, amount, self.sc.workload.fee_rate)
-        else {
-            return; // this wallet is out of money; the offered load counts only real payments
-        };
-        let txid = tx.txid();
-        self.wallets[payee as usize].add_coin(OutPoint::new(txid, 0), amount, 0);
-        let origin = self.workload_rng.random_range(0..self.tips.len() as u32);
-        if let Some(owner) = self.wallet_owner(payee) {
+    /// A wallet out of money offers nothing (`payment: None` above): the offered load
+    /// counts real payments only.
+    fn offer(&mut self, now: SimTime, p: crate::node::payments::Payment) {
+        let txid = p.tx.txid();
+        if let Some(owner) = self.wallet_owner(p.payee) {
             self.watched.insert(txid, owner);
         }
-        self.trace(now, Some(origin), "tx-created", None, || {
-            format!("{txid}: wallet {payer} pays wallet {payee} {amount} sat")
+        self.trace(now, Some(p.origin), "tx-created", None, || {
+            format!(
+                "{txid}: wallet {} pays wallet {} {} sat",
+                p.payer, p.payee, p.amount
+            )
         });
-        self.broadcast_tx(now, origin, tx, fee);
+        self.broadcast_tx(now, p.origin, p.tx, p.fee);
     }
 
     /// The light node holding wallet `w`, if light nodes hold wallets: wallets are
