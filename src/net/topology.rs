@@ -262,6 +262,14 @@ impl Topology {
         self.peers(a).iter().find(|l| l.peer == b).copied()
     }
 
+    /// Where `b` sits in `a`'s peer list (`u32::MAX` if they are not peers).
+    pub fn slot_of(&self, a: u32, b: u32) -> u32 {
+        self.peers(a)
+            .iter()
+            .position(|l| l.peer == b)
+            .map_or(u32::MAX, |i| i as u32)
+    }
+
     /// Hops on the fewest-hop path from `source` to every node (breadth-first).
     pub fn hops_from(&self, source: u32) -> Vec<u32> {
         let mut hops = vec![u32::MAX; self.len()];

@@ -33,6 +33,8 @@ pub struct EventQueue<E> {
     heap: BinaryHeap<Entry<E>>,
     next_seq: u64,
     now: SimTime,
+    /// Sequence number of the event last popped.
+    current_seq: u64,
     popped: u64,
 }
 
@@ -42,6 +44,7 @@ impl<E> Default for EventQueue<E> {
             heap: BinaryHeap::new(),
             next_seq: 0,
             now: 0,
+            current_seq: 0,
             popped: 0,
         }
     }
@@ -81,6 +84,31 @@ impl<E> EventQueue<E> {
         });
     }
 
+    /// Takes the sequence number an event scheduled now would get, without scheduling
+    /// one: for a message whose arrival is accounted for elsewhere, so that it orders
+    /// against events exactly as if it had been queued.
+    pub fn reserve_seq(&mut self) -> u64 {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        seq
+    }
+
+    /// Schedules `event` with a sequence number taken by [`EventQueue::reserve_seq`].
+    pub fn schedule_reserved(&mut self, time: SimTime, seq: u64, event: E) {
+        debug_assert!(seq < self.next_seq, "a reserved number");
+        self.heap.push(Entry {
+            time: time.max(self.now),
+            seq,
+            event,
+        });
+    }
+
+    /// The (time, sequence) of the event being handled: anything that ordered before
+    /// it has happened.
+    pub fn position(&self) -> (SimTime, u64) {
+        (self.now, self.current_seq)
+    }
+
     pub fn schedule_in(&mut self, delay: SimTime, event: E) {
         self.schedule(self.now.saturating_add(delay), event);
     }
@@ -89,6 +117,7 @@ impl<E> EventQueue<E> {
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
         let entry = self.heap.pop()?;
         self.now = entry.time;
+        self.current_seq = entry.seq;
         self.popped += 1;
         Some((entry.time, entry.event))
     }

@@ -136,7 +136,6 @@ impl World {
             Err(e) => panic!("a miner built an invalid block; this is a chainlab bug: {e}"),
         };
         self.seen.push(vec![Seen::Unknown; self.tips.len()]);
-        self.announced.push(vec![0; self.tips.len()]);
         self.note_young_payments(id, now);
         self.gossip_note_block(id);
         self.blocks.push(BlockRecord {

@@ -120,6 +120,17 @@ enum Event {
     },
 }
 
+/// An inv for `block` from the peer in `slot`, landing at (`time`, `seq`) in event
+/// order; `wakes` when it has an event of its own (it may make the node ask).
+#[derive(Clone, Copy)]
+struct HeardInv {
+    block: BlockId,
+    slot: u32,
+    time: SimTime,
+    seq: u64,
+    wakes: bool,
+}
+
 /// What a node knows of one block.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 #[repr(u8)]
@@ -205,11 +216,11 @@ pub struct World {
     tips: Vec<BlockId>,
     /// `seen[block][node]`.
     seen: Vec<Vec<Seen>>,
-    /// `announced[block][node]`: bit i set when the node's i-th peer announced the
-    /// block to it. Such a peer has it, so the node does not announce it back (as
-    /// Bitcoin Core skips peers known to have a header). Peers past the 64th are not
-    /// tracked and always get the announcement.
-    announced: Vec<Vec<u64>>,
+    /// Per node, invs for blocks it has not connected yet: a peer that announced a
+    /// block has it, so the node does not announce it back (as Bitcoin Core skips
+    /// peers known to have a header). Peers past the 64th are not tracked and always
+    /// get the announcement.
+    heard: Vec<Vec<HeardInv>>,
     orphans: Vec<Vec<(BlockId, u32)>>,
     miners: Vec<Miner>,
     miner_of_node: Vec<Option<u32>>,
@@ -393,7 +404,7 @@ impl World {
             uplinks,
             tips: vec![0; n as usize],
             seen: vec![vec![Seen::Connected; n as usize]],
-            announced: vec![vec![0; n as usize]],
+            heard: vec![Vec::new(); n as usize],
             orphans: vec![Vec::new(); n as usize],
             blocks: vec![BlockRecord {
                 miner: None,
