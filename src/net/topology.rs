@@ -9,6 +9,8 @@ use rand::Rng;
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Link {
     pub peer: u32,
+    /// Where this link sits in the peer's own list: how the peer names us.
+    pub back: u32,
     /// One-way propagation delay.
     pub latency: SimTime,
     /// The link's own capacity (bits/s), infinite unless a topology file sets one;
@@ -216,9 +218,11 @@ impl Topology {
             let delay = latency(node, peer, rng);
             let (ia, ib) = (NodeIndex::new(node as usize), NodeIndex::new(peer as usize));
             self.graph.add_edge(ia, ib, EdgeInfo::latency(delay));
-            for (from, to) in [(node, peer), (peer, node)] {
+            let slots = [node, peer].map(|v| self.adjacency[v as usize].len() as u32);
+            for (from, to, back) in [(node, peer, slots[1]), (peer, node, slots[0])] {
                 self.adjacency[from as usize].push(Link {
                     peer: to,
+                    back,
                     latency: delay,
                     bandwidth_bps: f64::INFINITY,
                 });
@@ -232,13 +236,16 @@ impl Topology {
         for edge in graph.raw_edges() {
             let (a, b) = (edge.source().index(), edge.target().index());
             let (latency, bandwidth_bps) = (edge.weight.latency, edge.weight.bandwidth_bps);
+            let (slot_a, slot_b) = (adjacency[a].len() as u32, adjacency[b].len() as u32);
             adjacency[a].push(Link {
                 peer: b as u32,
+                back: slot_b,
                 latency,
                 bandwidth_bps,
             });
             adjacency[b].push(Link {
                 peer: a as u32,
+                back: slot_a,
                 latency,
                 bandwidth_bps,
             });
@@ -260,14 +267,6 @@ impl Topology {
 
     pub fn link(&self, a: u32, b: u32) -> Option<Link> {
         self.peers(a).iter().find(|l| l.peer == b).copied()
-    }
-
-    /// Where `b` sits in `a`'s peer list (`u32::MAX` if they are not peers).
-    pub fn slot_of(&self, a: u32, b: u32) -> u32 {
-        self.peers(a)
-            .iter()
-            .position(|l| l.peer == b)
-            .map_or(u32::MAX, |i| i as u32)
     }
 
     /// Hops on the fewest-hop path from `source` to every node (breadth-first).
@@ -360,6 +359,20 @@ mod tests {
             assert!(t.peers(n).iter().all(|l| (80..=120).contains(&l.latency)));
         }
         assert!(t.distances_from(0).iter().all(|&d| d < SimTime::MAX));
+    }
+
+    #[test]
+    fn each_link_knows_its_slot_at_the_other_end() {
+        let mut rng = stream(4, "topology", 0);
+        let mut t = Topology::random_outbound(300, 8, &mut rng, uniform_latency(100, 20));
+        t.add_random_links(7, 40, &mut rng, |_, _, _| 5);
+        t.add_random_links(8, 40, &mut rng, |_, _, _| 5);
+        for n in 0..300 {
+            for link in t.peers(n) {
+                let back = t.peers(link.peer)[link.back as usize];
+                assert_eq!((back.peer, back.latency), (n, link.latency));
+            }
+        }
     }
 
     #[test]

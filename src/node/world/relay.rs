@@ -87,10 +87,9 @@ impl World {
                 .iter()
                 .filter(|h| h.block == block && h.wakes)
                 .all(|h| (arrival, seq) < (h.time, h.seq));
-        let slot = self.topo.slot_of(peer, node);
         heard.push(HeardInv {
             block,
-            slot,
+            slot: link.back,
             time: arrival,
             seq,
             wakes,
