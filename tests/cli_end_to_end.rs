@@ -228,6 +228,8 @@ fn zero_or_negative_rates_and_bad_units_are_rejected() {
         &[],
         "consensus.block_interval",
     );
+    expect_bad_input("workload: { fee_rate: \"50..1\" }\n", &[], "low end");
+    expect_bad_input("workload: { relay: flood }\n", &[], "shortest-path");
 }
 
 #[test]

@@ -157,3 +157,51 @@ workload: { tx_rate: 5/s, wallets: 50, coins_per_wallet: 10, tx_trickle: 1s }
         assert_eq!((a.mined_at, &a.arrivals), (b.mined_at, &b.arrivals));
     }
 }
+
+#[test]
+fn when_blocks_are_full_the_highest_fee_rates_are_mined_first() {
+    // Demand is about twice what 20 kB blocks a minute carry; fee rates are drawn from
+    // 1 to 50 sat/byte. Miners fill templates by fee rate, so the top quarter of
+    // payments waits about a block while the bottom quarter mostly never gets in.
+    // Wallets hold enough premine coins to spend no unconfirmed change in the first
+    // half (templates rank payments one by one: a child cannot pull in its parent).
+    let yaml = "
+name: fees
+seed: 12
+stop: { blocks: 40 }
+network: { nodes: 30, outbound: 4, latency: 50ms, jitter: 20ms, bandwidth: 50Mbps }
+consensus: { block_interval: 1m, max_block_bytes: 20kB, retarget_interval: 0, coinbase_maturity: 5 }
+mining: { miners: 3 }
+workload: { tx_rate: 3/s, wallets: 200, coins_per_wallet: 40, fee_rate: \"1..50\" }
+";
+    let (_, out) = run(yaml, &[]);
+    let latencies = chainlab::report::summary::tx_latencies(&out, 1);
+    // Payments made in the first half of the run, by fee rate.
+    let half = out.end_time / 2;
+    let mut made: Vec<(f64, Option<f64>)> = out
+        .txs
+        .iter()
+        .zip(&latencies)
+        .filter(|(t, _)| t.created < half)
+        .map(|(t, l)| (t.fee as f64 / t.size as f64, l.inclusion_s))
+        .collect();
+    made.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let quarter = made.len() / 4;
+    let (low, high) = (&made[..quarter], &made[made.len() - quarter..]);
+    let included = |set: &[(f64, Option<f64>)]| set.iter().filter(|p| p.1.is_some()).count();
+    assert_eq!(
+        included(high),
+        high.len(),
+        "every top-quarter payment is mined"
+    );
+    assert!(
+        included(low) * 4 < low.len(),
+        "{} of {} bottom-quarter payments mined",
+        included(low),
+        low.len()
+    );
+    let mut waits: Vec<f64> = high.iter().filter_map(|p| p.1).collect();
+    waits.sort_by(f64::total_cmp);
+    let median = waits[waits.len() / 2];
+    assert!(median < 120.0, "top quarter waits {median:.1} s (median)");
+}

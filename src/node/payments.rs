@@ -45,7 +45,7 @@ pub struct Workload {
     pub wallets: Vec<Wallet>,
     pub rng: SimRng,
     pub tx_rate: f64,
-    pub fee_rate: Amount,
+    pub fee_rate: crate::scenario::units::FeeRate,
     pub nodes: u32,
     /// Verify each payment's signatures into the cache too: worth it when nodes admit
     /// payments one by one on the event loop (gossip). Otherwise the block carrying a
@@ -71,10 +71,15 @@ impl Workload {
         let payer = self.rng.random_range(0..n);
         let payee = (payer + self.rng.random_range(1..n)) % n;
         let amount = self.rng.random_range(COIN / 100..=COIN);
+        let fee_rate = match self.fee_rate {
+            // A fixed rate draws nothing, so fixed-fee runs keep their random sequence.
+            r if r.min == r.max => r.min,
+            r => self.rng.random_range(r.min..=r.max),
+        };
         let to = self.wallets[payee as usize].receive_script();
         let spent_script = self.wallets[payer as usize].receive_script();
         let (tx, fee) = self.wallets[payer as usize]
-            .pay_with_fee(to, amount, self.fee_rate)
+            .pay_with_fee(to, amount, fee_rate)
             .ok()?;
         let txid = tx.txid();
         self.wallets[payee as usize].add_coin(OutPoint::new(txid, 0), amount, 0);

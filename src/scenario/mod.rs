@@ -10,7 +10,7 @@ pub use adversary::{Attack, Fault, Gamma, GiveUp, NodeSet};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
-pub use units::{Bandwidth, Duration, Rate, Size};
+pub use units::{Bandwidth, Duration, FeeRate, Rate, Size};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -165,8 +165,8 @@ pub struct Workload {
     pub wallets: u32,
     /// Coins each wallet starts with (from the genesis premine).
     pub coins_per_wallet: u32,
-    /// Fee rate in satoshis per byte.
-    pub fee_rate: u64,
+    /// Fee rate in satoshis per byte, or a range drawn uniformly per payment.
+    pub fee_rate: FeeRate,
     /// Mean delay per hop for transactions (not blocks): Bitcoin Core announces
     /// transactions in batches on a timer (mean 2 s to outbound peers, 5 s inbound).
     pub tx_trickle: Duration,
@@ -282,7 +282,7 @@ impl Default for Workload {
             tx_rate: Rate(1.0),
             wallets: 100,
             coins_per_wallet: 20,
-            fee_rate: 2,
+            fee_rate: FeeRate::fixed(2),
             tx_trickle: Duration(2_000_000_000),
             relay: TxRelay::Auto,
         }

@@ -72,6 +72,90 @@ macro_rules! unit_type {
     };
 }
 
+/// A payment's fee rate in satoshis per byte: one value (`2`) or a range drawn
+/// uniformly per payment (`"1..50"`), so that fee-rate ordering has something to order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FeeRate {
+    pub min: u64,
+    pub max: u64,
+}
+
+impl FeeRate {
+    pub const fn fixed(rate: u64) -> FeeRate {
+        FeeRate {
+            min: rate,
+            max: rate,
+        }
+    }
+}
+
+impl std::str::FromStr for FeeRate {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || format!("{s:?} is not a fee rate; use sat/byte as 2, or a range as \"1..50\"");
+        let whole = |t: &str| t.trim().parse::<u64>().map_err(|_| bad());
+        match s.split_once("..") {
+            None => whole(s).map(FeeRate::fixed),
+            Some((lo, hi)) => {
+                let (min, max) = (whole(lo)?, whole(hi)?);
+                if min > max {
+                    return Err(format!("{s:?}: the range's low end is above its high end"));
+                }
+                Ok(FeeRate { min, max })
+            }
+        }
+    }
+}
+
+impl fmt::Display for FeeRate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.min == self.max {
+            write!(f, "{}", self.min)
+        } else {
+            write!(f, "{}..{}", self.min, self.max)
+        }
+    }
+}
+
+impl Serialize for FeeRate {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.min == self.max {
+            s.serialize_u64(self.min)
+        } else {
+            s.collect_str(self)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FeeRate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl de::Visitor<'_> for V {
+            type Value = FeeRate;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a fee rate in sat/byte such as 2, or a range such as \"1..50\"")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<FeeRate, E> {
+                v.parse().map_err(E::custom)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<FeeRate, E> {
+                Ok(FeeRate::fixed(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<FeeRate, E> {
+                Err(E::custom(format!(
+                    "{v} is not a fee rate; use sat/byte ≥ 0"
+                )))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<FeeRate, E> {
+                Err(E::custom(format!(
+                    "{v} is not a fee rate; use whole sat/byte"
+                )))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 unit_type!(
     Duration,
     u64,
@@ -178,6 +262,15 @@ impl Duration {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn fee_rates_are_one_value_or_an_ordered_range() {
+        assert_eq!("2".parse::<FeeRate>(), Ok(FeeRate::fixed(2)));
+        assert_eq!("1..50".parse::<FeeRate>(), Ok(FeeRate { min: 1, max: 50 }));
+        assert!("50..1".parse::<FeeRate>().unwrap_err().contains("low end"));
+        assert!("cheap".parse::<FeeRate>().unwrap_err().contains("1..50"));
+        assert_eq!(FeeRate { min: 1, max: 50 }.to_string(), "1..50");
+    }
+
     use super::*;
 
     #[test]

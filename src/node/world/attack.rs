@@ -265,7 +265,8 @@ impl World {
         } = at.spec
         {
             let sat = (amount * COIN as f64).round() as Amount;
-            let fee_rate = self.sc.workload.fee_rate;
+            // The top of the workload's range: the merchant's payment is not left waiting.
+            let fee_rate = self.sc.workload.fee_rate.max;
             let before = at.wallet.clone();
             let Ok((payment, fee)) =
                 at.wallet
