@@ -43,13 +43,7 @@ impl World {
     pub(super) fn note_young_payments(&mut self, block: BlockId, now: SimTime) {
         let young = match self.tx_horizon {
             Some(horizon) => self
-                .tree
-                .entry(block)
-                .txids
-                .iter()
-                .skip(1)
-                // Payments not in the index are an attacker's own spends.
-                .filter_map(|txid| self.tx_index.get(txid).copied())
+                .payments_in(block)
                 .filter(|&i| self.txs[i as usize].created + horizon > now)
                 .collect(),
             None => Vec::new(),
@@ -101,22 +95,14 @@ impl World {
         self.trace(now, Some(node), "getblocktxn", Some(block), || {
             format!("{count} transaction(s) missing, asked of node {from}")
         });
-        let link = self.topo.link(node, from).expect("peers");
-        let sent = self
-            .uplinks
-            .send(node, from, link.bandwidth_bps, now, REQUEST_BYTES);
         // The answer leaves the sender once the request has arrived.
-        let at_sender = sent + link.latency;
-        let back = self
-            .uplinks
-            .send(from, node, link.bandwidth_bps, at_sender, bytes + 32);
-        self.queue.schedule(
-            back + link.latency,
-            Event::BlockTxn {
-                to: node,
-                from,
-                block,
-            },
-        );
+        let at_sender = self.arrival(now, node, from, REQUEST_BYTES);
+        let back = self.arrival(at_sender, from, node, bytes + 32);
+        let answer = Event::BlockTxn {
+            to: node,
+            from,
+            block,
+        };
+        self.queue.schedule(back, answer);
     }
 }

@@ -138,15 +138,11 @@ impl World {
 
     /// Called as `block` is mined: remember its payments.
     pub(super) fn gossip_note_block(&mut self, block: BlockId) {
-        let Some(g) = &mut self.gossip else { return };
-        let payments = self
-            .tree
-            .entry(block)
-            .txids
-            .iter()
-            .skip(1)
-            .filter_map(|txid| self.tx_index.get(txid).copied())
-            .collect();
+        if self.gossip.is_none() {
+            return;
+        }
+        let payments = self.payments_in(block).collect();
+        let g = self.gossip.as_mut().expect("gossip");
         debug_assert_eq!(g.block_payments.len(), block as usize);
         g.block_payments.push(payments);
     }
@@ -310,18 +306,13 @@ impl World {
     fn send_tx_getdata(&mut self, now: SimTime, node: u32, peer: u32, list: u32) {
         let g = self.gossip.as_ref().expect("gossip");
         let bytes = inventory_bytes(g.lists[list as usize].len());
-        let link = self.topo.link(node, peer).expect("peers");
-        let sent = self
-            .uplinks
-            .send(node, peer, link.bandwidth_bps, now, bytes);
-        self.queue.schedule(
-            sent + link.latency,
-            Event::TxGetData {
-                to: peer,
-                from: node,
-                list,
-            },
-        );
+        let at = self.arrival(now, node, peer, bytes);
+        let getdata = Event::TxGetData {
+            to: peer,
+            from: node,
+            list,
+        };
+        self.queue.schedule(at, getdata);
     }
 
     /// A getdata reached `node`: send the payments back to back; the asker admits them
@@ -334,18 +325,13 @@ impl World {
             .map(|&tx| self.txs[tx as usize].size + TX_MESSAGE_OVERHEAD)
             .sum();
         let validation = self.sc.network.validation_per_tx.0 * txs.len() as u64;
-        let link = self.topo.link(node, asker).expect("peers");
-        let sent = self
-            .uplinks
-            .send(node, asker, link.bandwidth_bps, now, bytes);
-        self.queue.schedule(
-            sent + link.latency + validation,
-            Event::TxData {
-                to: asker,
-                from: node,
-                list,
-            },
-        );
+        let at = self.arrival(now, node, asker, bytes);
+        let answer = Event::TxData {
+            to: asker,
+            from: node,
+            list,
+        };
+        self.queue.schedule(at + validation, answer);
     }
 
     /// Payments asked of `from` reached `node` and were validated.

@@ -10,6 +10,8 @@ use crate::sim::SimTime;
 
 /// A header message, in bytes.
 pub(super) const HEADER_BYTES: usize = 81;
+/// A getdata for one merkleblock.
+const GETDATA_BYTES: usize = 61;
 /// A merkleblock's fixed part: header, transaction count, flag bytes.
 const MERKLEBLOCK_BYTES: usize = 80 + 4 + 4;
 
@@ -42,21 +44,16 @@ impl World {
             .map(|(i, _)| i as u32)
             .collect();
         for position in mine {
-            let link = self.topo.link(node, from).expect("peers");
-            let asked = self.uplinks.send(node, from, link.bandwidth_bps, now, 61) + link.latency;
+            let asked = self.arrival(now, node, from, GETDATA_BYTES);
             let siblings = (self.tree.entry(block).txids.len() as f64).log2().ceil() as usize;
             let bytes = MERKLEBLOCK_BYTES + 32 * (siblings + 1);
-            let sent = self
-                .uplinks
-                .send(from, node, link.bandwidth_bps, asked, bytes);
-            self.queue.schedule(
-                sent + link.latency,
-                Event::MerkleBlock {
-                    to: node,
-                    block,
-                    position,
-                },
-            );
+            let at = self.arrival(asked, from, node, bytes);
+            let branch = Event::MerkleBlock {
+                to: node,
+                block,
+                position,
+            };
+            self.queue.schedule(at, branch);
         }
     }
 

@@ -30,22 +30,27 @@ impl World {
         }
     }
 
+    /// When `bytes` that `from` queues for its peer `to` at `now` arrive: after the
+    /// messages already on `from`'s uplink, the transfer, and the link's latency.
+    pub(super) fn arrival(&mut self, now: SimTime, from: u32, to: u32, bytes: usize) -> SimTime {
+        let link = self
+            .topo
+            .link(from, to)
+            .expect("messages travel between peers");
+        let sent = self.uplinks.send(from, to, link.bandwidth_bps, now, bytes);
+        sent + link.latency
+    }
+
     /// `node` asks `peer` for `block`.
     pub(super) fn request(&mut self, now: SimTime, node: u32, peer: u32, block: BlockId) {
         self.seen[block as usize][node as usize] = Seen::Requested;
-        let link = self.topo.link(node, peer).expect("peers");
-        let sent = self
-            .uplinks
-            .send(node, peer, link.bandwidth_bps, now, INV_BYTES);
-        let latency = link.latency;
-        self.queue.schedule(
-            sent + latency,
-            Event::GetData {
-                to: peer,
-                from: node,
-                block,
-            },
-        );
+        let at = self.arrival(now, node, peer, INV_BYTES);
+        let getdata = Event::GetData {
+            to: peer,
+            from: node,
+            block,
+        };
+        self.queue.schedule(at, getdata);
     }
 
     /// `node` tells `peer` about `block` (relay, or tips exchanged on reconnection).
@@ -116,24 +121,18 @@ impl World {
     }
 
     pub(super) fn send_block(&mut self, now: SimTime, sender: u32, receiver: u32, block: BlockId) {
-        let link = self.topo.link(sender, receiver).expect("peers");
-        let latency = link.latency;
         let bytes = match self.sc.network.relay {
             _ if self.is_light(receiver) => super::light::HEADER_BYTES,
             BlockRelay::Compact => self.compact_size(block),
             _ => self.tree.entry(block).size,
         };
-        let sent = self
-            .uplinks
-            .send(sender, receiver, link.bandwidth_bps, now, bytes);
-        self.queue.schedule(
-            sent + latency,
-            Event::Block {
-                to: receiver,
-                from: sender,
-                block,
-            },
-        );
+        let at = self.arrival(now, sender, receiver, bytes);
+        let message = Event::Block {
+            to: receiver,
+            from: sender,
+            block,
+        };
+        self.queue.schedule(at, message);
     }
 
     /// A node has validated `block`: connect it (and any orphans waiting on it), switch

@@ -1,7 +1,7 @@
 //! The transaction workload: wallets paying each other at a Poisson rate.
 
 use super::{Event, TxRecord, World};
-use crate::ledger::{Amount, Transaction};
+use crate::ledger::{Amount, BlockId, Transaction};
 use crate::sim::SimTime;
 use std::sync::Arc;
 
@@ -31,6 +31,16 @@ impl World {
             )
         });
         self.broadcast_tx(now, p.origin, p.tx, p.fee);
+    }
+
+    /// The workload's payments in `block`, by index (an attacker's own spends are in
+    /// no index).
+    pub(super) fn payments_in(&self, block: BlockId) -> impl Iterator<Item = u32> + '_ {
+        let txids = &self.tree.entry(block).txids;
+        txids
+            .iter()
+            .skip(1)
+            .filter_map(|txid| self.tx_index.get(txid).copied())
     }
 
     /// The light node holding wallet `w`, if light nodes hold wallets: wallets are
