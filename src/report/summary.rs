@@ -42,6 +42,8 @@ pub struct Summary {
     pub confirmations: u32,
     pub inclusion_s_p50: Option<f64>,
     pub inclusion_s_p90: Option<f64>,
+    #[serde(default)]
+    pub inclusion_s_p99: Option<f64>,
     pub confirmation_s_p50: Option<f64>,
     pub confirmation_s_p90: Option<f64>,
     pub confirmation_s_p99: Option<f64>,
@@ -236,6 +238,7 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
         confirmations: k,
         inclusion_s_p50: quantile(&inclusion, 0.5),
         inclusion_s_p90: quantile(&inclusion, 0.9),
+        inclusion_s_p99: quantile(&inclusion, 0.99),
         confirmation_s_p50: quantile(&confirmation, 0.5),
         confirmation_s_p90: quantile(&confirmation, 0.9),
         confirmation_s_p99: quantile(&confirmation, 0.99),
