@@ -84,6 +84,12 @@ impl Gossip {
         self.have[i] & b != 0
     }
 
+    /// Holds the payment or awaits it: an inv for it would be ignored.
+    fn knows(&self, tx: u32, node: u32) -> bool {
+        let (i, b) = self.bit(tx, node);
+        (self.have[i] | self.asked[i]) & b != 0
+    }
+
     fn has_asked(&self, tx: u32, node: u32) -> bool {
         let (i, b) = self.bit(tx, node);
         self.asked[i] & b != 0
@@ -266,12 +272,13 @@ impl World {
                 self.uplinks
                     .send(node, peer, link.bandwidth_bps, now, inventory_bytes(told));
             let g = self.gossip.as_mut().expect("gossip");
-            // As with blocks, entries the peer already holds change nothing on arrival;
-            // without faults or a trace they need not travel as events (their bytes did).
+            // As with blocks, entries the peer already holds or awaits change nothing on
+            // arrival (without faults a request is always answered); without faults or a
+            // trace they need not travel as events (their bytes did).
             let moot = self.invs_to_connected_are_moot;
             let list: Vec<u32> = outbox
                 .iter()
-                .filter(|&&(tx, from)| from != peer && !(moot && g.has(tx, peer)))
+                .filter(|&&(tx, from)| from != peer && !(moot && g.knows(tx, peer)))
                 .map(|&(tx, _)| tx)
                 .collect();
             if list.is_empty() {
