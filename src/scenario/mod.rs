@@ -186,7 +186,7 @@ pub enum TxRelay {
 }
 
 impl TxRelay {
-    pub const AUTO_GOSSIP_NODES: u32 = 1_000;
+    pub const AUTO_GOSSIP_NODES: u32 = 500;
 
     /// The mode a network of `nodes` nodes uses.
     pub fn resolve(self, nodes: u32) -> TxRelay {
