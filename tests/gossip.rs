@@ -205,3 +205,50 @@ workload: { tx_rate: 3/s, wallets: 200, coins_per_wallet: 40, fee_rate: \"1..50\
     let median = waits[waits.len() / 2];
     assert!(median < 120.0, "top quarter waits {median:.1} s (median)");
 }
+
+#[test]
+fn no_node_holds_a_payment_before_the_payments_it_spends() {
+    // Few coins per wallet, so wallets soon spend change that has not confirmed, and a
+    // child can reach a node before its parent; it must wait there as an orphan. Then
+    // at every moment a parent is held by at least as many nodes as its child, so it
+    // reaches each share of the nodes no later.
+    let yaml = "
+name: orphans
+seed: 13
+stop: { blocks: 12 }
+network: { nodes: 60, outbound: 4, latency: 80ms, jitter: 60ms, bandwidth: 20Mbps }
+consensus: { block_interval: 1m, retarget_interval: 0, coinbase_maturity: 5 }
+mining: { miners: 3 }
+workload: { tx_rate: 8/s, wallets: 20, coins_per_wallet: 2, tx_trickle: 1s }
+";
+    let (_, out) = run(yaml, &[]);
+    let index: std::collections::HashMap<_, _> = out
+        .txs
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.txid, i))
+        .collect();
+    let mut pairs = 0;
+    for (child, record) in out.txs.iter().enumerate() {
+        let Some((_, tx)) = out.tree.locate_tx(&record.txid) else {
+            continue;
+        };
+        for input in &tx.inputs {
+            let Some(&parent) = index.get(&input.previous_output.txid) else {
+                continue;
+            };
+            for share in 0..3 {
+                let at = |i: usize| out.tx_reach[i][share].map(|d| out.txs[i].created + d);
+                if let Some(child_at) = at(child) {
+                    let parent_at = at(parent).expect("a parent spreads wherever its child does");
+                    assert!(
+                        parent_at <= child_at,
+                        "payment {child} before its parent {parent}"
+                    );
+                    pairs += 1;
+                }
+            }
+        }
+    }
+    assert!(pairs > 1000, "{pairs} parent-child checks");
+}
