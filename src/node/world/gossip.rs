@@ -44,7 +44,8 @@ pub(super) struct Gossip {
     /// 50%, 90% and 100% of them.
     holders: Vec<u32>,
     pub(super) reach: Vec<[Option<SimTime>; 3]>,
-    full_nodes: u32,
+    /// Holders that make 50%, 90% and 100% of the full nodes.
+    shares: [u32; 3],
     /// Payment lists travelling in inv, getdata and tx messages, reused once consumed.
     lists: Vec<Vec<u32>>,
     free_lists: Vec<u32>,
@@ -65,7 +66,7 @@ impl Gossip {
             block_payments: vec![Vec::new()],
             holders: Vec::new(),
             reach: Vec::new(),
-            full_nodes,
+            shares: [0.5, 0.9, 1.0].map(|f: f64| ((f * full_nodes as f64).ceil() as u32).max(1)),
             lists: Vec::new(),
             free_lists: Vec::new(),
             trickle_rng: stream(seed, "tx-trickle", 0),
@@ -199,9 +200,7 @@ impl World {
         }
         let holders = &mut g.holders[tx as usize];
         *holders += 1;
-        let full = g.full_nodes;
-        for (slot, fraction) in [0.5, 0.9, 1.0].into_iter().enumerate() {
-            let needed = ((fraction * full as f64).ceil() as u32).max(1);
+        for (slot, &needed) in g.shares.iter().enumerate() {
             if *holders == needed {
                 g.reach[tx as usize][slot] = Some(now - created);
             }
