@@ -84,6 +84,19 @@ pub fn write_report(dir: &Path, sc: &Scenario, out: &RunOutput, summary: &Summar
             ),
         ),
         (
+            "Payment reaches 50% / 90% / all nodes (median)",
+            if summary.tx_relay == "gossip" {
+                format!(
+                    "{} / {} / {}",
+                    opt(summary.tx_propagation_s_p50, "s"),
+                    opt(summary.tx_propagation_s_p90, "s"),
+                    opt(summary.tx_propagation_s_p100, "s")
+                )
+            } else {
+                "not tracked (payments along shortest paths)".into()
+            },
+        ),
+        (
             "Reorganisations at nodes (deepest)",
             format!("{} ({} blocks)", summary.reorgs, summary.reorg_depth_max),
         ),
