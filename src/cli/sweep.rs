@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-const FIGURES: [&str; 13] = [
+const FIGURES: [&str; 15] = [
     "tps_offered",
     "tps_confirmed",
     "inclusion_s_p50",
@@ -15,6 +15,8 @@ const FIGURES: [&str; 13] = [
     "confirmation_s_p90",
     "propagation_s_p50",
     "propagation_s_p90",
+    "tx_propagation_s_p50",
+    "tx_propagation_s_p90",
     "blocks_main",
     "blocks_stale",
     "stale_rate",
