@@ -31,6 +31,7 @@ pub struct Tick {
 }
 
 pub struct Payment {
+    pub txid: crate::ledger::Txid,
     pub payer: u32,
     pub payee: u32,
     pub amount: Amount,
@@ -92,6 +93,7 @@ impl Workload {
         }
         let origin = self.rng.random_range(0..self.nodes);
         Some(Payment {
+            txid,
             payer,
             payee,
             amount,

@@ -267,9 +267,7 @@ impl World {
             if told == 0 {
                 continue;
             }
-            let sent =
-                self.uplinks
-                    .send(node, peer, link.bandwidth_bps, now, inventory_bytes(told));
+            let at = self.arrival_over(now, node, link, inventory_bytes(told));
             let g = self.gossip.as_mut().expect("gossip");
             // As with blocks, entries the peer already holds or awaits change nothing on
             // arrival (without faults a request is always answered); without faults or a
@@ -284,14 +282,12 @@ impl World {
                 continue;
             }
             let list = g.store(list);
-            self.queue.schedule(
-                sent + link.latency,
-                Event::TxInv {
-                    to: peer,
-                    from: node,
-                    list,
-                },
-            );
+            let inv = Event::TxInv {
+                to: peer,
+                from: node,
+                list,
+            };
+            self.queue.schedule(at, inv);
         }
     }
 

@@ -236,7 +236,8 @@ pub struct World {
     /// Payments to a light node's wallet, by the light node that watches them.
     watched: std::collections::HashMap<Txid, u32>,
     light_proofs: Vec<LightProof>,
-    /// Position of each payment in `txs`, for compact relay's lookups.
+    /// Position of each payment in `txs`, kept for compact relay and gossip (which
+    /// find a block's payments, and a payment's parents, by txid).
     tx_index: std::collections::HashMap<Txid, u32>,
     /// Compact relay, per block: the payments in it young enough that some node may
     /// lack them when the block arrives (found once, when the block is mined).

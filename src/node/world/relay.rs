@@ -37,7 +37,20 @@ impl World {
             .topo
             .link(from, to)
             .expect("messages travel between peers");
-        let sent = self.uplinks.send(from, to, link.bandwidth_bps, now, bytes);
+        self.arrival_over(now, from, link, bytes)
+    }
+
+    /// As [`World::arrival`], over a link the caller already holds.
+    pub(super) fn arrival_over(
+        &mut self,
+        now: SimTime,
+        from: u32,
+        link: Link,
+        bytes: usize,
+    ) -> SimTime {
+        let sent = self
+            .uplinks
+            .send(from, link.peer, link.bandwidth_bps, now, bytes);
         sent + link.latency
     }
 
@@ -60,17 +73,15 @@ impl World {
     }
 
     fn send_inv(&mut self, now: SimTime, node: u32, link: Link, block: BlockId) {
-        let (peer, latency) = (link.peer, link.latency);
-        let sent = self
-            .uplinks
-            .send(node, peer, link.bandwidth_bps, now, INV_BYTES);
+        let peer = link.peer;
+        let arrival = self.arrival_over(now, node, link, INV_BYTES);
         let inv = Event::Inv {
             to: peer,
             from: node,
             block,
         };
         if !self.invs_to_connected_are_moot {
-            self.queue.schedule(sent + latency, inv);
+            self.queue.schedule(arrival, inv);
             return;
         }
         // Without faults or a trace an inv can do two things: make a node that lacks the
@@ -84,7 +95,6 @@ impl World {
         if seen == Seen::Connected {
             return; // connected and relayed already: this inv changes nothing
         }
-        let arrival = (sent + latency).max(now);
         let seq = self.queue.reserve_seq();
         let heard = &mut self.heard[peer as usize];
         let wakes = seen == Seen::Unknown

@@ -20,7 +20,7 @@ impl World {
     /// A wallet out of money offers nothing (`payment: None` above): the offered load
     /// counts real payments only.
     fn offer(&mut self, now: SimTime, p: crate::node::payments::Payment) {
-        let txid = p.tx.txid();
+        let txid = p.txid;
         if let Some(owner) = self.wallet_owner(p.payee) {
             self.watched.insert(txid, owner);
         }
