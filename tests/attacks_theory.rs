@@ -3,11 +3,12 @@
 //! the most that giving up can cost them: an attacker that abandons an attempt G
 //! blocks behind would have caught up later with probability at most (q/p)^G.
 
-use chainlab::node::World;
+mod common;
+
 use chainlab::report::adversary::AttackFigures;
 use chainlab::report::summarize;
 use chainlab::report::theory;
-use chainlab::scenario::Scenario;
+use common::simulate;
 
 /// Eight nodes with no latency and no validation delay: the setting the closed forms
 /// assume (every block is everywhere the instant it is found).
@@ -21,9 +22,7 @@ workload: { tx_rate: 0/s, tx_trickle: 0s }
 
 fn run_attack(seed: u64, attack: &str, extra: &[&str]) -> (AttackFigures, u32) {
     let yaml = format!("name: attack\nseed: {seed}\n{INSTANT_NETWORK}attacks:\n  - {attack}\n");
-    let overrides: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
-    let sc = Scenario::parse(&yaml, "inline", &overrides).unwrap();
-    let out = World::new(sc.clone()).run(|_, _| {});
+    let (sc, out) = simulate(&yaml, extra);
     let summary = summarize(&sc, &out);
     (summary.attacks[0].clone(), summary.blocks_main)
 }
@@ -136,8 +135,7 @@ fn a_better_connected_selfish_miner_wins_more_ties() {
         let yaml = format!(
             "name: gamma\nseed: 21\nstop: {{ blocks: 3000 }}\nnetwork: {{ nodes: 60, outbound: 3, latency: 200ms, jitter: 100ms, bandwidth: 1Gbps, validation_base: 0ms, validation_per_tx: 0ms }}\nconsensus: {{ block_interval: 1m, retarget_interval: 0, coinbase_maturity: 1, hashes_per_block: 16 }}\nmining: {{ miners: 10 }}\nworkload: {{ tx_rate: 0/s }}\nattacks:\n  - {{ kind: selfish, hashrate: 0.3, gamma: network, connections: {connections} }}\n"
         );
-        let sc = Scenario::parse(&yaml, "inline", &[]).unwrap();
-        let out = World::new(sc.clone()).run(|_, _| {});
+        let (sc, out) = simulate(&yaml, &[]);
         summarize(&sc, &out).attacks[0].revenue_share
     };
     let (alone, everywhere) = (share(0), share(59));

@@ -1,7 +1,9 @@
 //! Faults: the network splits, loses messages and nodes crash; afterwards every node
 //! must agree on one chain again, and what was reverted is reported.
 
-use chainlab::node::{RunOutput, World};
+mod common;
+
+use chainlab::node::RunOutput;
 use chainlab::report::summarize;
 use chainlab::scenario::Scenario;
 
@@ -14,9 +16,7 @@ workload: { tx_rate: 2/s, wallets: 40, coins_per_wallet: 10 }
 
 fn run(seed: u64, rest: &str) -> (Scenario, RunOutput) {
     let yaml = format!("name: faults\nseed: {seed}\n{NETWORK}{rest}");
-    let sc = Scenario::parse(&yaml, "inline", &[]).unwrap();
-    let out = World::new(sc.clone()).run(|_, _| {});
-    (sc, out)
+    common::simulate(&yaml, &[])
 }
 
 /// Every node connected the final best block: the network converged.

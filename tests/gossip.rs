@@ -2,17 +2,13 @@
 //! ring, the announcement timer's mean, recovery from lost messages, and that skipping
 //! moot invs changes nothing.
 
+mod common;
+
 use chainlab::node::{RunOutput, World};
 use chainlab::report::summarize;
 use chainlab::scenario::{Scenario, TxRelay};
 use chainlab::sim::{SimTime, NS_PER_MS, NS_PER_S};
-
-fn run(yaml: &str, overrides: &[&str]) -> (Scenario, RunOutput) {
-    let overrides: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
-    let sc = Scenario::parse(yaml, "inline", &overrides).unwrap();
-    let out = World::new(sc.clone()).run(|_, _| {});
-    (sc, out)
-}
+use common::simulate;
 
 /// Payments made at least `margin` before the run ended, with their reach delays.
 fn settled(out: &RunOutput, margin: SimTime) -> Vec<[Option<SimTime>; 3]> {
@@ -48,7 +44,7 @@ workload: {{ tx_rate: 0.05/s, wallets: 100, coins_per_wallet: 5, tx_trickle: 0s 
 ",
         csv.display()
     );
-    let (_, out) = run(&yaml, &[]);
+    let (_, out) = simulate(&yaml, &[]);
     std::fs::remove_dir_all(&dir).ok();
     assert_eq!(out.tx_relay, TxRelay::Gossip, "auto gossips on 12 nodes");
     let reach = settled(&out, 60 * NS_PER_S);
@@ -81,7 +77,7 @@ consensus: { block_interval: 10m, retarget_interval: 0, coinbase_maturity: 5 }
 mining: { miners: 1 }
 workload: { tx_rate: 0.1/s, wallets: 200, coins_per_wallet: 30, tx_trickle: 2s }
 ";
-    let (_, out) = run(yaml, &[]);
+    let (_, out) = simulate(yaml, &[]);
     let waits: Vec<f64> = settled(&out, 60 * NS_PER_S)
         .iter()
         .map(|r| r[2].expect("both nodes hold every settled payment") as f64 / 1e9 - 0.15)
@@ -115,7 +111,7 @@ workload: { tx_rate: 2/s, wallets: 60, coins_per_wallet: 10 }
 faults:
   - { kind: loss, rate: 0.1, retry: 3s }
 ";
-    let (sc, out) = run(yaml, &[]);
+    let (sc, out) = simulate(yaml, &[]);
     let summary = summarize(&sc, &out);
     assert!(
         summary.faults[0].messages_lost > 100,
@@ -174,7 +170,7 @@ consensus: { block_interval: 1m, max_block_bytes: 20kB, retarget_interval: 0, co
 mining: { miners: 3 }
 workload: { tx_rate: 3/s, wallets: 200, coins_per_wallet: 40, fee_rate: \"1..50\" }
 ";
-    let (_, out) = run(yaml, &[]);
+    let (_, out) = simulate(yaml, &[]);
     let latencies = chainlab::report::summary::tx_latencies(&out, 1);
     // Payments made in the first half of the run, by fee rate.
     let half = out.end_time / 2;
@@ -221,7 +217,7 @@ consensus: { block_interval: 1m, retarget_interval: 0, coinbase_maturity: 5 }
 mining: { miners: 3 }
 workload: { tx_rate: 8/s, wallets: 20, coins_per_wallet: 2, tx_trickle: 1s }
 ";
-    let (_, out) = run(yaml, &[]);
+    let (_, out) = simulate(yaml, &[]);
     let index: std::collections::HashMap<_, _> = out
         .txs
         .iter()

@@ -1,8 +1,11 @@
 //! Whole-network properties checked against theory.
 
+mod common;
+
 use chainlab::node::World;
 use chainlab::report::summarize;
 use chainlab::scenario::Scenario;
+use common::simulate;
 
 #[test]
 fn honest_miners_main_chain_shares_converge_to_their_hashrate_shares() {
@@ -15,8 +18,7 @@ consensus: { block_interval: 10m, retarget_interval: 0, hashes_per_block: 256 }
 mining: { miners: 3, shares: [0.5, 0.3, 0.2] }
 workload: { tx_rate: 0/s }
 ";
-    let sc = Scenario::parse(yaml, "inline", &[]).unwrap();
-    let out = World::new(sc.clone()).run(|_, _| {});
+    let (sc, out) = simulate(yaml, &[]);
     assert!(
         out.blocks.iter().all(|b| b.arrivals.is_sorted()),
         "reach times are read off arrivals assumed ascending"
@@ -145,8 +147,7 @@ consensus: { block_interval: 10m, retarget_interval: 0, hashes_per_block: 512 }
 mining: { miners: 3, shares: [0.5, 0.3, 0.2], pow: grind }
 workload: { tx_rate: 0/s }
 ";
-    let sc = Scenario::parse(yaml, "inline", &[]).unwrap();
-    let out = World::new(sc.clone()).run(|_, _| {});
+    let (sc, out) = simulate(yaml, &[]);
     let summary = summarize(&sc, &out);
     let n = f64::from(summary.blocks_main);
     let mean = summary.block_interval_s_mean.unwrap();
@@ -177,8 +178,7 @@ consensus: { block_interval: 1m, retarget_interval: 0, coinbase_maturity: 5 }
 mining: { miners: 3 }
 workload: { tx_rate: 3/s, wallets: 30, coins_per_wallet: 5 }
 ";
-    let sc = Scenario::parse(yaml, "inline", &[]).unwrap();
-    let out = World::new(sc.clone()).run(|_, _| {});
+    let (sc, out) = simulate(yaml, &[]);
     let summary = summarize(&sc, &out);
     assert_eq!(summary.light_nodes, 30);
     // Every payment went to a wallet a light node holds; each one mined was checked.

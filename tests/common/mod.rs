@@ -1,10 +1,21 @@
 //! A small chain to test against: easy proof of work, short coinbase maturity, and
-//! wallets funded by the genesis premine.
+//! wallets funded by the genesis premine; and whole simulations from inline YAML.
 #![allow(dead_code)]
 
 use chainlab::ledger::builder;
 use chainlab::ledger::pow::{RetargetRule, Target};
 use chainlab::ledger::*;
+use chainlab::node::{RunOutput, World};
+use chainlab::scenario::Scenario;
+
+/// Parses an inline scenario with `key=value` overrides (as `--set` gives them) and runs
+/// it to its stop condition.
+pub fn simulate(yaml: &str, overrides: &[&str]) -> (Scenario, RunOutput) {
+    let overrides: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
+    let sc = Scenario::parse(yaml, "inline", &overrides).expect("a valid test scenario");
+    let out = World::new(sc.clone()).run(|_, _| {});
+    (sc, out)
+}
 
 pub const T0: u32 = 1_700_000_000;
 pub const SPACING: u32 = 600;
