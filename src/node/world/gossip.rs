@@ -257,6 +257,10 @@ impl World {
         if self.faults.is_down(node) {
             return; // the crash took the queue with the rest of the node's memory
         }
+        // As with blocks, entries a peer already holds or awaits change nothing on
+        // arrival (without faults a request is always answered); unless every message
+        // is simulated they need not travel as events (their bytes still do).
+        let skip_known = !self.simulates_every_message();
         for i in 0..self.topo.peers(node).len() {
             let link = self.topo.peers(node)[i];
             let peer = link.peer;
@@ -269,13 +273,9 @@ impl World {
             }
             let at = self.arrival_over(now, node, link, inventory_bytes(told));
             let g = self.gossip.as_mut().expect("gossip");
-            // As with blocks, entries the peer already holds or awaits change nothing on
-            // arrival (without faults a request is always answered); without faults or a
-            // trace they need not travel as events (their bytes did).
-            let moot = self.invs_to_connected_are_moot;
             let list: Vec<u32> = outbox
                 .iter()
-                .filter(|&&(tx, from)| from != peer && !(moot && g.knows(tx, peer)))
+                .filter(|&&(tx, from)| from != peer && !(skip_known && g.knows(tx, peer)))
                 .map(|&(tx, _)| tx)
                 .collect();
             if list.is_empty() {

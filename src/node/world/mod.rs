@@ -260,10 +260,6 @@ pub struct World {
     mempool: Mempool,
     /// Per-message payment relay, when `workload.relay` resolves to gossip.
     gossip: Option<gossip::Gossip>,
-    /// Without faults (which can make a node forget a block) and without a trace (which
-    /// shows every message), an inv to a node that has connected the block is ignored
-    /// on arrival and need not be simulated.
-    invs_to_connected_are_moot: bool,
 }
 
 impl World {
@@ -419,7 +415,6 @@ impl World {
             reorgs: 0,
             reorg_depth_max: 0,
             faults: faults::FaultState::new(&sc),
-            invs_to_connected_are_moot: sc.faults.is_empty(),
             attackers,
             race: None,
             tx_horizon: (sc.network.relay == BlockRelay::Compact && !payment_delays.is_empty())
@@ -463,8 +458,15 @@ impl World {
     /// Records every event for `trace.csv` (memory grows with the run).
     pub fn with_trace(mut self) -> Self {
         self.trace = Some(Vec::new());
-        self.invs_to_connected_are_moot = false;
         self
+    }
+
+    /// Whether every message must be an event. Without faults (which lose messages
+    /// and make nodes forget) and without a trace (which shows every message), a
+    /// message its receiver would ignore on arrival changes nothing and need not be
+    /// simulated; its bytes are still charged to the sender's uplink.
+    fn simulates_every_message(&self) -> bool {
+        !self.sc.faults.is_empty() || self.trace.is_some()
     }
 
     fn trace(

@@ -12,7 +12,7 @@ const INV_BYTES: usize = 61;
 
 impl World {
     pub(super) fn on_inv(&mut self, now: SimTime, node: u32, from: u32, block: BlockId) {
-        if !self.invs_to_connected_are_moot {
+        if self.simulates_every_message() {
             // Every inv is an event (and may be lost), so it is heard on arrival.
             if let Some(slot) = self.topo.peers(node).iter().position(|l| l.peer == from) {
                 let (time, seq) = self.queue.position();
@@ -80,7 +80,7 @@ impl World {
             from: node,
             block,
         };
-        if !self.invs_to_connected_are_moot {
+        if self.simulates_every_message() {
             self.queue.schedule(arrival, inv);
             return;
         }
