@@ -10,15 +10,12 @@
 //! Light nodes neither ask for nor relay others' payments; a payment made at a light node
 //! is announced to its peers.
 
+use super::relay::inventory_bytes;
 use super::{Event, World};
 use crate::ledger::BlockId;
 use crate::sim::rng::{exponential, stream, SimRng};
 use crate::sim::{SimTime, NS_PER_S};
 
-/// An inv or getdata: message header, count, and 36 bytes per entry.
-fn inventory_bytes(entries: usize) -> usize {
-    25 + 36 * entries
-}
 /// Each tx message's header.
 const TX_MESSAGE_OVERHEAD: usize = 24;
 

@@ -10,8 +10,6 @@ use crate::sim::SimTime;
 
 /// A header message, in bytes.
 pub(super) const HEADER_BYTES: usize = 81;
-/// A getdata for one merkleblock.
-const GETDATA_BYTES: usize = 61;
 /// A merkleblock's fixed part: header, transaction count, flag bytes.
 const MERKLEBLOCK_BYTES: usize = 80 + 4 + 4;
 
@@ -44,7 +42,7 @@ impl World {
             .map(|(i, _)| i as u32)
             .collect();
         for position in mine {
-            let asked = self.arrival(now, node, from, GETDATA_BYTES);
+            let asked = self.arrival(now, node, from, super::relay::inventory_bytes(1));
             let siblings = (self.tree.entry(block).txids.len() as f64).log2().ceil() as usize;
             let bytes = MERKLEBLOCK_BYTES + 32 * (siblings + 1);
             let at = self.arrival(asked, from, node, bytes);

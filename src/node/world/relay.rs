@@ -7,8 +7,12 @@ use crate::net::Link;
 use crate::scenario::BlockRelay;
 use crate::sim::SimTime;
 
-/// Size of inv and getdata messages (one inventory entry plus headers), in bytes.
-const INV_BYTES: usize = 61;
+/// An inv or getdata: message header, entry count, and 36 bytes per entry.
+pub(super) const fn inventory_bytes(entries: usize) -> usize {
+    25 + 36 * entries
+}
+/// An inv or getdata for one block.
+const INV_BYTES: usize = inventory_bytes(1);
 
 impl World {
     pub(super) fn on_inv(&mut self, now: SimTime, node: u32, from: u32, block: BlockId) {
