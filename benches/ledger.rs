@@ -60,7 +60,7 @@ fn setup() -> (Block, Block) {
         );
     }
     let fees: Amount = txs.iter().map(|t| COIN - t.total_output().unwrap()).sum();
-    let tree = BlockTree::new(genesis.clone(), p);
+    let tree = BlockTree::new(genesis.clone(), p).unwrap();
     let ctx = tree.child_context(0, u32::MAX);
     let cb = builder::coinbase(1, payee.receive_script(), 50 * COIN + fees, b"bench");
     let mut block = builder::assemble(
@@ -127,6 +127,7 @@ fn benches(c: &mut Criterion) {
     group.throughput(Throughput::Elements(TXS as u64));
     group.bench_function("apply_undo_2000_tx_block", |b| {
         let mut utxo = BlockTree::new(genesis.clone(), params())
+            .unwrap()
             .utxo_at_best()
             .clone();
         b.iter(|| {
@@ -141,7 +142,12 @@ fn benches(c: &mut Criterion) {
     group.throughput(Throughput::Elements(TXS as u64));
     group.bench_function("full_validation_2000_tx_block", |b| {
         b.iter_batched(
-            || (BlockTree::new(genesis.clone(), params()), block.clone()),
+            || {
+                (
+                    BlockTree::new(genesis.clone(), params()).unwrap(),
+                    block.clone(),
+                )
+            },
             |(mut tree, block)| {
                 let now = block.header.time;
                 tree.add_block(block, now).expect("valid block")

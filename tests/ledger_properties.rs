@@ -41,8 +41,67 @@ fn run_plan(plan: &[Vec<(usize, usize, u64)>]) -> (Fixture, Amount) {
     (f, issued)
 }
 
+/// Script and list lengths around every compact-size step (1, 3 and 5 bytes).
+fn length() -> impl Strategy<Value = usize> {
+    prop_oneof![0..80usize, 250..260usize, Just(65_535), Just(65_536)]
+}
+
+fn input() -> impl Strategy<Value = TxIn> {
+    (any::<[u8; 32]>(), any::<u32>(), length(), any::<u32>()).prop_map(
+        |(txid, vout, len, sequence)| TxIn {
+            previous_output: OutPoint::new(Hash256(txid), vout),
+            script_sig: vec![0x51; len],
+            sequence,
+        },
+    )
+}
+
+fn output() -> impl Strategy<Value = TxOut> {
+    (any::<u64>(), length()).prop_map(|(value, len)| TxOut {
+        value,
+        script_pubkey: vec![0xac; len],
+    })
+}
+
+/// Lists of a few entries, or of 252 to 255 around the compact-size step at 253.
+fn transaction() -> impl Strategy<Value = Transaction> {
+    use prop::collection::vec;
+    (
+        any::<i32>(),
+        prop_oneof![vec(input(), 0..4), vec(input(), 252..256)],
+        prop_oneof![vec(output(), 0..4), vec(output(), 252..256)],
+        any::<u32>(),
+    )
+        .prop_map(|(version, inputs, outputs, lock_time)| Transaction {
+            version,
+            inputs,
+            outputs,
+            lock_time,
+        })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn size_is_the_serialized_length_for_every_shape(
+        tx in transaction(),
+        extra in prop_oneof![0..3usize, 252..254usize],
+    ) {
+        use chainlab::ledger::encode::{Decodable, Encodable};
+        let bytes = tx.to_bytes();
+        prop_assert_eq!(tx.size(), bytes.len());
+        prop_assert_eq!(&Transaction::from_bytes(&bytes).unwrap(), &tx);
+        // A block of that transaction and `extra` small ones, around the 253 step.
+        let small = Transaction { inputs: vec![], outputs: vec![], ..tx.clone() };
+        let mut txdata = vec![tx];
+        txdata.extend(std::iter::repeat_n(small, extra));
+        let block = Block { header: Header {
+            version: 1, prev_blockhash: Hash256::ZERO, merkle_root: Hash256::ZERO,
+            time: 0, bits: CompactTarget(0x207f_ffff), nonce: 0,
+        }, txdata };
+        prop_assert_eq!(block.size(), block.to_bytes().len());
+    }
 
     #[test]
     fn value_is_conserved_across_valid_blocks(plan in plans()) {

@@ -84,7 +84,11 @@ fn outputs_above_21_million_coins_are_rejected() {
     tx.outputs[0].value = MAX_MONEY + 1;
     assert_eq!(
         check_transaction(&tx, tx.txid()),
-        Err(E::OutputValueOutOfRange { txid: tx.txid() })
+        Err(E::OutputTooLarge {
+            txid: tx.txid(),
+            index: 0,
+            value: MAX_MONEY + 1
+        })
     );
 }
 

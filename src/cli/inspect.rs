@@ -43,7 +43,8 @@ pub fn load(dir: &Path) -> Result<BlockTree, String> {
     let genesis = blocks
         .next()
         .ok_or_else(|| format!("{}: holds no blocks", path.display()))?;
-    let mut tree = BlockTree::new(genesis, crate::node::world::consensus_params(&sc));
+    let mut tree = BlockTree::new(genesis, crate::node::world::consensus_params(&sc))
+        .map_err(|e| format!("{}: block 0 (genesis) is invalid: {e}", path.display()))?;
     for (i, block) in blocks.enumerate() {
         let now = block.header.time;
         tree.add_block(block, now)

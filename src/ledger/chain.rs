@@ -86,11 +86,12 @@ pub struct BlockTree {
 }
 
 impl BlockTree {
-    /// A tree rooted at `genesis`, which is trusted, not validated. Unlike Bitcoin,
-    /// genesis outputs are spendable at once: they are the scenario's initial coin
-    /// distribution (docs/ledger.md).
-    pub fn new(genesis: Block, params: ConsensusParams) -> Self {
-        let txids = genesis.txids();
+    /// A tree rooted at `genesis`, which must meet the genesis rules
+    /// ([`validate::check_genesis`]): a chain read back from a file is not trusted.
+    /// Unlike Bitcoin, genesis outputs are spendable at once: they are the scenario's
+    /// initial coin distribution (docs/ledger.md).
+    pub fn new(genesis: Block, params: ConsensusParams) -> Result<Self, ValidationError> {
+        let txids = validate::check_genesis(&genesis)?;
         let hash = genesis.block_hash();
         let work = genesis.header.bits.work().unwrap_or_default();
         let mut utxo = UtxoSet::new();
@@ -108,7 +109,7 @@ impl BlockTree {
             tx_index: FastMap::default(),
         };
         tree.insert_entry(Arc::new(genesis), txids, hash, None, work, 0, Some(undo));
-        tree
+        Ok(tree)
     }
 
     pub fn params(&self) -> &ConsensusParams {

@@ -85,7 +85,7 @@ pub enum ScriptError {
     WrongPublicKey,
     #[error("the public key is not a valid secp256k1 point")]
     InvalidPublicKey,
-    #[error("the signature is not strict DER with SIGHASH_ALL and low S")]
+    #[error("the signature is not strict DER (BIP 66) with hash type SIGHASH_ALL")]
     MalformedSignature,
     #[error("the signature does not verify against the transaction and key")]
     SignatureMismatch,
@@ -117,13 +117,26 @@ pub fn verify_input(
         return Err(ScriptError::MalformedSignature);
     }
     let signature = Signature::from_der(der).map_err(|_| ScriptError::MalformedSignature)?;
-    if signature.normalize_s().is_some() {
-        return Err(ScriptError::MalformedSignature);
-    }
+    // Consensus accepts a high S: Core normalises before libsecp256k1 verifies. Only
+    // relay policy demands a low S (`has_low_s`, used by the mempool).
+    let signature = signature.normalize_s().unwrap_or(signature);
     let key = VerifyingKey::from_sec1_bytes(pubkey).map_err(|_| ScriptError::InvalidPublicKey)?;
     let digest = tx.signature_hash(index, spent_script);
     key.verify_prehash(&digest.0, &signature)
         .map_err(|_| ScriptError::SignatureMismatch)
+}
+
+/// Relay policy (Core's SCRIPT_VERIFY_LOW_S, not consensus): the input's signature,
+/// if it parses, has S in the lower half of the group order. Anything that does not
+/// parse is left for the consensus check to refuse with its own reason.
+pub fn has_low_s(script_sig: &[u8]) -> bool {
+    let Some(pushes) = script::parse_pushes(script_sig) else {
+        return true;
+    };
+    let Some((_, der)) = pushes.first().and_then(|sig| sig.split_last()) else {
+        return true;
+    };
+    Signature::from_der(der).map_or(true, |s| s.normalize_s().is_none())
 }
 
 /// Inputs whose signatures have already verified, as Bitcoin Core's signature cache.

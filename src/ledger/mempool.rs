@@ -8,7 +8,7 @@
 //! network decides admission once per payment and caches the verdict by txid; which
 //! node holds which payment is the network's business, not the pool's.
 
-use super::keys::SigCache;
+use super::keys::{has_low_s, SigCache};
 use super::params::ConsensusParams;
 use super::tx::{Amount, OutPoint, Transaction, Txid};
 use super::utxo::Coin;
@@ -28,6 +28,8 @@ pub enum MempoolError {
     },
     #[error("transaction {txid} is a coinbase, which only a block can carry")]
     Coinbase { txid: Txid },
+    #[error("transaction {txid} input {index} has a high-S signature: valid in a block, but not relayed (Core's low-S policy)")]
+    HighS { txid: Txid, index: usize },
     #[error(transparent)]
     Invalid(#[from] ValidationError),
 }
@@ -77,6 +79,9 @@ impl Mempool {
         check_transaction(tx, txid)?;
         if tx.is_coinbase() {
             return Err(MempoolError::Coinbase { txid });
+        }
+        if let Some(index) = tx.inputs.iter().position(|i| !has_low_s(&i.script_sig)) {
+            return Err(MempoolError::HighS { txid, index });
         }
         for input in &tx.inputs {
             if let Some(&spent_by) = self.spent_by.get(&input.previous_output) {

@@ -41,7 +41,15 @@ pub fn merkle_root(leaves: &[Hash256]) -> Hash256 {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MerkleProof {
     pub index: u32,
+    /// Transactions in the block, as a merkleblock message carries them (BIP 37): an
+    /// index at or past it would let a duplicated last leaf pass for a real one.
+    pub leaf_count: u32,
     pub siblings: Vec<Hash256>,
+}
+
+/// Levels above the leaves in a tree of `leaves` leaves: ceil(log2(leaves)).
+fn tree_depth(leaves: u32) -> usize {
+    (u32::BITS - leaves.saturating_sub(1).leading_zeros()) as usize
 }
 
 impl MerkleProof {
@@ -50,6 +58,7 @@ impl MerkleProof {
         if index >= leaves.len() {
             return None;
         }
+        let leaf_count = u32::try_from(leaves.len()).ok()?;
         let mut siblings = Vec::new();
         let mut level = leaves.to_vec();
         let mut pos = index;
@@ -66,6 +75,7 @@ impl MerkleProof {
         }
         Some(MerkleProof {
             index: index as u32,
+            leaf_count,
             siblings,
         })
     }
@@ -73,7 +83,7 @@ impl MerkleProof {
     /// Recomputes the root from `leaf` and the siblings, taking left or right by the
     /// index bits, and compares it with `root` (from a header the client validated).
     pub fn verify(&self, leaf: Hash256, root: Hash256) -> bool {
-        if self.siblings.len() < 32 && (self.index as u64) >> self.siblings.len() != 0 {
+        if self.index >= self.leaf_count || self.siblings.len() != tree_depth(self.leaf_count) {
             return false;
         }
         let mut acc = leaf;
@@ -111,6 +121,37 @@ mod tests {
         assert_eq!(root3, root4, "Bitcoin's odd-level rule makes these collide");
         assert!(!mutated3);
         assert!(mutated4);
+    }
+
+    #[test]
+    fn depth_is_the_ceiling_of_log2() {
+        let depths: Vec<usize> = [1, 2, 3, 4, 5, 8, 9, 1 << 20, (1 << 20) + 1]
+            .map(tree_depth)
+            .to_vec();
+        assert_eq!(depths, vec![0, 1, 2, 2, 3, 3, 4, 20, 21]);
+    }
+
+    #[test]
+    fn an_index_at_the_leaf_count_is_refused() {
+        // Four leaves: index 4 walks the same left turns as index 0.
+        let leaves: Vec<_> = (0..4u8).map(|i| sha256d(&[i])).collect();
+        let root = merkle_root(&leaves);
+        assert!(MerkleProof::build(&leaves, 4).is_none());
+        let mut proof = MerkleProof::build(&leaves, 0).unwrap();
+        proof.index = 4;
+        assert!(!proof.verify(leaves[0], root));
+        // Three leaves: index 3 is the duplicated third leaf (CVE-2012-2459's shape).
+        let three = &leaves[..3];
+        let root3 = merkle_root(three);
+        let mut dup = MerkleProof::build(three, 2).unwrap();
+        dup.index = 3;
+        dup.siblings[0] = three[2];
+        assert!(!dup.verify(three[2], root3));
+        dup.leaf_count = 4;
+        assert!(
+            dup.verify(three[2], root3),
+            "only the leaf count refuses it"
+        );
     }
 
     #[test]

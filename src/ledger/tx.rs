@@ -135,6 +135,18 @@ impl Transaction {
     /// the hash type. Written straight into one buffer to avoid cloning the transaction.
     pub fn signature_hash(&self, index: usize, spent_script: &[u8]) -> Hash256 {
         const SIGHASH_ALL: u32 = 1;
+        self.signature_hash_with_type(index, spent_script, SIGHASH_ALL)
+    }
+
+    /// The legacy digest for any hash type that acts as SIGHASH_ALL (no NONE, SINGLE
+    /// or ANYONECANPAY bits): the same serialization with `hash_type` appended as
+    /// given, as Bitcoin Core's `SignatureHash` does. Checked against Core's vectors.
+    pub fn signature_hash_with_type(
+        &self,
+        index: usize,
+        spent_script: &[u8],
+        hash_type: u32,
+    ) -> Hash256 {
         let mut buf = Vec::with_capacity(self.size() + spent_script.len() + 4);
         buf.extend_from_slice(&self.version.to_le_bytes());
         write_compact_size(&mut buf, self.inputs.len() as u64);
@@ -148,7 +160,7 @@ impl Transaction {
             out.encode(&mut buf);
         }
         buf.extend_from_slice(&self.lock_time.to_le_bytes());
-        buf.extend_from_slice(&SIGHASH_ALL.to_le_bytes());
+        buf.extend_from_slice(&hash_type.to_le_bytes());
         sha256d(&buf)
     }
 }

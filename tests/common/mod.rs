@@ -70,7 +70,7 @@ pub fn fixture_with(params: ConsensusParams, n: usize, per_wallet: Amount) -> Fi
         w.add_coin(OutPoint::new(txid, i as u32), per_wallet, 0);
     }
     Fixture {
-        tree: BlockTree::new(genesis, params),
+        tree: BlockTree::new(genesis, params).unwrap(),
         wallets,
         miner: Wallet::from_seed([0xee; 32]),
     }

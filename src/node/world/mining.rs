@@ -13,8 +13,9 @@ use std::collections::HashSet;
 /// nonce, in the push that follows the BIP 34 height in their coinbase.
 pub fn miner_of(block: &crate::ledger::Block) -> Option<u32> {
     let script = &block.txdata.first()?.inputs.first()?.script_sig;
-    let pushes = crate::ledger::script::parse_pushes(script)?;
-    miner_from_tag(pushes.get(1)?)
+    let (_height, rest) = crate::ledger::script::read_leading_int(script)?;
+    let pushes = crate::ledger::script::parse_pushes(rest)?;
+    miner_from_tag(pushes.first()?)
 }
 
 fn miner_from_tag(tag: &[u8]) -> Option<u32> {

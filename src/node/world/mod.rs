@@ -326,7 +326,7 @@ impl World {
             }
         }
         let start_work = genesis.header.bits.work().expect("valid bits").to_f64();
-        let tree = BlockTree::new(genesis, params);
+        let tree = BlockTree::new(genesis, params).expect("chainlab builds a valid genesis block");
 
         // Miners, honest then attackers, sit on distinct nodes spread over the id space.
         // Honest shares divide what the attackers leave.
