@@ -3,6 +3,7 @@
 //! `ledger` → `sim` → `net` → `node` → `scenario` → `report` → `cli`.
 
 pub mod cli;
+pub mod files;
 pub mod ledger;
 pub mod net;
 pub mod node;

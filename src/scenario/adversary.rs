@@ -135,12 +135,40 @@ impl Attack {
         }
     }
 
+    /// Coins a double spender is premined with: every attempt pays `amount` plus a
+    /// fee allowance (1,000 attempts when the count is open). Capped below the
+    /// 21-million-coin limit; an attacker that runs dry stops attacking.
+    pub fn funds_needed(&self) -> u64 {
+        use crate::ledger::tx::COIN;
+        match self {
+            Attack::DoubleSpend {
+                amount, attempts, ..
+            } => {
+                let per = (amount * COIN as f64).round() as u64 + COIN / 100;
+                per.saturating_mul(u64::from(attempts.unwrap_or(1000)))
+                    .min(20_000_000 * COIN)
+            }
+            _ => 0,
+        }
+    }
+
     pub(crate) fn check(&self, at: &str, nodes: u32) -> Result<(), String> {
+        use super::check::{duration, within, MAX_ATTEMPTS, MAX_CONFIRMATIONS, MAX_TIME};
         let h = self.hashrate();
         if !(h > 0.0 && h < 1.0) {
             return Err(format!(
                 "{at}.hashrate is {h}; it is a fraction of the network's hashrate, between 0 and 1 (exclusive)"
             ));
+        }
+        within(
+            &format!("{at}.connections"),
+            self.connections(),
+            0,
+            nodes - 1,
+        )?;
+        duration(&format!("{at}.start"), self.start().0, 0, MAX_TIME)?;
+        if let Some(n) = self.attempts() {
+            within(&format!("{at}.attempts"), n, 1, MAX_ATTEMPTS)?;
         }
         match self {
             Attack::DoubleSpend {
@@ -150,9 +178,12 @@ impl Attack {
                 give_up_behind,
                 ..
             } => {
-                if *confirmations == 0 {
-                    return Err(format!("{at}.confirmations must be at least 1"));
-                }
+                within(
+                    &format!("{at}.confirmations"),
+                    *confirmations,
+                    1,
+                    MAX_CONFIRMATIONS,
+                )?;
                 if !(*amount >= 0.001 && *amount <= 1e6) {
                     return Err(format!(
                         "{at}.amount is {amount}; pay between 0.001 and 1000000 coins"
@@ -168,7 +199,14 @@ impl Attack {
                 }
                 check_give_up(at, give_up_behind)
             }
-            Attack::Majority { give_up_behind, .. } => check_give_up(at, give_up_behind),
+            Attack::Majority {
+                give_up_behind,
+                depth,
+                ..
+            } => {
+                within(&format!("{at}.depth"), *depth, 0, 100_000)?;
+                check_give_up(at, give_up_behind)
+            }
             Attack::Selfish { gamma, .. } => match gamma {
                 Gamma::Fixed(g) if !(0.0..=1.0).contains(g) => Err(format!(
                     "{at}.gamma is {g}; give `network` or a fraction between 0 and 1"
@@ -180,12 +218,12 @@ impl Attack {
 }
 
 fn check_give_up(at: &str, give_up: &GiveUp) -> Result<(), String> {
-    if *give_up == GiveUp::Behind(0) {
-        return Err(format!(
-            "{at}.give_up_behind must be at least 1 (or `never`)"
-        ));
+    match give_up {
+        GiveUp::Behind(n) if !(1..=1_000_000).contains(n) => Err(format!(
+            "{at}.give_up_behind is {n}; give 1 to 1000000 blocks, or `never`"
+        )),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// Something that goes wrong in the network between `at` and `at + for`.
@@ -260,6 +298,9 @@ impl Fault {
     }
 
     pub(crate) fn check(&self, at: &str, nodes: u32) -> Result<(), String> {
+        use super::check::{duration, MAX_TIME};
+        let (start, _) = self.window();
+        duration(&format!("{at}.at"), start, 0, MAX_TIME)?;
         match self {
             Fault::Partition {
                 lasts, nodes: set, ..
@@ -267,9 +308,7 @@ impl Fault {
             | Fault::Crash {
                 lasts, nodes: set, ..
             } => {
-                if lasts.0 == 0 {
-                    return Err(format!("{at}.for must be positive, such as 30m"));
-                }
+                duration(&format!("{at}.for"), lasts.0, 1, MAX_TIME)?;
                 match set {
                     NodeSet::Fraction(f) if !(*f > 0.0 && *f < 1.0) => Err(format!(
                         "{at}.nodes is {f}; give a fraction between 0 and 1 (exclusive) or a list of node ids"
@@ -287,16 +326,23 @@ impl Fault {
                     NodeSet::Fraction(_) => Ok(()),
                 }
             }
-            Fault::Loss { rate, retry, .. } => {
+            Fault::Loss {
+                rate, retry, lasts, ..
+            } => {
                 if !(*rate >= 0.0 && *rate < 1.0) {
                     return Err(format!(
                         "{at}.rate is {rate}; a loss probability is at least 0 and below 1"
                     ));
                 }
-                if retry.0 == 0 {
-                    return Err(format!("{at}.retry must be positive, such as 2s"));
+                if let Some(lasts) = lasts {
+                    duration(&format!("{at}.for"), lasts.0, 1, MAX_TIME)?;
                 }
-                Ok(())
+                duration(
+                    &format!("{at}.retry"),
+                    retry.0,
+                    1_000_000,
+                    3_600_000_000_000,
+                )
             }
         }
     }

@@ -2,14 +2,16 @@
 //! errors, `--set` overrides and validation of values.
 
 pub mod adversary;
+mod check;
+mod load;
 pub mod sweep;
 pub mod topology_file;
 pub mod units;
 
 pub use adversary::{Attack, Fault, Gamma, GiveUp, NodeSet};
+pub use load::MAX_SCENARIO_BYTES;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::Path;
 pub use units::{Bandwidth, Duration, FeeRate, Rate, Size};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -301,196 +303,6 @@ impl Default for Metrics {
 pub struct ScenarioError(pub String);
 
 impl Scenario {
-    /// Reads `path`, applies `overrides` (`key.path=value`), fills defaults and checks
-    /// every value.
-    pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ScenarioError(format!("{}: cannot read: {e}", path.display())))?;
-        let mut sc = Self::parse(&text, &path.display().to_string(), overrides)?;
-        if let TopologySpec::Csv { file } = &mut sc.network.topology {
-            // Made absolute, so that scenario.resolved.yaml names the same file wherever
-            // it is read from.
-            let joined = path.parent().unwrap_or(Path::new("")).join(&*file);
-            *file = std::fs::canonicalize(&joined).unwrap_or(joined);
-        }
-        sc.check_files()
-            .map_err(|msg| ScenarioError(format!("{}: {msg}", path.display())))?;
-        Ok(sc)
-    }
-
-    /// Checks what the scenario refers to outside itself (a topology file).
-    pub fn check_files(&self) -> Result<(), String> {
-        if let TopologySpec::Csv { file } = &self.network.topology {
-            topology_file::read(file, self.network.nodes)
-                .map_err(|e| format!("network.topology: {e}"))?;
-        }
-        Ok(())
-    }
-
-    pub fn parse(
-        text: &str,
-        origin: &str,
-        overrides: &[String],
-    ) -> Result<Scenario, ScenarioError> {
-        let scenario: Scenario = if overrides.is_empty() {
-            serde_saphyr::from_str(text)
-                .map_err(|e| ScenarioError(format!("{origin}: {}", hint(&e.to_string()))))?
-        } else {
-            let mut tree: serde_json::Value = serde_saphyr::from_str(text)
-                .map_err(|e| ScenarioError(format!("{origin}: {}", hint(&e.to_string()))))?;
-            if tree.is_null() {
-                tree = serde_json::json!({});
-            }
-            for o in overrides {
-                apply_override(&mut tree, o)?;
-            }
-            serde_json::from_value(tree).map_err(|e| {
-                ScenarioError(format!(
-                    "{origin} with --set {}: {}",
-                    overrides.join(" "),
-                    hint(&e.to_string())
-                ))
-            })?
-        };
-        scenario
-            .check()
-            .map_err(|msg| ScenarioError(format!("{origin}: {msg}")))?;
-        Ok(scenario)
-    }
-
-    /// Value checks that types alone cannot express.
-    pub(crate) fn check(&self) -> Result<(), String> {
-        let positive = |key: &str, ok: bool, allowed: &str| {
-            if ok {
-                Ok(())
-            } else {
-                Err(format!("{key} must be {allowed}"))
-            }
-        };
-        positive(
-            "stop",
-            self.stop.blocks.is_some() || self.stop.time.is_some(),
-            "given as { blocks: N } or { time: 1d }",
-        )?;
-        positive("stop.blocks", self.stop.blocks != Some(0), "at least 1")?;
-        positive("network.nodes", self.network.nodes >= 2, "at least 2")?;
-        positive("network.outbound", self.network.outbound >= 1, "at least 1")?;
-        positive(
-            "network.bandwidth",
-            self.network.bandwidth.0 > 0.0,
-            "positive, such as 25Mbps",
-        )?;
-        positive(
-            "network.jitter",
-            self.network.jitter.0 <= self.network.latency.0,
-            "at most network.latency",
-        )?;
-        positive(
-            "consensus.block_interval",
-            self.consensus.block_interval.0 > 0,
-            "positive, such as 10m",
-        )?;
-        positive(
-            "consensus.max_block_bytes",
-            self.consensus.max_block_bytes.0 >= 1000,
-            "at least 1kB",
-        )?;
-        positive(
-            "consensus.hashes_per_block",
-            (2..=1 << 24).contains(&self.consensus.hashes_per_block),
-            "between 2 and 16777216",
-        )?;
-        positive(
-            "consensus.reward",
-            self.consensus.reward >= 0.0 && self.consensus.reward <= 21e6,
-            "between 0 and 21000000 coins",
-        )?;
-        positive(
-            "mining.miners",
-            self.mining.miners >= 1 && self.mining.miners <= self.network.nodes,
-            "between 1 and network.nodes",
-        )?;
-        positive(
-            "workload.tx_rate",
-            self.workload.tx_rate.0 >= 0.0 && self.workload.tx_rate.0.is_finite(),
-            "zero or positive, such as 7/s",
-        )?;
-        positive(
-            "workload.wallets",
-            self.workload.tx_rate.0 == 0.0 || self.workload.wallets >= 2,
-            "at least 2 when transactions are offered",
-        )?;
-        positive(
-            "metrics.confirmations",
-            self.metrics.confirmations >= 1,
-            "at least 1",
-        )?;
-        if !self.mining.shares.is_empty() {
-            if self.mining.shares.len() != self.mining.miners as usize {
-                return Err(format!(
-                    "mining.shares has {} entries but mining.miners is {}; give one share per miner or none for equal shares",
-                    self.mining.shares.len(),
-                    self.mining.miners
-                ));
-            }
-            if let Some(bad) = self
-                .mining
-                .shares
-                .iter()
-                .find(|s| !(**s > 0.0 && s.is_finite()))
-            {
-                return Err(format!(
-                    "mining.shares contains {bad}; every share must be positive"
-                ));
-            }
-            let sum: f64 = self.mining.shares.iter().sum();
-            if (sum - 1.0).abs() > 1e-6 {
-                return Err(format!("mining.shares sum to {sum}; they are fractions of the hashrate and must sum to 1"));
-            }
-        }
-        if let TopologySpec::SmallWorld { rewire } = self.network.topology {
-            positive(
-                "network.topology.rewire",
-                (0.0..=1.0).contains(&rewire),
-                "a probability between 0 and 1",
-            )?;
-        }
-        positive(
-            "network.regions",
-            !(matches!(self.network.topology, TopologySpec::Csv { .. })
-                && self.network.regions != RegionModel::None),
-            "none when the topology file gives each link's latency",
-        )?;
-        positive(
-            "network.light_nodes",
-            (0.0..1.0).contains(&self.network.light_nodes),
-            "a fraction of the nodes, at least 0 and below 1",
-        )?;
-        positive(
-            "mining.block_padding",
-            self.mining.block_padding.0 <= self.consensus.max_block_bytes.0,
-            "at most consensus.max_block_bytes",
-        )?;
-        for (i, attack) in self.attacks.iter().enumerate() {
-            attack.check(&format!("attacks[{i}]"), self.network.nodes)?;
-        }
-        let attack_share: f64 = self.attacks.iter().map(Attack::hashrate).sum();
-        if attack_share >= 1.0 {
-            return Err(format!(
-                "attacks' hashrates sum to {attack_share}; honest miners need some share, so keep the sum below 1"
-            ));
-        }
-        positive(
-            "mining.miners plus attackers",
-            self.mining.miners + self.attacks.len() as u32 <= self.network.nodes,
-            "at most network.nodes (each miner and attacker sits on its own node)",
-        )?;
-        for (i, fault) in self.faults.iter().enumerate() {
-            fault.check(&format!("faults[{i}]"), self.network.nodes)?;
-        }
-        Ok(())
-    }
-
     /// Hashrate share per miner.
     pub fn miner_shares(&self) -> Vec<f64> {
         if self.mining.shares.is_empty() {
@@ -505,61 +317,13 @@ impl Scenario {
     }
 }
 
-/// Sets `a.b.c=value` in the parsed tree; the value is read as YAML so that numbers,
-/// lists and units all work. The key must exist in the schema (checked when the tree is
-/// deserialized, which rejects unknown keys).
-pub(crate) fn apply_override(
-    tree: &mut serde_json::Value,
-    assignment: &str,
-) -> Result<(), ScenarioError> {
-    let (path, raw) = assignment.split_once('=').ok_or_else(|| {
-        ScenarioError(format!(
-            "--set {assignment:?}: expected key.path=value, such as network.nodes=500"
-        ))
-    })?;
-    let value: serde_json::Value = serde_saphyr::from_str(raw)
-        .map_err(|e| ScenarioError(format!("--set {path}: cannot read value {raw:?}: {e}")))?;
-    let mut node = tree;
-    let keys: Vec<&str> = path.split('.').collect();
-    for (i, key) in keys.iter().enumerate() {
-        let last = i + 1 == keys.len();
-        // A number indexes a list, as in attacks.0.confirmations.
-        if let (true, Ok(index)) = (node.is_array(), key.parse::<usize>()) {
-            let list = node.as_array_mut().expect("checked");
-            let len = list.len();
-            let slot = list.get_mut(index).ok_or_else(|| {
-                ScenarioError(format!(
-                    "--set {path}: {} has {len} entries, so there is no entry {index}",
-                    keys[..i].join(".")
-                ))
-            })?;
-            if last {
-                *slot = value;
-                return Ok(());
-            }
-            node = slot;
-            continue;
-        }
-        let map = node.as_object_mut().ok_or_else(|| {
-            ScenarioError(format!(
-                "--set {path}: {} is not a section",
-                keys[..i].join(".")
-            ))
-        })?;
-        if last {
-            map.insert((*key).to_string(), value);
-            return Ok(());
-        }
-        node = map
-            .entry(key.to_string())
-            .or_insert_with(|| serde_json::json!({}));
-    }
-    Ok(())
-}
-
 /// Adds "did you mean" to serde's unknown-field message when a known key is close.
-pub(crate) fn hint(message: &str) -> String {
-    let Some(rest) = message.split("unknown field `").nth(1) else {
+pub(crate) fn hint_unknown_key(message: &str) -> String {
+    let Some(rest) = message
+        .split("unknown field `")
+        .nth(1)
+        .or_else(|| message.split("unknown variant `").nth(1))
+    else {
         return message.to_string();
     };
     let unknown = rest.split('`').next().unwrap_or("");

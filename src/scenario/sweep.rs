@@ -1,7 +1,12 @@
 //! Sweeps: the cartesian grid of a scenario's `sweep:` block, every point a complete,
 //! validated scenario, and shard selection for running a grid on many machines.
 
-use super::{apply_override, hint, Scenario, ScenarioError};
+use super::load::apply_override;
+use super::{hint_unknown_key, Scenario, ScenarioError};
+
+/// A sweep's points are runs, each with a results directory: a grid larger than this
+/// is almost surely a mistake, and would take the machine's disk and days.
+pub const MAX_POINTS: usize = 10_000;
 
 /// One grid point: its index in the full grid, the values it sets, and the scenario.
 pub struct Point {
@@ -26,9 +31,22 @@ pub fn expand(base: &Scenario, origin: &str) -> Result<Vec<Point>, ScenarioError
         }
     }
     let mut tree = serde_json::to_value(base).expect("a scenario serializes");
-    tree.as_object_mut().expect("an object").remove("sweep");
+    tree.as_object_mut()
+        .expect("an object")
+        .shift_remove("sweep");
     let keys: Vec<&String> = base.sweep.keys().collect();
-    let total: usize = base.sweep.values().map(Vec::len).product();
+    let total = base
+        .sweep
+        .values()
+        .try_fold(1usize, |n, values| n.checked_mul(values.len()))
+        .filter(|&n| n <= MAX_POINTS)
+        .ok_or_else(|| {
+            let sizes: Vec<String> = base.sweep.values().map(|v| v.len().to_string()).collect();
+            ScenarioError(format!(
+                "{origin}: the sweep: grid has {} points; at most {MAX_POINTS} (split the grid into several files, or shard it across machines)",
+                sizes.join(" × ")
+            ))
+        })?;
     let mut points = Vec::with_capacity(total);
     for index in 0..total {
         // Mixed-radix digits of the index, last key varying fastest.
@@ -58,7 +76,7 @@ pub fn expand(base: &Scenario, origin: &str) -> Result<Vec<Point>, ScenarioError
                     .map(|k| k.as_str())
                     .collect::<Vec<_>>()
                     .join(", "),
-                hint(&e.to_string())
+                hint_unknown_key(&e.to_string())
             ))
         })?;
         scenario.check().map_err(|msg| {
@@ -124,12 +142,31 @@ mod tests {
 
     #[test]
     fn a_sweep_over_an_unknown_key_is_rejected_with_a_hint() {
-        let sc = Scenario::parse("sweep: { network.nodez: [10, 20] }\n", "t", &[]).unwrap();
-        let err = expand(&sc, "t").err().unwrap().0;
+        let err = Scenario::parse("sweep: { network.nodez: [10, 20] }\n", "t", &[])
+            .unwrap_err()
+            .0;
         assert!(
             err.contains("nodez") && err.contains("did you mean `nodes`"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn grids_too_large_to_run_are_refused_before_anything_is_built() {
+        // 16 keys of 16 values: 2^64 points, which once overflowed the count.
+        let keys: Vec<String> = (0..16)
+            .map(|i| format!("attacks.{i}.hashrate: [{}]", vec!["0.1"; 16].join(", ")))
+            .collect();
+        let text = format!("sweep: {{ {} }}\n", keys.join(", "));
+        let err = Scenario::parse(&text, "t", &[]).unwrap_err().0;
+        assert!(
+            err.contains("16 × 16") && err.contains("at most 10000"),
+            "{err}"
+        );
+        let err = Scenario::parse("sweep: { seed: [] }\n", "t", &[])
+            .unwrap_err()
+            .0;
+        assert!(err.contains("sweep.seed has no values"), "{err}");
     }
 
     #[test]

@@ -7,13 +7,17 @@ use crate::net::EdgeSpec;
 use std::collections::HashSet;
 use std::path::Path;
 
+/// An edge list of the largest topology chainlab simulates is well under this.
+pub const MAX_TOPOLOGY_BYTES: u64 = 1 << 30;
+
 pub fn read(path: &Path, nodes: u32) -> Result<Vec<EdgeSpec>, String> {
     let place = path.display();
+    let bytes =
+        crate::files::read_limited(path, MAX_TOPOLOGY_BYTES, "topology file").map_err(|e| e.0)?;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
-        .from_path(path)
-        .map_err(|e| format!("{place}: cannot read the topology file: {e}"))?;
+        .from_reader(bytes.as_slice());
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| format!("{place}: {e}"))?
@@ -47,6 +51,12 @@ pub fn read(path: &Path, nodes: u32) -> Result<Vec<EdgeSpec>, String> {
                 )),
             }
         };
+        if edges.len() as u64 >= super::check::MAX_LINKS {
+            return Err(format!(
+                "{place}: line {line}: more than {} links; at most that many can be simulated",
+                super::check::MAX_LINKS
+            ));
+        }
         let (a, b) = (node(0)?, node(1)?);
         if a == b {
             return Err(format!("{place}: line {line}: node {a} linked to itself"));

@@ -4,6 +4,10 @@
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
+/// 2^63: every unit value must be below it (a duration in nanoseconds, a size in
+/// bytes), far above any bound a key sets, so the check is on representability only.
+const TOO_LARGE: f64 = (1u64 << 63) as f64;
+
 fn split_number(text: &str) -> Option<(f64, &str)> {
     let text = text.trim();
     let end = text
@@ -21,11 +25,18 @@ macro_rules! unit_type {
         impl std::str::FromStr for $name {
             type Err = String;
             fn from_str(s: &str) -> Result<Self, String> {
-                let parse: fn(f64, &str) -> Option<$inner> = $parse;
-                split_number(s)
+                let parse: fn(f64, &str) -> Option<f64> = $parse;
+                let value = split_number(s)
                     .and_then(|(n, unit)| parse(n, unit))
-                    .map($name)
-                    .ok_or_else(|| format!(concat!("{:?} is not a ", $what, "; use ", $allowed), s))
+                    .ok_or_else(|| {
+                        format!(concat!("{:?} is not a ", $what, "; use ", $allowed), s)
+                    })?;
+                // Refused rather than saturated: 2^64 ns or bytes would silently become
+                // the largest number there is.
+                if !(value.is_finite() && value < TOO_LARGE) {
+                    return Err(format!(concat!("{:?} is too large for a ", $what), s));
+                }
+                Ok($name(value as $inner))
             }
         }
 
@@ -172,7 +183,7 @@ unit_type!(
             "d" => 86_400e9,
             _ => return None,
         };
-        Some((n * scale).round() as u64)
+        Some((n * scale).round())
     },
     |ns| {
         for (unit, scale) in [
@@ -205,7 +216,7 @@ unit_type!(
             "GB" => 1e9,
             _ => return None,
         };
-        Some((n * scale).round() as u64)
+        Some((n * scale).round())
     },
     |b| {
         for (unit, scale) in [("GB", 1e9), ("MB", 1e6), ("kB", 1e3)] {

@@ -118,21 +118,6 @@ struct Attempt {
     released: bool,
 }
 
-/// Premine for a double spender: every attempt pays `amount` plus a fee allowance.
-/// Capped below the 21-million-coin limit; an attacker that runs dry stops attacking.
-pub(super) fn funds_needed(spec: &Attack) -> Amount {
-    match spec {
-        Attack::DoubleSpend {
-            amount, attempts, ..
-        } => {
-            let per = (amount * COIN as f64).round() as Amount + COIN / 100;
-            per.saturating_mul(Amount::from(attempts.unwrap_or(1000)))
-                .min(20_000_000 * COIN)
-        }
-        _ => 0,
-    }
-}
-
 impl Attacker {
     pub(super) fn new(
         sc: &Scenario,

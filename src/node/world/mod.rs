@@ -293,7 +293,7 @@ impl World {
             .enumerate()
             .map(|(a, spec)| {
                 let wallet = Wallet::from_seed(seed_for(sc.seed, a as u32, b"atk!"));
-                (wallet, attack::funds_needed(spec))
+                (wallet, spec.funds_needed())
             })
             .collect();
         for (wallet, funds) in &attacker_wallets {

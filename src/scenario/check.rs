@@ -1,0 +1,413 @@
+//! Value checks that types alone cannot express, and the bounds on every number a
+//! scenario gives: a value that cannot be simulated (it would wrap a number, allocate
+//! without bound or never finish) is refused with the allowed range, never clamped.
+//! docs/scenario.md lists the same bounds.
+
+use super::adversary::Attack;
+use super::{RegionModel, Scenario, TopologySpec};
+use std::fmt::Display;
+
+/// Nanoseconds in a day and in a year of 365 days.
+const DAY: u64 = 86_400_000_000_000;
+const YEAR: u64 = 365 * DAY;
+
+pub const MAX_NODES: u32 = 2_000_000;
+/// Bitcoin Core's limit on a node's connections.
+pub const MAX_OUTBOUND: u32 = 125;
+/// Links in the topology (nodes × outbound): each costs two adjacency entries.
+pub const MAX_LINKS: u64 = 20_000_000;
+pub const MAX_STOP_BLOCKS: u32 = 100_000_000;
+/// Every duration and every moment in a scenario is at most this (simulated time is a
+/// 64-bit count of nanoseconds, about 584 years: sums of a few bounded times never wrap).
+pub const MAX_TIME: u64 = 10 * YEAR;
+pub const MAX_LATENCY: u64 = 3_600_000_000_000;
+pub const MIN_BLOCK_INTERVAL: u64 = 1_000_000;
+pub const MAX_BLOCK_INTERVAL: u64 = DAY;
+pub const MAX_BLOCK_BYTES: u64 = 1_000_000_000;
+pub const MIN_BANDWIDTH: f64 = 1e3;
+pub const MAX_BANDWIDTH: f64 = 1e12;
+pub const MAX_TX_RATE: f64 = 100_000.0;
+pub const MAX_WALLETS: u32 = 100_000;
+pub const MAX_COINS_PER_WALLET: u32 = 10_000;
+/// Premined coins (wallets × coins per wallet): each is an output of the genesis block.
+pub const MAX_PREMINE_OUTPUTS: u64 = 2_000_000;
+pub const MAX_FEE_RATE: u64 = 100_000;
+pub const MAX_CONFIRMATIONS: u32 = 10_000;
+pub const MAX_RETARGET_INTERVAL: u32 = 1_000_000;
+pub const MAX_RETARGET_CLAMP: u32 = 100;
+pub const MAX_ATTEMPTS: u32 = 10_000_000;
+/// What one run may cost, estimated from the scenario before it starts.
+pub const MAX_PAYMENTS: f64 = 10_000_000.0;
+/// Blocks × nodes: every node keeps a byte of state per block.
+pub const MAX_BLOCK_ARRIVALS: f64 = 4e9;
+/// Bytes of blocks held in memory (the tree keeps every block).
+pub const MAX_CHAIN_BYTES: f64 = 16e9;
+
+/// `key` is `value`, which must lie in `min..=max`; the message gives the range.
+pub(crate) fn within<T: PartialOrd + Display>(
+    key: &str,
+    value: T,
+    min: T,
+    max: T,
+) -> Result<(), String> {
+    if value >= min && value <= max {
+        Ok(())
+    } else {
+        Err(format!("{key} is {value}; allowed: {min} to {max}"))
+    }
+}
+
+fn require(ok: bool, message: impl FnOnce() -> String) -> Result<(), String> {
+    if ok {
+        Ok(())
+    } else {
+        Err(message())
+    }
+}
+
+/// What a key accepts, for the message when its value has the wrong type (a word
+/// where a number belongs). `None` for keys whose own message says it.
+pub(crate) fn allowed(key: &str) -> Option<String> {
+    let whole =
+        |min: &dyn Display, max: &dyn Display| Some(format!("a whole number from {min} to {max}"));
+    match key {
+        "seed" => whole(&0, &u64::MAX),
+        "stop.blocks" => whole(&1, &MAX_STOP_BLOCKS),
+        "network.nodes" => whole(&2, &MAX_NODES),
+        "network.outbound" => whole(&1, &MAX_OUTBOUND),
+        "network.light_nodes" => Some("a fraction of the nodes, at least 0 and below 1".into()),
+        "consensus.retarget_interval" => whole(&0, &MAX_RETARGET_INTERVAL),
+        "consensus.retarget_clamp" => whole(&1, &MAX_RETARGET_CLAMP),
+        "consensus.halving_interval" | "consensus.coinbase_maturity" => whole(&0, &u32::MAX),
+        "consensus.hashes_per_block" => whole(&2, &(1u64 << 24)),
+        "consensus.reward" => Some("a number of coins from 0 to 21000000".into()),
+        "mining.miners" => whole(&1, &"network.nodes"),
+        "mining.shares" => Some("a list of positive fractions, one per miner, summing to 1".into()),
+        "workload.wallets" => whole(&2, &MAX_WALLETS),
+        "workload.coins_per_wallet" => whole(&1, &MAX_COINS_PER_WALLET),
+        "metrics.confirmations" => whole(&1, &MAX_CONFIRMATIONS),
+        "name" => Some(NAME_RULE.into()),
+        _ => None,
+    }
+}
+
+const NAME_RULE: &str = "a label of 1 to 64 letters, digits, '-', '_' or '.', other than '.' and '..' (it names the results directory)";
+
+/// The scenario name becomes a directory name: a plain label, never a path.
+pub(crate) fn check_name(name: &str) -> Result<(), String> {
+    let plain = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    require(
+        plain && (1..=64).contains(&name.len()) && name != "." && name != "..",
+        || format!("name is {name:?}; give {NAME_RULE}"),
+    )
+}
+
+impl Scenario {
+    /// Every check, in the order of the file's sections.
+    pub(crate) fn check(&self) -> Result<(), String> {
+        check_name(&self.name)?;
+        self.check_stop()?;
+        self.check_network()?;
+        self.check_topology()?;
+        self.check_consensus()?;
+        self.check_mining()?;
+        self.check_workload()?;
+        within(
+            "metrics.confirmations",
+            self.metrics.confirmations,
+            1,
+            MAX_CONFIRMATIONS,
+        )?;
+        self.check_adversaries()?;
+        self.check_budget()
+    }
+
+    fn check_stop(&self) -> Result<(), String> {
+        require(
+            self.stop.blocks.is_some() || self.stop.time.is_some(),
+            || "stop must be given as { blocks: N } or { time: 1d } (or both)".into(),
+        )?;
+        if let Some(blocks) = self.stop.blocks {
+            within("stop.blocks", blocks, 1, MAX_STOP_BLOCKS)?;
+        }
+        if let Some(time) = self.stop.time {
+            duration("stop.time", time.0, 1, MAX_TIME)?;
+        }
+        Ok(())
+    }
+
+    fn check_network(&self) -> Result<(), String> {
+        let n = &self.network;
+        within("network.nodes", n.nodes, 2, MAX_NODES)?;
+        within("network.outbound", n.outbound, 1, MAX_OUTBOUND)?;
+        let links = u64::from(n.nodes) * u64::from(n.outbound);
+        require(links <= MAX_LINKS, || {
+            format!("network.nodes × network.outbound is {links} links; at most {MAX_LINKS} can be simulated")
+        })?;
+        duration("network.latency", n.latency.0, 0, MAX_LATENCY)?;
+        duration("network.jitter", n.jitter.0, 0, n.latency.0).map_err(|_| {
+            format!(
+                "network.jitter is {}; it must be at most network.latency ({})",
+                n.jitter, n.latency
+            )
+        })?;
+        require(
+            n.bandwidth.0.is_finite() && (MIN_BANDWIDTH..=MAX_BANDWIDTH).contains(&n.bandwidth.0),
+            || {
+                format!(
+                    "network.bandwidth is {}; allowed: 1kbps to 1000Gbps",
+                    n.bandwidth
+                )
+            },
+        )?;
+        require((0.0..1.0).contains(&n.light_nodes), || {
+            format!(
+                "network.light_nodes is {}; give a fraction of the nodes, at least 0 and below 1",
+                n.light_nodes
+            )
+        })?;
+        duration(
+            "network.validation_base",
+            n.validation_base.0,
+            0,
+            MAX_LATENCY,
+        )?;
+        duration(
+            "network.validation_per_tx",
+            n.validation_per_tx.0,
+            0,
+            MAX_LATENCY,
+        )
+    }
+
+    /// Each shape is built as asked or refused: none is silently replaced by another.
+    fn check_topology(&self) -> Result<(), String> {
+        let (nodes, k) = (
+            u64::from(self.network.nodes),
+            u64::from(self.network.outbound),
+        );
+        match &self.network.topology {
+            TopologySpec::Random => require(k < nodes, || {
+                format!("network.outbound is {k}, but a node of {nodes} has only {} others to connect to", nodes - 1)
+            }),
+            TopologySpec::Regular => {
+                let degree = 2 * k;
+                require(degree < nodes && (nodes * degree) % 2 == 0, || {
+                    format!("a regular topology gives every node 2 × network.outbound = {degree} peers; that needs more than {degree} nodes (network.nodes is {nodes})")
+                })
+            }
+            TopologySpec::SmallWorld { rewire } => {
+                require((0.0..=1.0).contains(rewire), || {
+                    format!(
+                        "network.topology.rewire is {rewire}; give a probability between 0 and 1"
+                    )
+                })?;
+                require(2 * k < nodes, || {
+                    format!("a small world links each node to network.outbound = {k} neighbours on each side of the ring; that needs more than {} nodes (network.nodes is {nodes})", 2 * k)
+                })
+            }
+            TopologySpec::Csv { .. } => require(self.network.regions == RegionModel::None, || {
+                "network.regions must be none when the topology file gives each link's latency"
+                    .into()
+            }),
+        }
+    }
+
+    fn check_consensus(&self) -> Result<(), String> {
+        let c = &self.consensus;
+        duration(
+            "consensus.block_interval",
+            c.block_interval.0,
+            MIN_BLOCK_INTERVAL,
+            MAX_BLOCK_INTERVAL,
+        )?;
+        size(
+            "consensus.max_block_bytes",
+            c.max_block_bytes.0,
+            1000,
+            MAX_BLOCK_BYTES,
+        )?;
+        within(
+            "consensus.retarget_interval",
+            c.retarget_interval,
+            0,
+            MAX_RETARGET_INTERVAL,
+        )?;
+        within(
+            "consensus.retarget_clamp",
+            c.retarget_clamp,
+            1,
+            MAX_RETARGET_CLAMP,
+        )?;
+        within("consensus.hashes_per_block", c.hashes_per_block, 2, 1 << 24)?;
+        require(
+            c.reward.is_finite() && (0.0..=21e6).contains(&c.reward),
+            || {
+                format!(
+                    "consensus.reward is {}; allowed: 0 to 21000000 coins",
+                    c.reward
+                )
+            },
+        )
+    }
+
+    fn check_mining(&self) -> Result<(), String> {
+        let m = &self.mining;
+        within("mining.miners", m.miners, 1, self.network.nodes)
+            .map_err(|e| format!("{e} (network.nodes)"))?;
+        size(
+            "mining.block_padding",
+            m.block_padding.0,
+            0,
+            self.consensus.max_block_bytes.0,
+        )
+        .map_err(|e| format!("{e} (consensus.max_block_bytes)"))?;
+        if m.shares.is_empty() {
+            return Ok(());
+        }
+        require(m.shares.len() == m.miners as usize, || {
+            format!("mining.shares has {} entries but mining.miners is {}; give one share per miner or none for equal shares", m.shares.len(), m.miners)
+        })?;
+        if let Some(bad) = m.shares.iter().find(|s| !(**s > 0.0 && s.is_finite())) {
+            return Err(format!(
+                "mining.shares contains {bad}; every share must be positive"
+            ));
+        }
+        let sum: f64 = m.shares.iter().sum();
+        require((sum - 1.0).abs() <= 1e-6, || {
+            format!(
+                "mining.shares sum to {sum}; they are fractions of the hashrate and must sum to 1"
+            )
+        })
+    }
+
+    fn check_workload(&self) -> Result<(), String> {
+        let w = &self.workload;
+        let rate = w.tx_rate.0;
+        require(
+            rate.is_finite() && (0.0..=MAX_TX_RATE).contains(&rate),
+            || {
+                format!(
+                    "workload.tx_rate is {}; allowed: 0/s to {MAX_TX_RATE}/s",
+                    w.tx_rate
+                )
+            },
+        )?;
+        duration("workload.tx_trickle", w.tx_trickle.0, 0, MAX_LATENCY)?;
+        within("workload.fee_rate", w.fee_rate.max, 0, MAX_FEE_RATE)?;
+        if rate == 0.0 {
+            return Ok(());
+        }
+        within("workload.wallets", w.wallets, 2, MAX_WALLETS)?;
+        within(
+            "workload.coins_per_wallet",
+            w.coins_per_wallet,
+            1,
+            MAX_COINS_PER_WALLET,
+        )?;
+        let outputs = u64::from(w.wallets) * u64::from(w.coins_per_wallet);
+        require(outputs <= MAX_PREMINE_OUTPUTS, || {
+            format!("workload.wallets × workload.coins_per_wallet is {outputs} premined coins; at most {MAX_PREMINE_OUTPUTS}")
+        })
+    }
+
+    fn check_adversaries(&self) -> Result<(), String> {
+        let nodes = self.network.nodes;
+        let stop = self.stop.time.map(|t| t.0);
+        for (i, attack) in self.attacks.iter().enumerate() {
+            let at = format!("attacks[{i}]");
+            attack.check(&at, nodes)?;
+            starts_before_stop(&format!("{at}.start"), attack.start().0, stop)?;
+        }
+        let attack_share: f64 = self.attacks.iter().map(Attack::hashrate).sum();
+        require(attack_share < 1.0, || {
+            format!("attacks' hashrates sum to {attack_share}; honest miners need some share, so keep the sum below 1")
+        })?;
+        let sitting = u64::from(self.mining.miners) + self.attacks.len() as u64;
+        require(sitting <= u64::from(nodes), || {
+            format!("mining.miners plus attackers is {sitting}; at most network.nodes ({nodes}): each miner and attacker sits on its own node")
+        })?;
+        for (i, fault) in self.faults.iter().enumerate() {
+            let at = format!("faults[{i}]");
+            fault.check(&at, nodes)?;
+            starts_before_stop(&format!("{at}.at"), fault.window().0, stop)?;
+        }
+        self.check_premine()
+    }
+
+    /// The genesis block pays the wallets' coins and double spenders' funds: together
+    /// at most 21 million coins, or the genesis block would be invalid.
+    fn check_premine(&self) -> Result<(), String> {
+        use crate::ledger::tx::{COIN, MAX_MONEY};
+        let wallets = if self.workload.tx_rate.0 > 0.0 {
+            u64::from(self.workload.wallets) * u64::from(self.workload.coins_per_wallet) * 10 * COIN
+        } else {
+            0
+        };
+        let attackers: u64 = self.attacks.iter().map(Attack::funds_needed).sum();
+        let total = wallets + attackers;
+        require(total <= MAX_MONEY, || {
+            format!("the premine (10 coins per workload coin, plus the double spenders' funds) is {} coins; at most 21000000 exist", total / COIN)
+        })
+    }
+}
+
+fn starts_before_stop(key: &str, start: u64, stop: Option<u64>) -> Result<(), String> {
+    match stop {
+        Some(stop) if start >= stop => Err(format!(
+            "{key} is {}, but the run stops at stop.time = {}: it would never happen",
+            super::Duration(start),
+            super::Duration(stop)
+        )),
+        _ => Ok(()),
+    }
+}
+
+pub(crate) fn duration(key: &str, ns: u64, min: u64, max: u64) -> Result<(), String> {
+    use super::Duration as D;
+    within(key, D(ns), D(min), D(max))
+}
+
+fn size(key: &str, bytes: u64, min: u64, max: u64) -> Result<(), String> {
+    use super::Size as S;
+    within(key, S(bytes), S(min), S(max))
+}
+
+impl Scenario {
+    /// What the run will cost, estimated from the scenario before it starts: a run
+    /// whose payments, per-node block state or chain would not fit in memory, or not
+    /// finish, is refused with the estimate and the bound. The run's length is its
+    /// stop time, or its block count at the block interval, whichever is shorter.
+    fn check_budget(&self) -> Result<(), String> {
+        let interval = self.consensus.block_interval.0 as f64;
+        let length_ns = [
+            self.stop.blocks.map(|b| f64::from(b) * interval),
+            self.stop.time.map(|t| t.0 as f64),
+        ]
+        .into_iter()
+        .flatten()
+        .fold(f64::INFINITY, f64::min);
+        let length = super::Duration(length_ns.min(u64::MAX as f64) as u64);
+        let blocks = (length_ns / interval).ceil();
+        let payments = self.workload.tx_rate.0 * length_ns / 1e9;
+        require(payments <= MAX_PAYMENTS, || {
+            format!("workload.tx_rate × the run's expected length ({length}) is about {payments:.3e} payments; at most {MAX_PAYMENTS:.0} can be simulated in one run")
+        })?;
+        let nodes = f64::from(self.network.nodes);
+        let arrivals = blocks * nodes;
+        require(arrivals <= MAX_BLOCK_ARRIVALS, || {
+            format!("about {blocks:.0} blocks (the run's expected length, {length}, over consensus.block_interval) × network.nodes is {arrivals:.3e} block arrivals; at most {MAX_BLOCK_ARRIVALS:.0e}")
+        })?;
+        let chain = blocks * self.mining.block_padding.0 as f64 + payments * 250.0;
+        require(chain <= MAX_CHAIN_BYTES, || {
+            format!("the chain would hold about {:.1} GB (blocks × mining.block_padding plus the payments); at most {:.0} GB are kept in memory", chain / 1e9, MAX_CHAIN_BYTES / 1e9)
+        })?;
+        let gossip = self.workload.relay.resolve(self.network.nodes) == super::TxRelay::Gossip;
+        let held = payments * nodes;
+        require(!gossip || held <= 2e10, || {
+            format!("with workload.relay gossip every node tracks every payment: about {held:.3e} (payment, node) pairs; at most 2e10 (use workload.relay: shortest-path)")
+        })
+    }
+}

@@ -1,0 +1,297 @@
+//! Reading a scenario: the file (bounded, a regular file only), the YAML (one
+//! document, no duplicate keys, within the parser's budget), `--set` overrides, the
+//! typed schema and the value checks. Every failure is one message naming the file,
+//! the line and column or the key, what was found and what is allowed; no library's
+//! advice to its programmer ("set DuplicateKeyPolicy…") reaches the user.
+
+use super::{check, Scenario, ScenarioError, TopologySpec};
+use serde_json::Value;
+use serde_saphyr::{Error as YamlError, MessageFormatter, UserMessageFormatter};
+use std::borrow::Cow;
+use std::path::Path;
+
+/// A scenario is a few hundred lines; a file this large is not one.
+pub const MAX_SCENARIO_BYTES: u64 = 1 << 20;
+
+impl Scenario {
+    /// Reads `path`, applies `overrides` (`key.path=value`), fills defaults and checks
+    /// every value, the `sweep:` grid included.
+    pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+        let text = crate::files::read_text_limited(path, MAX_SCENARIO_BYTES, "scenario file")
+            .map_err(|e| ScenarioError(e.0))?;
+        let origin = path.display().to_string();
+        let mut sc = Self::parse(&text, &origin, overrides)?;
+        if let TopologySpec::Csv { file } = &mut sc.network.topology {
+            // Made absolute, so that scenario.resolved.yaml names the same file wherever
+            // it is read from.
+            let joined = path.parent().unwrap_or(Path::new("")).join(&*file);
+            *file = std::fs::canonicalize(&joined).unwrap_or(joined);
+        }
+        sc.check_files()
+            .map_err(|msg| ScenarioError(format!("{origin}: {msg}")))?;
+        Ok(sc)
+    }
+
+    /// Checks what the scenario refers to outside itself (a topology file).
+    pub fn check_files(&self) -> Result<(), String> {
+        if let TopologySpec::Csv { file } = &self.network.topology {
+            super::topology_file::read(file, self.network.nodes)
+                .map_err(|e| format!("network.topology: {e}"))?;
+        }
+        Ok(())
+    }
+
+    /// Parses scenario text (`origin` names it in messages), applies `overrides` and
+    /// checks every value, the `sweep:` grid included.
+    pub fn parse(
+        text: &str,
+        origin: &str,
+        overrides: &[String],
+    ) -> Result<Scenario, ScenarioError> {
+        let mut tree = yaml_tree(text, origin)?;
+        for o in overrides {
+            apply_override(&mut tree, o)?;
+        }
+        let scenario = typed(tree, text, origin, overrides)?;
+        scenario
+            .check()
+            .map_err(|msg| ScenarioError(format!("{origin}: {msg}")))?;
+        if !scenario.sweep.is_empty() {
+            super::sweep::expand(&scenario, origin)?;
+        }
+        Ok(scenario)
+    }
+}
+
+/// The YAML as a tree. An empty file (or one of comments only) is not a scenario:
+/// running the defaults by accident would look like success.
+fn yaml_tree(text: &str, origin: &str) -> Result<Value, ScenarioError> {
+    let tree: Value =
+        serde_saphyr::from_str(text).map_err(|e| ScenarioError(located(&e, text, origin, None)))?;
+    match tree {
+        Value::Object(_) => Ok(tree),
+        Value::Null => Err(ScenarioError(format!(
+            "{origin}: holds no scenario (it is empty or only comments); write at least `name: my-run`, and see docs/scenario.md"
+        ))),
+        other => Err(ScenarioError(format!(
+            "{origin}: a scenario is a mapping of sections (name:, network:, ...), not {}",
+            kind_of(&other)
+        ))),
+    }
+}
+
+/// The tree as a [`Scenario`]. A type error names its key (`network.nodes`), what was
+/// found and what the key allows, and where: the `--set` that gave the value, or the
+/// line and column in the file.
+fn typed(
+    tree: Value,
+    text: &str,
+    origin: &str,
+    overrides: &[String],
+) -> Result<Scenario, ScenarioError> {
+    let err = match serde_path_to_error::deserialize::<_, Scenario>(&tree) {
+        Ok(scenario) => return Ok(scenario),
+        Err(err) => err,
+    };
+    let key = err.path().to_string();
+    let found = lookup(&tree, &key);
+    let said = explain(&key, &err.inner().to_string(), found);
+    let by_override = overrides
+        .iter()
+        .find(|o| o.split_once('=').is_some_and(|(k, _)| same_key(k, &key)));
+    if let Some(o) = by_override {
+        return Err(ScenarioError(format!("{origin} with --set {o}: {said}")));
+    }
+    // The same error, met by the YAML parser, knows its line and column.
+    match serde_saphyr::from_str::<Scenario>(text) {
+        Err(e) => Err(ScenarioError(located(&e, text, origin, Some(&said)))),
+        Ok(_) => Err(ScenarioError(format!("{origin}: {said}"))),
+    }
+}
+
+fn same_key(set: &str, path: &str) -> bool {
+    // `attacks.0.hashrate` (as --set writes it) names `attacks[0].hashrate`.
+    let normal: String = path.replace('[', ".").replace(']', "");
+    set == path || set == normal
+}
+
+/// The value at a serde path such as `attacks[0].hashrate`, if the tree has one.
+fn lookup<'a>(tree: &'a Value, path: &str) -> Option<&'a Value> {
+    let mut node = tree;
+    for part in path.replace('[', ".").replace(']', "").split('.') {
+        if part.is_empty() {
+            continue;
+        }
+        node = match part.parse::<usize>() {
+            Ok(i) if node.is_array() => node.get(i)?,
+            _ => node.get(part)?,
+        };
+    }
+    Some(node)
+}
+
+/// serde's wording of a type error ("invalid type: string \"many\", expected u32")
+/// in the user's terms: the key, what was found and what the key allows.
+fn explain(key: &str, serde_message: &str, found: Option<&Value>) -> String {
+    let hinted = super::hint_unknown_key(serde_message);
+    let suggestion = hinted.strip_prefix(serde_message).unwrap_or("");
+    if let Some(rest) = serde_message.strip_prefix("unknown field ") {
+        // The path ends at the unknown key; its section is what comes before.
+        let section = key
+            .rsplit_once('.')
+            .map_or("the top level".to_string(), |(s, _)| s.to_string());
+        let listed = rest.replacen(
+            ", expected one of",
+            &format!(" is not a key of {section}; allowed:"),
+            1,
+        );
+        return format!("{listed}{suggestion}");
+    }
+    if let Some(rest) = serde_message.strip_prefix("unknown variant ") {
+        let listed = rest.replacen(", expected one of", " is not allowed; give one of", 1);
+        return format!("{key}: {listed}{suggestion}");
+    }
+    let generic =
+        serde_message.starts_with("invalid type") || serde_message.starts_with("invalid value");
+    if !generic {
+        return format!("{key}: {serde_message}");
+    }
+    let found = found.map_or_else(|| "nothing".to_string(), show);
+    match check::allowed(key) {
+        Some(allowed) => format!("{key}: found {found}; allowed: {allowed}"),
+        None => {
+            let expected = serde_message
+                .split("expected ")
+                .nth(1)
+                .unwrap_or(serde_message);
+            format!("{key}: found {found}; expected {expected}")
+        }
+    }
+}
+
+fn show(v: &Value) -> String {
+    let text = v.to_string();
+    if text.len() > 60 {
+        format!("{}…", text.chars().take(60).collect::<String>())
+    } else {
+        text
+    }
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Array(_) => "a list",
+        Value::String(_) => "a string",
+        Value::Number(_) => "a number",
+        Value::Bool(_) => "true or false",
+        _ => "that",
+    }
+}
+
+/// The parser's error with its line and column and the line itself, in words for the
+/// person who wrote the file (`said` replaces the parser's own wording).
+fn located(err: &YamlError, text: &str, origin: &str, said: Option<&str>) -> String {
+    let err = err.without_snippet();
+    let message = Wording { said }.format_message(err).into_owned();
+    let Some(at) = err.location().filter(|l| l.line() > 0) else {
+        return format!("{origin}: {message}");
+    };
+    let (line, column) = (at.line(), at.column());
+    let mut out = format!("{origin}: line {line} column {column}: {message}");
+    // Where a line of the file is at hand, show it with a caret under the column.
+    let source_line = usize::try_from(line - 1)
+        .ok()
+        .and_then(|i| text.lines().nth(i));
+    if let Some(source_line) = source_line {
+        let shown: String = source_line.chars().take(120).collect();
+        let gutter = line.to_string();
+        let pad = " ".repeat(gutter.len());
+        let caret = " ".repeat(column.saturating_sub(1).min(200) as usize);
+        out.push_str(&format!("\n {gutter} | {shown}\n {pad} | {caret}^"));
+    }
+    out
+}
+
+/// Messages for the parser's errors that would otherwise speak to a programmer.
+struct Wording<'a> {
+    said: Option<&'a str>,
+}
+
+impl MessageFormatter for Wording<'_> {
+    fn format_message<'a>(&self, err: &'a YamlError) -> Cow<'a, str> {
+        if let Some(said) = self.said {
+            return Cow::Owned(said.to_string());
+        }
+        match err {
+            YamlError::DuplicateMappingKey { key: Some(k), .. } => Cow::Owned(format!(
+                "the key `{k}` appears twice in the same section; give each key once"
+            )),
+            YamlError::DuplicateMappingKey { key: None, .. } => {
+                Cow::Borrowed("a key appears twice in the same section; give each key once")
+            }
+            YamlError::MultipleDocuments { .. } => Cow::Borrowed(
+                "a second YAML document starts here (after `---`); a scenario file holds one document",
+            ),
+            YamlError::Budget { .. } => Cow::Borrowed(
+                "the YAML is larger or more deeply nested than a scenario can be (too many values, aliases or levels)",
+            ),
+            other => match UserMessageFormatter.format_message(other) {
+                Cow::Owned(text) => Cow::Owned(super::hint_unknown_key(&text)),
+                Cow::Borrowed(text) => Cow::Owned(super::hint_unknown_key(text)),
+            },
+        }
+    }
+}
+
+/// Sets `a.b.c=value` in the parsed tree; the value is read as YAML so that numbers,
+/// lists and units all work. The key must exist in the schema (checked when the tree is
+/// deserialized, which rejects unknown keys).
+pub(crate) fn apply_override(tree: &mut Value, assignment: &str) -> Result<(), ScenarioError> {
+    let (path, raw) = assignment.split_once('=').ok_or_else(|| {
+        ScenarioError(format!(
+            "--set {assignment:?}: expected key.path=value, such as network.nodes=500"
+        ))
+    })?;
+    let value: Value = serde_saphyr::from_str(raw).map_err(|e| {
+        ScenarioError(format!(
+            "--set {path}: cannot read the value {raw:?}: {}",
+            e.render_with_formatter(&UserMessageFormatter)
+        ))
+    })?;
+    let mut node = tree;
+    let keys: Vec<&str> = path.split('.').collect();
+    for (i, key) in keys.iter().enumerate() {
+        let last = i + 1 == keys.len();
+        // A number indexes a list, as in attacks.0.confirmations.
+        if let (true, Ok(index)) = (node.is_array(), key.parse::<usize>()) {
+            let list = node.as_array_mut().expect("checked");
+            let len = list.len();
+            let slot = list.get_mut(index).ok_or_else(|| {
+                ScenarioError(format!(
+                    "--set {path}: {} has {len} entries, so there is no entry {index}",
+                    keys[..i].join(".")
+                ))
+            })?;
+            if last {
+                *slot = value;
+                return Ok(());
+            }
+            node = slot;
+            continue;
+        }
+        let map = node.as_object_mut().ok_or_else(|| {
+            ScenarioError(format!(
+                "--set {path}: {} is not a section",
+                keys[..i].join(".")
+            ))
+        })?;
+        if last {
+            map.insert((*key).to_string(), value);
+            return Ok(());
+        }
+        node = map
+            .entry(key.to_string())
+            .or_insert_with(|| serde_json::json!({}));
+    }
+    Ok(())
+}
