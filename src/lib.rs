@@ -8,5 +8,6 @@ pub mod ledger;
 pub mod net;
 pub mod node;
 pub mod report;
+pub mod results;
 pub mod scenario;
 pub mod sim;

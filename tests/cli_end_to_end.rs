@@ -85,8 +85,8 @@ fn same_seed_gives_identical_results_and_another_seed_does_not() {
     let c = run("c", &["--seed", "8"]);
     assert_eq!(
         a.len(),
-        18,
-        "scenario, summary, four CSV files, chain.dat, report.html and five plots as PNG and SVG"
+        19,
+        "the marker, scenario, summary, four CSV files, chain.dat, report.html and five plots as PNG and SVG"
     );
     assert_eq!(a, b);
     assert_ne!(a, c);

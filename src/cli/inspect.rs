@@ -2,55 +2,21 @@
 //! with the real ledger, and answer questions about blocks, transactions, coins and
 //! the fork tree.
 
-use crate::ledger::encode::{Decodable, Reader};
 use crate::ledger::provenance;
-use crate::ledger::{Block, BlockId, BlockTree, Hash256, OutPoint};
+use crate::ledger::{BlockId, BlockTree, Hash256, OutPoint};
 use crate::report::write::CHAIN_FILE;
 use crate::scenario::Scenario;
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// Bad input (a missing or malformed results directory) is an `Err` with the place named.
+/// Bad input (a missing or malformed results directory) is an `Err` with the place
+/// named. Every block is re-validated, genesis included: the directory is not trusted.
 pub fn load(dir: &Path) -> Result<BlockTree, String> {
     let resolved = dir.join("scenario.resolved.yaml");
     let sc = Scenario::load(&resolved, &[])
         .map_err(|e| format!("{e} (is {} a results directory?)", dir.display()))?;
-    let path = dir.join(CHAIN_FILE);
-    let bytes =
-        std::fs::read(&path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    let mut r = Reader::new(&bytes);
-    let mut blocks = Vec::new();
-    while r.remaining() > 0 {
-        let at = r.position();
-        let malformed = |e: crate::ledger::encode::DecodeError| {
-            format!(
-                "{}: block {} at byte {at}: {e}",
-                path.display(),
-                blocks.len()
-            )
-        };
-        let len = r.u32().map_err(malformed)? as usize;
-        let body = r.take(len).map_err(malformed)?;
-        blocks.push(Block::from_bytes(body).map_err(|e| {
-            format!(
-                "{}: block {} at byte {at}: {e}",
-                path.display(),
-                blocks.len()
-            )
-        })?);
-    }
-    let mut blocks = blocks.into_iter();
-    let genesis = blocks
-        .next()
-        .ok_or_else(|| format!("{}: holds no blocks", path.display()))?;
-    let mut tree = BlockTree::new(genesis, crate::node::world::consensus_params(&sc))
-        .map_err(|e| format!("{}: block 0 (genesis) is invalid: {e}", path.display()))?;
-    for (i, block) in blocks.enumerate() {
-        let now = block.header.time;
-        tree.add_block(block, now)
-            .map_err(|e| format!("{}: block {} is invalid: {e}", path.display(), i + 1))?;
-    }
-    Ok(tree)
+    let params = crate::node::world::consensus_params(&sc);
+    crate::results::read::load_chain(&dir.join(CHAIN_FILE), params)
 }
 
 fn short(h: &Hash256) -> String {

@@ -7,6 +7,8 @@ use crate::scenario::Scenario;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
 mod bench;
 mod inspect;
@@ -127,161 +129,121 @@ enum Command {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Validate { scenario, sets } => match Scenario::load(&scenario, &sets) {
-            Ok(sc) => {
-                print!("{}", sc.to_yaml());
-                ExitCode::SUCCESS
-            }
-            Err(e) => bad_input(e),
-        },
-        Command::Sweep {
-            scenario,
-            jobs,
-            shard,
-            out,
-            sets,
-        } => {
-            let base = match Scenario::load(&scenario, &sets) {
-                Ok(sc) => sc,
-                Err(e) => return bad_input(e),
-            };
-            let origin = scenario.display().to_string();
-            let points = match crate::scenario::sweep::expand(&base, &origin) {
-                Ok(p) => p,
-                Err(e) => return bad_input(e),
-            };
-            let shard = match shard
-                .as_deref()
-                .map(crate::scenario::sweep::parse_shard)
-                .transpose()
-            {
-                Ok(s) => s,
-                Err(e) => return bad_input(e),
-            };
-            let dir = out.unwrap_or_else(|| PathBuf::from("results").join(&base.name));
-            let jobs = jobs
-                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-                .max(1);
-            match sweep::run_sweep(points, &dir, jobs, shard) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("chainlab: internal error: {e:#}");
-                    ExitCode::from(1)
-                }
-            }
-        }
-        Command::Inspect {
-            dir,
-            block,
-            tx,
-            provenance,
-            svg,
-        } => {
-            if let Some(path) = svg {
-                let drawn = plot::reload_run(&dir).and_then(|(_, out, _)| {
-                    report::plots::fork_tree_svg(&path, &out).map_err(|e| format!("--svg: {e:#}"))
-                });
-                if let Err(e) = drawn {
-                    return bad_input(e);
-                }
-                println!("fork tree drawn in {}", path.display());
-            }
-            let answer = inspect::load(&dir).and_then(|tree| match (block, tx, provenance) {
-                (Some(b), _, _) => inspect::describe_block(&tree, &b),
-                (_, Some(t), _) => inspect::describe_tx(&tree, &t),
-                (_, _, Some(p)) => inspect::describe_provenance(&tree, &p),
-                _ => Ok(inspect::fork_tree(&tree)),
-            });
-            match answer {
-                Ok(text) => {
-                    print!("{text}");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => bad_input(e),
-            }
-        }
-        Command::Bench { scenarios, large } => {
-            let mut list = scenarios;
-            if list.is_empty() {
-                list.push(PathBuf::from(bench::STANDARD));
-            }
-            if large {
-                list.push(PathBuf::from(bench::LARGE));
-            }
-            if let Some(missing) = list.iter().find(|p| !p.is_file()) {
-                return bad_input(format!(
-                    "{}: no such scenario file (run chainlab bench from the repository root, or name the scenarios)",
-                    missing.display()
-                ));
-            }
-            match bench::run(&list) {
-                Ok(table) => {
-                    print!("{table}");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("chainlab: {e}");
-                    ExitCode::from(1)
-                }
-            }
-        }
-        Command::Explain { dir, limit } => match plot::reload_run(&dir) {
-            Ok((sc, out, summary)) => {
-                for line in report::story::tell(&sc, &out, &summary, limit) {
-                    println!("{line}");
-                }
-                ExitCode::SUCCESS
-            }
-            Err(e) => bad_input(e),
-        },
-        Command::Plot { dir } => match plot::replot(&dir) {
-            Ok(()) => {
-                println!("plots in {}", dir.join("plots").display());
-                ExitCode::SUCCESS
-            }
-            Err(e) => bad_input(e),
-        },
-        Command::Merge { dirs } => match sweep::merge(&dirs) {
-            Ok(path) => {
-                println!("merged into {}", path.display());
-                ExitCode::SUCCESS
-            }
-            Err(e) => bad_input(e),
-        },
+    let outcome = match cli.command {
+        Command::Validate { scenario, sets } => validate(&scenario, &sets),
         Command::Run {
             scenario,
             seed,
             out,
             sets,
             trace,
-        } => {
-            let mut sc = match Scenario::load(&scenario, &sets) {
-                Ok(sc) => sc,
-                Err(e) => return bad_input(e),
-            };
-            if let Some(seed) = seed {
-                sc.seed = seed;
+        } => run(&scenario, seed, out, &sets, trace),
+        Command::Sweep {
+            scenario,
+            jobs,
+            shard,
+            out,
+            sets,
+        } => run_sweep(&scenario, jobs, shard.as_deref(), out, &sets),
+        Command::Inspect {
+            dir,
+            block,
+            tx,
+            provenance,
+            svg,
+        } => inspect_dir(&dir, block, tx, provenance, svg),
+        Command::Bench { scenarios, large } => bench_scenarios(scenarios, large),
+        Command::Explain { dir, limit } => explain(&dir, limit),
+        Command::Plot { dir } => plot::replot(&dir)
+            .map(|()| println!("plots in {}", dir.join("plots").display()))
+            .map_err(Failure::BadInput),
+        Command::Merge { dirs } => sweep::merge(&dirs)
+            .map(|path| println!("merged into {}", path.display()))
+            .map_err(Failure::BadInput),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => failure.report(),
+    }
+}
+
+/// Why a command failed, and so its exit code: 2 for bad input (a scenario, a flag, a
+/// path chainlab will not write to), 130 for Ctrl-C, 1 for chainlab's own fault.
+pub(crate) enum Failure {
+    BadInput(String),
+    Interrupted,
+    Internal(anyhow::Error),
+}
+
+impl Failure {
+    fn report(self) -> ExitCode {
+        match self {
+            Failure::BadInput(message) => {
+                eprintln!("chainlab: {message}");
+                ExitCode::from(2)
             }
-            let dir = out.unwrap_or_else(|| PathBuf::from("results").join(&sc.name));
-            match run(sc, &dir, trace) {
-                Ok(_) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("chainlab: internal error: {e:#}");
-                    ExitCode::from(1)
-                }
+            Failure::Interrupted => {
+                eprintln!("chainlab: interrupted; results of unfinished runs were not written");
+                ExitCode::from(130)
+            }
+            Failure::Internal(e) => {
+                eprintln!("chainlab: internal error: {e:#}");
+                ExitCode::from(1)
             }
         }
     }
 }
 
-fn bad_input(e: impl std::fmt::Display) -> ExitCode {
-    eprintln!("chainlab: {e}");
-    ExitCode::from(2)
+impl From<anyhow::Error> for Failure {
+    /// A refused output path is the user's to fix; anything else writing results is ours.
+    fn from(e: anyhow::Error) -> Self {
+        match e.downcast::<crate::results::OutputError>() {
+            Ok(refused) => Failure::BadInput(refused.0),
+            Err(e) => Failure::Internal(e),
+        }
+    }
 }
 
-fn run(sc: Scenario, dir: &std::path::Path, trace: bool) -> anyhow::Result<report::Summary> {
-    let summary = run_quietly(sc.clone(), dir, true, trace)?;
+impl From<crate::scenario::ScenarioError> for Failure {
+    fn from(e: crate::scenario::ScenarioError) -> Self {
+        Failure::BadInput(e.0)
+    }
+}
+
+impl From<crate::results::OutputError> for Failure {
+    fn from(e: crate::results::OutputError) -> Self {
+        Failure::BadInput(e.0)
+    }
+}
+
+fn validate(path: &std::path::Path, sets: &[String]) -> Result<(), Failure> {
+    let sc = Scenario::load(path, sets)?;
+    print!("{}", sc.to_yaml());
+    let points: usize = sc.sweep.values().map(Vec::len).product();
+    let grid = if sc.sweep.is_empty() {
+        String::new()
+    } else {
+        format!(", and its sweep: grid of {points} points")
+    };
+    println!("# {} is a valid scenario{grid}.", path.display());
+    Ok(())
+}
+
+fn run(
+    path: &std::path::Path,
+    seed: Option<u64>,
+    out: Option<PathBuf>,
+    sets: &[String],
+    trace: bool,
+) -> Result<(), Failure> {
+    let mut sc = Scenario::load(path, sets)?;
+    if let Some(seed) = seed {
+        sc.seed = seed;
+    }
+    let dir = out.unwrap_or_else(|| PathBuf::from("results").join(&sc.name));
+    // Refused before the run, not after minutes of it.
+    crate::results::check_target(&dir)?;
+    let summary = run_quietly(sc.clone(), &dir, true, trace)?;
     println!(
         "{}: {} blocks ({} stale, rate {:.4}), {:.2} TPS confirmed of {:.2} offered, \
 propagation p50 {} s, {}-conf p50 {} s; {} events in {:.2} s wall",
@@ -298,7 +260,105 @@ propagation p50 {} s, {}-conf p50 {} s; {} events in {:.2} s wall",
         summary.perf.as_ref().map_or(0.0, |p| p.wall_s),
     );
     println!("results in {}", dir.display());
-    Ok(summary)
+    Ok(())
+}
+
+fn run_sweep(
+    path: &std::path::Path,
+    jobs: Option<usize>,
+    shard: Option<&str>,
+    out: Option<PathBuf>,
+    sets: &[String],
+) -> Result<(), Failure> {
+    let base = Scenario::load(path, sets)?;
+    let origin = path.display().to_string();
+    let points = crate::scenario::sweep::expand(&base, &origin)?;
+    let shard = shard
+        .map(crate::scenario::sweep::parse_shard)
+        .transpose()
+        .map_err(Failure::BadInput)?;
+    let dir = out.unwrap_or_else(|| PathBuf::from("results").join(&base.name));
+    let jobs = jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    sweep::run_sweep(&base, points, &dir, jobs, shard)
+}
+
+fn inspect_dir(
+    dir: &std::path::Path,
+    block: Option<String>,
+    tx: Option<String>,
+    provenance: Option<String>,
+    svg: Option<PathBuf>,
+) -> Result<(), Failure> {
+    if let Some(path) = svg {
+        let (_, out, _) = plot::reload_run(dir).map_err(Failure::BadInput)?;
+        let max = report::plots::FORK_TREE_MAX_BLOCKS;
+        if out.tree.len() > max {
+            return Err(Failure::BadInput(format!(
+                "--svg: the tree has {} blocks; pictures are drawn up to {max} (the text tree, without --svg, has them all)",
+                out.tree.len()
+            )));
+        }
+        let svg = report::plots::fork_tree_svg(&out)?;
+        let mark = crate::results::outdir::SVG_MARK;
+        crate::results::outdir::write_own_file(&path, svg.as_bytes(), mark)?;
+        println!("fork tree drawn in {}", path.display());
+    }
+    let tree = inspect::load(dir).map_err(Failure::BadInput)?;
+    let text = match (block, tx, provenance) {
+        (Some(b), _, _) => inspect::describe_block(&tree, &b),
+        (_, Some(t), _) => inspect::describe_tx(&tree, &t),
+        (_, _, Some(p)) => inspect::describe_provenance(&tree, &p),
+        _ => Ok(inspect::fork_tree(&tree)),
+    }
+    .map_err(Failure::BadInput)?;
+    print!("{text}");
+    Ok(())
+}
+
+fn bench_scenarios(mut list: Vec<PathBuf>, large: bool) -> Result<(), Failure> {
+    if list.is_empty() {
+        list.push(PathBuf::from(bench::STANDARD));
+    }
+    if large {
+        list.push(PathBuf::from(bench::LARGE));
+    }
+    if let Some(missing) = list.iter().find(|p| !p.is_file()) {
+        return Err(Failure::BadInput(format!(
+            "{}: no such scenario file (run chainlab bench from the repository root, or name the scenarios)",
+            missing.display()
+        )));
+    }
+    let table = bench::run(&list).map_err(|e| Failure::Internal(anyhow::anyhow!(e)))?;
+    print!("{table}");
+    Ok(())
+}
+
+fn explain(dir: &std::path::Path, limit: usize) -> Result<(), Failure> {
+    let (sc, out, summary) = plot::reload_run(dir).map_err(Failure::BadInput)?;
+    for line in report::story::tell(&sc, &out, &summary, limit) {
+        println!("{line}");
+    }
+    Ok(())
+}
+
+/// Set by Ctrl-C; runs stop at their next check and write nothing. A second Ctrl-C
+/// ends the process at once.
+pub(crate) fn interrupt_flag() -> Arc<AtomicBool> {
+    static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+    FLAG.get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        let seen = Arc::clone(&flag);
+        // Without a handler (another library installed one) Ctrl-C kills as usual.
+        let _ = ctrlc::set_handler(move || {
+            if seen.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+        });
+        flag
+    })
+    .clone()
 }
 
 /// Runs one scenario into `dir`; `show_progress` draws a bar on a terminal.
@@ -307,7 +367,7 @@ pub(crate) fn run_quietly(
     dir: &std::path::Path,
     show_progress: bool,
     trace: bool,
-) -> anyhow::Result<report::Summary> {
+) -> Result<report::Summary, Failure> {
     let started = std::time::Instant::now();
     let bar = if show_progress {
         indicatif::ProgressBar::new(u64::from(sc.stop.blocks.unwrap_or(0)))
@@ -319,7 +379,8 @@ pub(crate) fn run_quietly(
             .expect("static template")
             .progress_chars("=> "),
     );
-    let mut world = World::new(sc.clone());
+    let interrupt = interrupt_flag();
+    let mut world = World::new(sc.clone()).interrupt_on(Arc::clone(&interrupt));
     if trace {
         world = world.with_trace();
     }
@@ -332,6 +393,9 @@ pub(crate) fn run_quietly(
         bar.set_message(format!("t={sim_s:.0}s, {:.1} M events/s", rate / 1e6));
     });
     bar.finish_and_clear();
+    if output.interrupted || interrupt.load(Ordering::Relaxed) {
+        return Err(Failure::Interrupted);
+    }
     let mut summary = report::summarize(&sc, &output);
     let wall_s = started.elapsed().as_secs_f64();
     summary.perf = Some(Perf {

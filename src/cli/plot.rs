@@ -7,74 +7,105 @@ use crate::report::{plots::draw_plots, sweep_plots::draw_sweep_plots, Summary};
 use crate::scenario::Scenario;
 use std::path::Path;
 
-fn secs_to_ns(text: &str) -> Option<u64> {
-    text.parse::<f64>().ok().map(|s| (s * 1e9).round() as u64)
-}
-
-fn read_csv(path: &Path) -> Result<Vec<csv::StringRecord>, String> {
-    let mut r = csv::Reader::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    r.records()
-        .collect::<Result<_, _>>()
-        .map_err(|e| format!("{}: {e}", path.display()))
-}
-
-fn field<'a>(rec: &'a csv::StringRecord, i: usize, path: &Path) -> Result<&'a str, String> {
-    rec.get(i)
-        .ok_or_else(|| format!("{}: a row has no column {}", path.display(), i + 1))
-}
-
 /// Rebuilds what the plots need from a run's files: the chain from chain.dat (re-
 /// validated), block times and miners from blocks.csv, arrival delays from
 /// propagation.csv, payments from txs.csv and the miner figures from summary.json.
+/// Every row is checked against the chain and the scenario it claims to describe.
 pub(super) fn reload_run(dir: &Path) -> Result<(Scenario, RunOutput, Summary), String> {
+    use crate::results::read::{for_each_row, index_below, seconds};
     let tree = inspect::load(dir)?;
     let sc = Scenario::load(&dir.join("scenario.resolved.yaml"), &[]).map_err(|e| e.to_string())?;
     let summary_path = dir.join("summary.json");
-    let summary: Summary = std::fs::read_to_string(&summary_path)
-        .map_err(|e| e.to_string())
-        .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
-        .map_err(|e| format!("{}: {e}", summary_path.display()))?;
-
-    let blocks_path = dir.join("blocks.csv");
+    let summary: Summary = crate::files::read_text_limited(&summary_path, 256 << 20, "summary")
+        .map_err(|e| e.0)
+        .and_then(|t| {
+            serde_json::from_str(&t).map_err(|e| format!("{}: {e}", summary_path.display()))
+        })?;
+    let miners = sc.mining.miners as usize + sc.attacks.len();
+    if summary.miners.len() != miners {
+        return Err(format!(
+            "{}: lists {} miners, but its scenario has {miners}",
+            summary_path.display(),
+            summary.miners.len()
+        ));
+    }
+    let nodes = sc.network.nodes as usize;
     let mut blocks = Vec::new();
-    for rec in read_csv(&blocks_path)? {
-        let bad = || format!("{}: malformed row {:?}", blocks_path.display(), rec);
+    let columns = ["block", "hash", "miner", "mined_s"];
+    for_each_row(&dir.join("blocks.csv"), &columns, |_, row| {
+        let id = blocks.len();
+        let entry = (id < tree.len()).then(|| tree.entry(id as u32));
+        if row[0] != id.to_string() || entry.is_none_or(|e| e.hash.to_string() != row[1]) {
+            return Err(format!(
+                "block {} ({}) is not block {id} of chain.dat",
+                row[0], row[1]
+            ));
+        }
         blocks.push(BlockRecord {
-            miner: field(&rec, 4, &blocks_path)?.parse().ok(),
-            mined_at: secs_to_ns(field(&rec, 5, &blocks_path)?).ok_or_else(bad)?,
+            miner: match row[2] {
+                "" => None,
+                m => Some(index_below("miner", m, miners)?),
+            },
+            mined_at: seconds("mined_s", row[3])?,
             arrivals: Vec::new(),
         });
-    }
+        Ok(())
+    })?;
     if blocks.len() != tree.len() {
         return Err(format!(
-            "{} lists {} blocks but chain.dat holds {}",
-            blocks_path.display(),
+            "{}: lists {} blocks but chain.dat holds {}",
+            dir.join("blocks.csv").display(),
             blocks.len(),
             tree.len()
         ));
     }
-    let propagation_path = dir.join("propagation.csv");
-    for rec in read_csv(&propagation_path)? {
-        let bad = || format!("{}: malformed row {:?}", propagation_path.display(), rec);
-        let block: usize = field(&rec, 0, &propagation_path)?
-            .parse()
-            .map_err(|_| bad())?;
-        let delay = secs_to_ns(field(&rec, 2, &propagation_path)?).ok_or_else(bad)?;
-        blocks.get_mut(block).ok_or_else(bad)?.arrivals.push(delay);
-    }
-    let txs_path = dir.join("txs.csv");
+    for_each_row(
+        &dir.join("propagation.csv"),
+        &["block", "delay_s"],
+        |_, row| {
+            let block = index_below("block", row[0], blocks.len())? as usize;
+            let arrivals = &mut blocks[block].arrivals;
+            if arrivals.len() >= nodes {
+                return Err(format!(
+                    "block {block} reaches more than the run's {nodes} nodes"
+                ));
+            }
+            arrivals.push(seconds("delay_s", row[1])?);
+            Ok(())
+        },
+    )?;
     let mut txs = Vec::new();
-    for rec in read_csv(&txs_path)? {
-        let bad = || format!("{}: malformed row {:?}", txs_path.display(), rec);
+    let columns = ["txid", "created_s", "origin_node", "size_bytes", "fee_sat"];
+    for_each_row(&dir.join("txs.csv"), &columns, |_, row| {
+        let number = |column: &str, text: &str| {
+            text.parse::<u64>()
+                .map_err(|_| format!("{column} is {text:?}, not a whole number"))
+        };
         txs.push(TxRecord {
-            txid: field(&rec, 0, &txs_path)?.parse().map_err(|_| bad())?,
-            created: secs_to_ns(field(&rec, 1, &txs_path)?).ok_or_else(bad)?,
-            origin: field(&rec, 2, &txs_path)?.parse().map_err(|_| bad())?,
-            size: field(&rec, 3, &txs_path)?.parse().map_err(|_| bad())?,
-            fee: field(&rec, 4, &txs_path)?.parse().map_err(|_| bad())?,
+            txid: row[0].parse().map_err(|e| format!("txid: {e}"))?,
+            created: seconds("created_s", row[1])?,
+            origin: index_below("origin_node", row[2], nodes)?,
+            size: number("size_bytes", row[3])? as usize,
+            fee: number("fee_sat", row[4])?,
         });
+        Ok(())
+    })?;
+    let end_time = seconds("simulated_s", &summary.simulated_s.to_string())
+        .map_err(|e| format!("{}: {e}", summary_path.display()))?;
+    if let Some(bad) = summary
+        .miners
+        .iter()
+        .find(|m| !(0.0..=1.0).contains(&m.hashrate_share) || m.node as usize >= nodes)
+    {
+        return Err(format!(
+            "{}: miner on node {} with hashrate share {} does not fit the run",
+            summary_path.display(),
+            bad.node,
+            bad.hashrate_share
+        ));
     }
     let out = RunOutput {
+        interrupted: false,
         tree,
         trace: None,
         blocks,
@@ -88,7 +119,7 @@ pub(super) fn reload_run(dir: &Path) -> Result<(Scenario, RunOutput, Summary), S
         light_nodes: 0,
         tx_relay: sc.workload.relay.resolve(sc.network.nodes),
         tx_reach: Vec::new(),
-        end_time: (summary.simulated_s * 1e9).round() as u64,
+        end_time,
         events: summary.perf.as_ref().map_or(0, |p| p.events),
         reorgs: summary.reorgs,
         reorg_depth_max: summary.reorg_depth_max,
@@ -98,6 +129,7 @@ pub(super) fn reload_run(dir: &Path) -> Result<(Scenario, RunOutput, Summary), S
 
 /// Redraws a sweep's plots (a directory with sweep.csv) or a run's.
 pub fn replot(dir: &Path) -> Result<(), String> {
+    crate::results::outdir::require_ours(dir).map_err(|e| e.0)?;
     if dir.join("sweep.csv").is_file() {
         return draw_sweep_plots(dir).map_err(|e| format!("{e:#}"));
     }

@@ -1,8 +1,9 @@
 //! Running a sweep's grid points over all cores, and merging shard tables.
 
+use super::Failure;
 use crate::report::Summary;
 use crate::scenario::sweep::{describe, Point};
-use anyhow::{Context, Result};
+use crate::scenario::Scenario;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -59,27 +60,34 @@ fn figure_values(summary: &Summary) -> Vec<String> {
 }
 
 /// Each point is one single-threaded deterministic run; `jobs` of them at a time.
-/// Results do not depend on `jobs` or on which thread ran which point.
-pub fn run_sweep(
+/// Results do not depend on `jobs` or on which thread ran which point. A shard also
+/// writes its manifest (the base scenario's fingerprint, the grid's size, its points),
+/// which `merge` checks.
+pub(super) fn run_sweep(
+    base: &Scenario,
     points: Vec<Point>,
     dir: &Path,
     jobs: usize,
     shard: Option<(usize, usize)>,
-) -> Result<()> {
+) -> Result<(), Failure> {
+    crate::results::outdir::open_own_dir(dir)?;
     let selected: Vec<&Point> = points
         .iter()
         .filter(|p| shard.is_none_or(|(i, n)| p.index % n == i))
         .collect();
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<Summary>>>> =
+    let results: Mutex<Vec<Option<Result<Summary, Failure>>>> =
         Mutex::new((0..selected.len()).map(|_| None).collect());
     let bar = indicatif::ProgressBar::new(selected.len() as u64);
+    let interrupt = super::interrupt_flag();
     std::thread::scope(|scope| {
         for _ in 0..jobs.min(selected.len()) {
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::SeqCst);
                 let Some(point) = selected.get(i) else { break };
+                if interrupt.load(Ordering::Relaxed) {
+                    break;
+                }
                 let point_dir = dir.join(format!("point-{:04}", point.index));
                 let outcome = super::run_quietly(point.scenario.clone(), &point_dir, false, false);
                 results.lock().expect("results lock")[i] = Some(outcome);
@@ -88,7 +96,40 @@ pub fn run_sweep(
         }
     });
     bar.finish_and_clear();
+    let mut summaries = Vec::with_capacity(selected.len());
+    for (point, outcome) in selected
+        .iter()
+        .zip(results.into_inner().expect("results lock"))
+    {
+        match outcome {
+            Some(Ok(summary)) => summaries.push(summary),
+            None | Some(Err(Failure::Interrupted)) => return Err(Failure::Interrupted),
+            Some(Err(Failure::BadInput(m))) => return Err(Failure::BadInput(m)),
+            Some(Err(Failure::Internal(e))) => {
+                let settings = describe(&point.settings);
+                return Err(Failure::Internal(
+                    e.context(format!("point {} ({settings})", point.index)),
+                ));
+            }
+        }
+    }
+    let table = write_table(dir, &points, &selected, &summaries, shard)?;
+    if let Some((i, n)) = shard {
+        write_manifest(dir, base, points.len(), &selected, (i, n))?;
+    } else {
+        crate::report::sweep_plots::draw_sweep_plots(dir)?;
+    }
+    println!("{} points; table in {}", selected.len(), table.display());
+    Ok(())
+}
 
+fn write_table(
+    dir: &Path,
+    points: &[Point],
+    selected: &[&Point],
+    summaries: &[Summary],
+    shard: Option<(usize, usize)>,
+) -> anyhow::Result<PathBuf> {
     let keys: Vec<String> = points[0].settings.iter().map(|(k, _)| k.clone()).collect();
     let table = match shard {
         Some((i, n)) => dir.join(format!("sweep.shard-{i}-of-{n}.csv")),
@@ -101,77 +142,88 @@ pub fn run_sweep(
     header.extend(ATTACK_FIGURES.iter().map(|s| format!("attack_{s}")));
     header.push("dir".into());
     w.write_record(&header)?;
-    for (point, outcome) in selected
-        .iter()
-        .zip(results.into_inner().expect("results lock"))
-    {
-        let summary = outcome
-            .expect("every selected point ran")
-            .with_context(|| format!("point {} ({})", point.index, describe(&point.settings)))?;
+    for (point, summary) in selected.iter().zip(summaries) {
         let mut row = vec![point.index.to_string()];
         row.extend(point.settings.iter().map(|(_, v)| v.clone()));
-        row.extend(figure_values(&summary));
+        row.extend(figure_values(summary));
         row.push(format!("point-{:04}", point.index));
         w.write_record(&row)?;
     }
     w.flush()?;
-    if shard.is_none() {
-        crate::report::sweep_plots::draw_sweep_plots(dir)?;
-    }
-    println!("{} points; table in {}", selected.len(), table.display());
+    Ok(table)
+}
+
+/// What a shard ran, so that `merge` can refuse shards of different sweeps, of a
+/// different split, or a missing one.
+#[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+struct Manifest {
+    /// SHA-256 of the base scenario as resolved (with `--set` applied and its grid).
+    fingerprint: String,
+    points_total: usize,
+    shard: usize,
+    shards: usize,
+    points: Vec<usize>,
+}
+
+fn fingerprint(base: &Scenario) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(base.to_yaml().as_bytes()))
+}
+
+fn write_manifest(
+    dir: &Path,
+    base: &Scenario,
+    total: usize,
+    selected: &[&Point],
+    (shard, shards): (usize, usize),
+) -> anyhow::Result<()> {
+    let manifest = Manifest {
+        fingerprint: fingerprint(base),
+        points_total: total,
+        shard,
+        shards,
+        points: selected.iter().map(|p| p.index).collect(),
+    };
+    let path = dir.join(format!("sweep.shard-{shard}-of-{shards}.json"));
+    std::fs::write(&path, serde_json::to_string_pretty(&manifest)? + "\n")?;
     Ok(())
 }
 
-/// Joins every `sweep.shard-*.csv` found in `dirs` into `sweep.csv` in the first one,
-/// sorted by point; shards must share one header and no point may appear twice.
-pub fn merge(dirs: &[PathBuf]) -> std::result::Result<PathBuf, String> {
+/// Joins the shards found in `dirs` into `sweep.csv` in the first one. Every shard of
+/// one split must be there exactly once, from the same base scenario, each with the
+/// points its manifest lists; anything incomplete or mixed is refused, naming the shard.
+pub fn merge(dirs: &[PathBuf]) -> Result<PathBuf, String> {
+    let mut shards: Vec<(PathBuf, Manifest)> = Vec::new();
+    for dir in dirs {
+        crate::results::outdir::require_ours(dir).map_err(|e| e.0)?;
+        let found = shard_manifests(dir)?;
+        if found.is_empty() {
+            return Err(format!(
+                "{}: holds no sweep shard (sweep.shard-I-of-N.json); merge joins the directories of `chainlab sweep --shard I/N`",
+                dir.display()
+            ));
+        }
+        shards.extend(found);
+    }
+    check_complete(&shards)?;
     let mut header: Option<csv::StringRecord> = None;
     let mut rows: Vec<(usize, csv::StringRecord)> = Vec::new();
-    for dir in dirs {
-        let mut shards: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(|e| format!("{}: cannot read: {e}", dir.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with("sweep.shard-"))
-            })
-            .collect();
-        shards.sort();
-        for shard in shards {
-            let mut r =
-                csv::Reader::from_path(&shard).map_err(|e| format!("{}: {e}", shard.display()))?;
-            let h = r
-                .headers()
-                .map_err(|e| format!("{}: {e}", shard.display()))?
-                .clone();
-            match &header {
-                None => header = Some(h),
-                Some(first) if *first != h => {
-                    return Err(format!(
-                    "{}: its columns differ from the other shards'; merge shards of one sweep only",
-                    shard.display()
+    for (path, manifest) in &shards {
+        let table = path.with_extension("csv");
+        let (h, shard_rows) = read_shard_table(&table, manifest)?;
+        match &header {
+            Some(first) if *first != h => {
+                return Err(format!(
+                    "{}: its columns differ from the other shards'",
+                    table.display()
                 ))
-                }
-                _ => {}
             }
-            for (line, rec) in r.records().enumerate() {
-                let rec = rec.map_err(|e| format!("{}: {e}", shard.display()))?;
-                let point = rec.get(0).and_then(|p| p.parse().ok()).ok_or_else(|| {
-                    format!(
-                        "{} row {}: the first column must be the point number",
-                        shard.display(),
-                        line + 2
-                    )
-                })?;
-                rows.push((point, rec));
-            }
+            _ => header = Some(h),
         }
+        rows.extend(shard_rows);
     }
-    let header = header.ok_or_else(|| "no sweep.shard-*.csv files in the given directories; run chainlab sweep --shard I/N first".to_string())?;
     rows.sort_by_key(|(p, _)| *p);
-    if let Some(w) = rows.windows(2).find(|w| w[0].0 == w[1].0) {
-        return Err(format!("point {} appears in more than one shard", w[0].0));
-    }
+    let header = header.expect("at least one shard");
     let out = dirs[0].join("sweep.csv");
     let mut w = csv::Writer::from_path(&out).map_err(|e| format!("{}: {e}", out.display()))?;
     w.write_record(&header).map_err(|e| e.to_string())?;
@@ -181,4 +233,125 @@ pub fn merge(dirs: &[PathBuf]) -> std::result::Result<PathBuf, String> {
     w.flush().map_err(|e| e.to_string())?;
     crate::report::sweep_plots::draw_sweep_plots(&dirs[0]).map_err(|e| format!("{e:#}"))?;
     Ok(out)
+}
+
+fn shard_manifests(dir: &Path) -> Result<Vec<(PathBuf, Manifest)>, String> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: cannot read: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name().is_some_and(|n| {
+                let n = n.to_string_lossy();
+                n.starts_with("sweep.shard-") && n.ends_with(".json")
+            })
+        })
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let text = crate::files::read_text_limited(&path, 64 << 20, "shard manifest")
+                .map_err(|e| e.0)?;
+            let manifest: Manifest = serde_json::from_str(&text)
+                .map_err(|e| format!("{}: not a shard manifest: {e}", path.display()))?;
+            Ok((path, manifest))
+        })
+        .collect()
+}
+
+fn check_complete(shards: &[(PathBuf, Manifest)]) -> Result<(), String> {
+    use crate::scenario::sweep::MAX_POINTS;
+    for (path, m) in shards {
+        if !(1..=MAX_POINTS).contains(&m.shards)
+            || m.shard >= m.shards
+            || m.points_total > MAX_POINTS
+        {
+            return Err(format!(
+                "{}: shard {} of {} of a {}-point grid is not a split chainlab makes",
+                path.display(),
+                m.shard,
+                m.shards,
+                m.points_total
+            ));
+        }
+    }
+    let (first_path, first) = &shards[0];
+    let mut seen: Vec<Option<&Path>> = vec![None; first.shards];
+    for (path, m) in shards {
+        if (m.fingerprint.as_str(), m.points_total, m.shards)
+            != (first.fingerprint.as_str(), first.points_total, first.shards)
+        {
+            return Err(format!(
+                "{}: a shard of a different sweep or split than {} (base scenario, grid size or shard count differ); merge shards of one `chainlab sweep --shard I/N` only",
+                path.display(),
+                first_path.display()
+            ));
+        }
+        let slot = seen
+            .get_mut(m.shard)
+            .ok_or_else(|| format!("{}: shard {} of {}?", path.display(), m.shard, m.shards))?;
+        if let Some(other) = slot {
+            return Err(format!(
+                "shard {} of {} appears twice: {} and {}",
+                m.shard,
+                m.shards,
+                other.display(),
+                path.display()
+            ));
+        }
+        *slot = Some(path);
+        let expected: Vec<usize> = (m.shard..m.points_total).step_by(m.shards).collect();
+        if m.points != expected {
+            return Err(format!(
+                "{}: lists points {:?}, but shard {} of {} of a {}-point grid runs {:?}",
+                path.display(),
+                m.points,
+                m.shard,
+                m.shards,
+                m.points_total,
+                expected
+            ));
+        }
+    }
+    if let Some(missing) = seen.iter().position(Option::is_none) {
+        return Err(format!(
+            "shard {missing} of {} is missing; give every shard's directory (found {})",
+            first.shards,
+            shards.len()
+        ));
+    }
+    Ok(())
+}
+
+fn read_shard_table(
+    table: &Path,
+    manifest: &Manifest,
+) -> Result<(csv::StringRecord, Vec<(usize, csv::StringRecord)>), String> {
+    let bytes = crate::files::read_limited(table, 1 << 30, "shard table").map_err(|e| e.0)?;
+    let mut r = csv::Reader::from_reader(bytes.as_slice());
+    let header = r
+        .headers()
+        .map_err(|e| format!("{}: {e}", table.display()))?
+        .clone();
+    let mut rows = Vec::new();
+    for (line, rec) in r.records().enumerate() {
+        let rec = rec.map_err(|e| format!("{}: {e}", table.display()))?;
+        let point = rec.get(0).and_then(|p| p.parse().ok()).ok_or_else(|| {
+            format!(
+                "{} row {}: the first column must be the point number",
+                table.display(),
+                line + 2
+            )
+        })?;
+        rows.push((point, rec));
+    }
+    let listed: Vec<usize> = rows.iter().map(|(p, _)| *p).collect();
+    if listed != manifest.points {
+        return Err(format!(
+            "{}: holds points {listed:?} but its manifest lists {:?}; the shard is incomplete (rerun it)",
+            table.display(),
+            manifest.points
+        ));
+    }
+    Ok((header, rows))
 }

@@ -240,15 +240,25 @@ pub fn draw_plots(dir: &Path, sc: &Scenario, out: &RunOutput, summary: &Summary)
 }
 
 /// The block tree alone, as SVG (`chainlab inspect --svg`).
-pub fn fork_tree_svg(path: &Path, out: &RunOutput) -> Result<()> {
+/// The fork tree as an SVG document (`inspect --svg`), marked as chainlab's so that a
+/// later `--svg` to the same file may replace it. Trees over
+/// [`FORK_TREE_MAX_BLOCKS`] are the caller's to refuse.
+pub fn fork_tree_svg(out: &RunOutput) -> Result<String> {
     register_font();
-    if out.tree.len() > FORK_TREE_MAX_BLOCKS {
-        anyhow::bail!(
-            "the tree has {} blocks; pictures are drawn up to {FORK_TREE_MAX_BLOCKS} (the text tree has them all)",
-            out.tree.len()
-        );
-    }
-    draw_fork_tree(&SVGBackend::new(path, SIZE).into_drawing_area(), out)
+    let mut svg = String::new();
+    draw_fork_tree(
+        &SVGBackend::with_string(&mut svg, SIZE).into_drawing_area(),
+        out,
+    )?;
+    Ok(match svg.find("?>") {
+        Some(end) => format!(
+            "{}\n{}{}",
+            &svg[..end + 2],
+            crate::results::outdir::SVG_MARK,
+            &svg[end + 2..]
+        ),
+        None => format!("{}\n{svg}", crate::results::outdir::SVG_MARK),
+    })
 }
 
 /// Largest tree drawn as a picture: beyond this the circles would not be legible.

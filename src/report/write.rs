@@ -1,38 +1,20 @@
-//! Writing the results directory atomically: everything goes to a sibling temporary
-//! directory that replaces the target only when complete, so a failed run never leaves
-//! a half-written results directory.
+//! Writing the results directory atomically: everything goes to a fresh sibling
+//! directory that replaces the target only when complete, and only if the target is
+//! free or a results directory chainlab wrote (`results::outdir`), so a failed run never
+//! leaves a half-written directory and never removes anything it did not create.
 
 use super::summary::{block_reach_s, tx_latencies, Summary};
 use crate::node::RunOutput;
+use crate::results::Staging;
 use crate::scenario::Scenario;
 use crate::sim::to_secs;
-use anyhow::{Context, Result};
-use std::path::{Path, PathBuf};
+use anyhow::Result;
+use std::path::Path;
 
 pub fn write_results(dir: &Path, sc: &Scenario, out: &RunOutput, summary: &Summary) -> Result<()> {
-    let parent = dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "results".into());
-    let tmp: PathBuf = parent.join(format!(".{name}.partial-{}", std::process::id()));
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp)?;
-    }
-    std::fs::create_dir_all(&tmp)?;
-    let written = write_all(&tmp, sc, out, summary);
-    if let Err(e) = written {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
-    }
-    if dir.exists() {
-        std::fs::remove_dir_all(dir).with_context(|| format!("replacing {}", dir.display()))?;
-    }
-    std::fs::rename(&tmp, dir).with_context(|| format!("moving results into {}", dir.display()))?;
+    let staging = Staging::begin(dir)?;
+    write_all(staging.path(), sc, out, summary)?;
+    staging.commit()?;
     Ok(())
 }
 

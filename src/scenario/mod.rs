@@ -9,6 +9,7 @@ pub mod topology_file;
 pub mod units;
 
 pub use adversary::{Attack, Fault, Gamma, GiveUp, NodeSet};
+pub use check::MAX_TIME;
 pub use load::MAX_SCENARIO_BYTES;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -108,9 +108,9 @@ pub fn parse_shard(text: &str) -> Result<(usize, usize), String> {
         .split_once('/')
         .and_then(|(i, n)| Some((i.parse::<usize>().ok()?, n.parse::<usize>().ok()?)));
     match parsed {
-        Some((i, n)) if n > 0 && i < n => Ok((i, n)),
+        Some((i, n)) if n > 0 && i < n && n <= MAX_POINTS => Ok((i, n)),
         _ => Err(format!(
-            "--shard {text:?}: expected I/N with 0 <= I < N, such as 0/4"
+            "--shard {text:?}: expected I/N with 0 <= I < N <= {MAX_POINTS}, such as 0/4"
         )),
     }
 }

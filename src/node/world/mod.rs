@@ -182,6 +182,8 @@ pub struct TraceRow {
 }
 
 pub struct RunOutput {
+    /// The run was stopped early (`World::interrupt_on`): its figures are partial.
+    pub interrupted: bool,
     pub tree: BlockTree,
     /// Every event, when the run was asked to trace.
     pub trace: Option<Vec<TraceRow>>,
@@ -260,6 +262,7 @@ pub struct World {
     mempool: Mempool,
     /// Per-message payment relay, when `workload.relay` resolves to gossip.
     gossip: Option<gossip::Gossip>,
+    interrupt: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl World {
@@ -398,6 +401,7 @@ impl World {
             gossip: (has_payments && gossiping)
                 .then(|| gossip::Gossip::new(sc.seed, n, full_nodes)),
             trace: None,
+            interrupt: None,
             uplinks,
             tips: vec![0; n as usize],
             seen: vec![vec![Seen::Connected; n as usize]],
@@ -461,6 +465,13 @@ impl World {
         self
     }
 
+    /// Stops the run early once `flag` is set (Ctrl-C): it is read every 100,000
+    /// events, and the output then says `interrupted`.
+    pub fn interrupt_on(mut self, flag: std::sync::Arc<std::sync::atomic::AtomicBool>) -> Self {
+        self.interrupt = Some(flag);
+        self
+    }
+
     /// Whether every message must be an event. Without faults (which lose messages
     /// and make nodes forget) and without a trace (which shows every message), a
     /// message its receiver would ignore on arrival changes nothing and need not be
@@ -507,6 +518,7 @@ impl World {
         // Once the stop condition holds, nothing new is mined or paid, but blocks already
         // found keep propagating, so the last blocks' propagation is measured in full.
         let mut stopped_at = None;
+        let mut interrupted = false;
         while let Some((now, event)) = self.queue.pop() {
             if stopped_at.is_none()
                 && (now > stop_time
@@ -531,11 +543,20 @@ impl World {
             if self.queue.processed() - last_report >= 100_000 {
                 last_report = self.queue.processed();
                 progress(crate::sim::to_secs(now), self.tree.best_height());
+                if self
+                    .interrupt
+                    .as_ref()
+                    .is_some_and(|f| f.load(std::sync::atomic::Ordering::Relaxed))
+                {
+                    interrupted = true;
+                    break;
+                }
             }
         }
         let end_time = stopped_at.unwrap_or(self.queue.now()).min(stop_time);
         let attacks = self.finish_attacks();
         RunOutput {
+            interrupted,
             events: self.queue.processed(),
             miner_nodes: self.miners.iter().map(|m| m.node).collect(),
             shares: self.miners.iter().map(|m| m.share).collect(),

@@ -1,0 +1,316 @@
+//! Where results go, and the one rule about what chainlab may remove: only a
+//! directory it can prove it wrote. Every results directory holds a marker file
+//! ([`MARKER`]); a directory is replaced only if it holds the marker and nothing but
+//! the files chainlab writes ([`is_ours`]). Anything else at the output path — a file,
+//! a link, a project directory, a results directory someone added notes to — is
+//! refused before the run starts, with the path and what to do.
+//!
+//! A run is written into a fresh hidden sibling (`.NAME.partial-PID-N`) that replaces
+//! the target only when complete ([`Staging`]); on every failure, a panic included,
+//! the sibling is removed (it was created by this process, so it is ours).
+
+use std::fmt;
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// The file that marks a directory as chainlab's.
+pub const MARKER: &str = ".chainlab-results";
+const MARKER_TEXT: &str = "This directory was written by chainlab (a results directory).\n\
+chainlab replaces it on a new run to the same place, as long as it holds only files chainlab writes.\n";
+
+/// Files a run's directory may hold (besides the marker and `plots/`).
+pub const RUN_FILES: &[&str] = &[
+    "scenario.resolved.yaml",
+    "summary.json",
+    "blocks.csv",
+    "txs.csv",
+    "propagation.csv",
+    "forks.csv",
+    "attacks.csv",
+    "chain.dat",
+    "trace.csv",
+    "report.html",
+    "topology.csv",
+];
+
+/// Files a sweep's directory may hold (besides the marker, `plots/` and `point-NNNN/`).
+fn is_sweep_file(name: &str) -> bool {
+    name == "sweep.csv"
+        || name == "runs.csv"
+        || (name.starts_with("sweep.shard-") && (name.ends_with(".csv") || name.ends_with(".json")))
+}
+
+#[derive(Debug)]
+pub struct OutputError(pub String);
+
+impl fmt::Display for OutputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for OutputError {}
+
+/// Whether `dir` is a directory chainlab wrote: the marker, and nothing but the files
+/// a run or a sweep writes (plots, point directories that are themselves ours). Returns
+/// the first entry that is not, as the reason.
+pub fn is_ours(dir: &Path) -> Result<(), String> {
+    let marker = dir.join(MARKER);
+    match std::fs::symlink_metadata(&marker) {
+        Ok(m) if m.is_file() => {}
+        _ => return Err(format!("it has no {MARKER} marker")),
+    }
+    for entry in read_dir(dir)? {
+        let (name, meta) = entry;
+        let path = dir.join(&name);
+        let known = if meta.is_file() {
+            name == MARKER || RUN_FILES.contains(&name.as_str()) || is_sweep_file(&name)
+        } else if meta.is_dir() && name == "plots" {
+            only_plots(&path)?;
+            true
+        } else if meta.is_dir() && is_point_name(&name) {
+            is_ours(&path).map_err(|why| format!("{}: {why}", path.display()))?;
+            true
+        } else {
+            false
+        };
+        if !known {
+            return Err(format!(
+                "it holds {}, which chainlab does not write",
+                path.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn read_dir(dir: &Path) -> Result<Vec<(String, std::fs::Metadata)>, String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot list it: {e}"))?;
+    let mut out = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("cannot list it: {e}"))?;
+        // Metadata of the entry itself: a symbolic link is never ours.
+        let meta = entry
+            .path()
+            .symlink_metadata()
+            .map_err(|e| format!("cannot read {}: {e}", entry.path().display()))?;
+        out.push((entry.file_name().to_string_lossy().into_owned(), meta));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+fn only_plots(dir: &Path) -> Result<(), String> {
+    for (name, meta) in read_dir(dir)? {
+        let image = name.ends_with(".png") || name.ends_with(".svg");
+        if !(meta.is_file() && image) {
+            return Err(format!(
+                "it holds {}, which chainlab does not write",
+                dir.join(name).display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `point-` and four or more digits: a sweep point's directory.
+pub fn is_point_name(name: &str) -> bool {
+    name.strip_prefix("point-")
+        .is_some_and(|d| d.len() >= 4 && d.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The output path as a parent and a plain last component: `.`, `..`, `/` and paths
+/// ending in them name no directory chainlab could replace.
+fn split(target: &Path) -> Result<(PathBuf, String), OutputError> {
+    let name = match target.components().next_back() {
+        Some(Component::Normal(n)) => n.to_string_lossy().into_owned(),
+        _ => return Err(OutputError(format!(
+            "{}: name the results directory itself (such as results/my-run), not `.`, `..` or `/`",
+            target.display()
+        ))),
+    };
+    let parent = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    Ok((parent, name))
+}
+
+/// Checks, before a run starts, that its results may go to `target`: nothing is
+/// there, an empty directory is, or a directory chainlab wrote.
+pub fn check_target(target: &Path) -> Result<(), OutputError> {
+    split(target)?;
+    let refuse = |what: &str| {
+        Err(OutputError(format!(
+            "{}: {what}; chainlab writes results only to a new path or over a results directory of its own. Choose another --out (or scenario name), or move it away",
+            target.display()
+        )))
+    };
+    match std::fs::symlink_metadata(target) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => refuse(&format!("cannot be examined ({e})")),
+        Ok(m) if m.file_type().is_symlink() => refuse("is a symbolic link"),
+        Ok(m) if !m.is_dir() => refuse("is a file"),
+        Ok(_) if is_empty_dir(target) => Ok(()),
+        Ok(_) => match is_ours(target) {
+            Ok(()) => Ok(()),
+            Err(why) => refuse(&format!(
+                "exists and is not a chainlab results directory ({why})"
+            )),
+        },
+    }
+}
+
+fn is_empty_dir(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
+}
+
+/// A results directory being written: a fresh sibling of the target, which takes the
+/// target's place on [`Staging::commit`] and is removed if dropped uncommitted.
+pub struct Staging {
+    tmp: PathBuf,
+    target: PathBuf,
+    done: bool,
+}
+
+static STAGINGS: AtomicU32 = AtomicU32::new(0);
+
+impl Staging {
+    /// Checks the target ([`check_target`]), creates its parent if missing, and creates
+    /// the staging directory with its marker.
+    pub fn begin(target: &Path) -> Result<Staging, OutputError> {
+        check_target(target)?;
+        let (parent, name) = split(target)?;
+        std::fs::create_dir_all(&parent)
+            .map_err(|e| OutputError(format!("{}: cannot create it: {e}", parent.display())))?;
+        let tmp = loop {
+            let n = STAGINGS.fetch_add(1, Ordering::Relaxed);
+            let tmp = parent.join(format!(".{name}.partial-{}-{n}", std::process::id()));
+            // create_dir fails if anything is there: only a directory made here is used.
+            match std::fs::create_dir(&tmp) {
+                Ok(()) => break tmp,
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => {
+                    return Err(OutputError(format!(
+                        "{}: cannot write there: {e}",
+                        parent.display()
+                    )))
+                }
+            }
+        };
+        let staging = Staging {
+            tmp,
+            target: target.to_path_buf(),
+            done: false,
+        };
+        write_marker(&staging.tmp)?;
+        Ok(staging)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.tmp
+    }
+
+    /// Puts the finished directory in the target's place, replacing only what
+    /// [`check_target`] allows (checked again: the target may have changed meanwhile).
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        check_target(&self.target)?;
+        if self.target.exists() {
+            // An empty directory (remove_dir refuses anything else) or ours.
+            let removed = if is_empty_dir(&self.target) {
+                std::fs::remove_dir(&self.target)
+            } else {
+                std::fs::remove_dir_all(&self.target)
+            };
+            removed.map_err(|e| {
+                OutputError(format!("{}: cannot replace it: {e}", self.target.display()))
+            })?;
+        }
+        std::fs::rename(&self.tmp, &self.target).map_err(|e| {
+            OutputError(format!(
+                "{}: cannot move the results into place: {e}",
+                self.target.display()
+            ))
+        })?;
+        self.done = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.done {
+            // Created by this process in `begin`: ours to remove.
+            let _ = std::fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
+/// Marks `dir` as chainlab's.
+pub fn write_marker(dir: &Path) -> Result<(), OutputError> {
+    std::fs::write(dir.join(MARKER), MARKER_TEXT)
+        .map_err(|e| OutputError(format!("{}: cannot write there: {e}", dir.display())))
+}
+
+/// Prepares a directory that chainlab fills over time (a sweep's): created with its
+/// marker if missing, reused if empty or ours, refused otherwise.
+pub fn open_own_dir(dir: &Path) -> Result<(), OutputError> {
+    check_target(dir)?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| OutputError(format!("{}: cannot create it: {e}", dir.display())))?;
+    write_marker(dir)
+}
+
+/// Refuses to write into `dir` unless chainlab wrote it (for `plot` and `merge`,
+/// which add files to an existing results directory).
+pub fn require_ours(dir: &Path) -> Result<(), OutputError> {
+    is_ours(dir).map_err(|why| {
+        OutputError(format!(
+            "{}: not a chainlab results directory ({why}); chainlab adds files only to its own",
+            dir.display()
+        ))
+    })
+}
+
+/// The comment every SVG picture chainlab draws on request (`inspect --svg`) carries:
+/// the proof that a file at that path may be replaced.
+pub const SVG_MARK: &str = "<!-- drawn by chainlab -->";
+
+/// Writes `bytes` to `path`, a file the user named: a new file, or one carrying `mark`
+/// (chainlab wrote it). Anything else there is refused. Written beside the target and
+/// renamed into place, so a failure leaves the old file whole.
+pub fn write_own_file(path: &Path, bytes: &[u8], mark: &str) -> Result<(), OutputError> {
+    let (parent, name) = split(path)?;
+    let refuse = |what: &str| {
+        Err(OutputError(format!(
+            "{}: {what}; chainlab overwrites only files it wrote. Choose another name, or move it away",
+            path.display()
+        )))
+    };
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return refuse(&format!("cannot be examined ({e})")),
+        Ok(m) if !m.is_file() => return refuse("exists and is not a plain file"),
+        Ok(_) => {
+            let head = crate::files::read_limited(path, u64::MAX, "file")
+                .ok()
+                .and_then(|b| String::from_utf8(b.into_iter().take(4096).collect()).ok());
+            if !head.is_some_and(|h| h.contains(mark)) {
+                return refuse("exists and was not written by chainlab");
+            }
+        }
+    }
+    let n = STAGINGS.fetch_add(1, Ordering::Relaxed);
+    let tmp = parent.join(format!(".{name}.partial-{}-{n}", std::process::id()));
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, bytes))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        OutputError(format!("{}: cannot write it: {e}", path.display()))
+    })
+}
