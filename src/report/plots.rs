@@ -31,8 +31,8 @@ pub(crate) fn register_font() {
     });
 }
 
-pub(crate) fn err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
-    anyhow!("drawing a plot: {e:?}")
+pub(crate) fn err<E: std::fmt::Display>(e: E) -> anyhow::Error {
+    anyhow!("drawing a plot: {e}")
 }
 
 /// A white canvas with a title and room for axis labels, in the house style.

@@ -124,10 +124,12 @@ pub fn is_point_name(name: &str) -> bool {
 fn split(target: &Path) -> Result<(PathBuf, String), OutputError> {
     let name = match target.components().next_back() {
         Some(Component::Normal(n)) => n.to_string_lossy().into_owned(),
-        _ => return Err(OutputError(format!(
+        _ => {
+            return Err(OutputError(format!(
             "{}: name the results directory itself (such as results/my-run), not `.`, `..` or `/`",
             target.display()
-        ))),
+        )))
+        }
     };
     let parent = target
         .parent()
@@ -293,10 +295,13 @@ pub fn write_own_file(path: &Path, bytes: &[u8], mark: &str) -> Result<(), Outpu
         Err(e) => return refuse(&format!("cannot be examined ({e})")),
         Ok(m) if !m.is_file() => return refuse("exists and is not a plain file"),
         Ok(_) => {
-            let head = crate::files::read_limited(path, u64::MAX, "file")
-                .ok()
-                .and_then(|b| String::from_utf8(b.into_iter().take(4096).collect()).ok());
-            if !head.is_some_and(|h| h.contains(mark)) {
+            // The mark sits in the first bytes of a file chainlab wrote.
+            let mut head = Vec::with_capacity(4096);
+            let read = crate::files::open_regular(path).map(|(f, _)| {
+                std::io::Read::read_to_end(&mut std::io::Read::take(f, 4096), &mut head)
+            });
+            let marked = read.is_ok() && String::from_utf8_lossy(&head).contains(mark);
+            if !marked {
                 return refuse("exists and was not written by chainlab");
             }
         }

@@ -1,0 +1,508 @@
+//! Untrusted input, class by class (issue #11): each case must end with exit 2 and one
+//! message naming the place and what is allowed — never a panic, a hang, a huge
+//! allocation, a wrapped number or a silently clamped value — and must leave the
+//! files around it as they were: a sentinel beside the output survives, and no
+//! results or partial directory is left behind.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn chainlab(cwd: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_chainlab"));
+    c.current_dir(cwd);
+    c
+}
+
+/// A fresh working directory holding a sentinel file (and a project file in `project/`).
+fn workspace(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("chainlab-hostile-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("project")).unwrap();
+    std::fs::write(dir.join("sentinel.txt"), "keep me").unwrap();
+    std::fs::write(dir.join("project/notes.md"), "my notes").unwrap();
+    dir
+}
+
+const TINY: &str = "stop: { blocks: 3 }\nnetwork: { nodes: 10, outbound: 3 }\nmining: { miners: 2 }\nworkload: { tx_rate: 0/s }\n";
+
+fn scenario(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Exit 2, the message names what it should, no library internals, no panic.
+fn refused(out: &Output, expected: &[&str]) -> String {
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "exit code; stderr: {err}");
+    for e in expected {
+        assert!(err.contains(e), "message lacks {e:?}: {err}");
+    }
+    for internal in [
+        "panicked",
+        "DuplicateKeyPolicy",
+        "from_str_multiple",
+        "budget breached",
+        "BackendError",
+        "invalid u32",
+        "internal error",
+    ] {
+        assert!(
+            !err.contains(internal),
+            "library internals reached the user: {err}"
+        );
+    }
+    assert_eq!(
+        err.trim_end()
+            .lines()
+            .filter(|l| l.starts_with("chainlab:"))
+            .count(),
+        1,
+        "one message: {err}"
+    );
+    err
+}
+
+/// The sentinel and the project are as they were; nothing chainlab was writing is left.
+fn untouched(dir: &Path) {
+    assert_eq!(
+        std::fs::read_to_string(dir.join("sentinel.txt")).unwrap(),
+        "keep me"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("project/notes.md")).unwrap(),
+        "my notes"
+    );
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            assert!(!name.contains(".partial-"), "left behind: {}", p.display());
+            if p.is_dir() && !p.is_symlink() {
+                stack.push(p);
+            }
+        }
+    }
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    chainlab(dir).args(args).output().unwrap()
+}
+
+#[test]
+fn an_output_path_that_chainlab_did_not_write_is_never_replaced() {
+    let dir = workspace("out");
+    scenario(&dir, "s.yaml", TINY);
+    // The project directory itself, `.`, a file, a link, a directory with a foreign file.
+    refused(
+        &run(&dir.join("project"), &["run", "../s.yaml", "--out", "."]),
+        &["name the results directory itself"],
+    );
+    refused(
+        &run(&dir, &["run", "s.yaml", "--out", "project"]),
+        &[
+            "project",
+            "no .chainlab-results marker",
+            "Choose another --out",
+        ],
+    );
+    refused(
+        &run(&dir, &["run", "s.yaml", "--out", "sentinel.txt"]),
+        &["sentinel.txt", "is a file"],
+    );
+    std::os::unix::fs::symlink(dir.join("project"), dir.join("link")).unwrap();
+    refused(
+        &run(&dir, &["run", "s.yaml", "--out", "link"]),
+        &["link", "symbolic link"],
+    );
+    refused(&run(&dir, &["run", "s.yaml", "--out", ".."]), &[".."]);
+    untouched(&dir);
+    assert!(!dir.join("results").exists());
+    // A results directory of chainlab's is replaced; once a user adds a file, it is not.
+    assert!(run(&dir, &["run", "s.yaml", "--out", "mine"])
+        .status
+        .success());
+    assert!(
+        run(&dir, &["run", "s.yaml", "--out", "mine"])
+            .status
+            .success(),
+        "rerun replaces its own"
+    );
+    std::fs::write(dir.join("mine/my-analysis.txt"), "precious").unwrap();
+    refused(
+        &run(&dir, &["run", "s.yaml", "--out", "mine"]),
+        &["my-analysis.txt"],
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("mine/my-analysis.txt")).unwrap(),
+        "precious"
+    );
+    untouched(&dir);
+}
+
+#[test]
+fn a_scenario_name_is_a_label_not_a_path() {
+    let dir = workspace("names");
+    for name in [
+        "\"..\"",
+        "\".\"",
+        "\"\"",
+        "/tmp/x",
+        "../../x",
+        "a/b",
+        "\"has space\"",
+    ] {
+        let text = format!("name: {name}\n{TINY}");
+        scenario(&dir, "named.yaml", &text);
+        refused(
+            &run(&dir, &["run", "named.yaml"]),
+            &["name is", "letters, digits"],
+        );
+        refused(&run(&dir, &["validate", "named.yaml"]), &["name is"]);
+    }
+    untouched(&dir);
+    assert!(
+        !dir.join("results").exists(),
+        "nothing written for a bad name"
+    );
+}
+
+#[test]
+fn svg_pictures_and_replots_write_only_over_their_own_files() {
+    let dir = workspace("svg");
+    scenario(&dir, "s.yaml", TINY);
+    assert!(run(&dir, &["run", "s.yaml", "--out", "r"]).status.success());
+    refused(
+        &run(&dir, &["inspect", "r", "--svg", "sentinel.txt"]),
+        &["sentinel.txt", "not written by chainlab"],
+    );
+    assert!(run(&dir, &["inspect", "r", "--svg", "tree.svg"])
+        .status
+        .success());
+    assert!(
+        run(&dir, &["inspect", "r", "--svg", "tree.svg"])
+            .status
+            .success(),
+        "its own picture"
+    );
+    refused(
+        &run(&dir, &["plot", "project"]),
+        &["project", "not a chainlab results directory"],
+    );
+    untouched(&dir);
+}
+
+#[test]
+fn numbers_that_would_wrap_or_saturate_are_refused_with_their_range() {
+    let dir = workspace("numbers");
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "network: { nodes: 10, outbound: 4294967295 }",
+            &["network.outbound", "1 to 125"],
+        ),
+        (
+            "network: { nodes: 10, latency: 99999999999d }",
+            &["network.latency", "too large"],
+        ),
+        (
+            "network: { nodes: 10, latency: 200d }",
+            &["network.latency", "allowed: 0ns to 1h"],
+        ),
+        (
+            "consensus: { max_block_bytes: 18446744073709551616B }",
+            &["max_block_bytes", "too large"],
+        ),
+        (
+            "mining: { block_padding: 2000000000000B }",
+            &["mining.block_padding"],
+        ),
+        (
+            "network: { nodes: 4294967295 }",
+            &["network.nodes", "2 to 2000000"],
+        ),
+        (
+            "workload: { fee_rate: 99999999999999 }",
+            &["workload.fee_rate"],
+        ),
+        (
+            "attacks: [ { kind: majority, hashrate: 0.3, depth: 3, connections: 4294967295 } ]",
+            &["attacks[0].connections"],
+        ),
+    ];
+    for (text, expected) in cases {
+        scenario(&dir, "n.yaml", text);
+        refused(&run(&dir, &["run", "n.yaml"]), expected);
+    }
+    untouched(&dir);
+}
+
+#[test]
+fn sizes_derived_from_input_are_bounded_before_anything_is_allocated() {
+    let dir = workspace("alloc");
+    scenario(
+        &dir,
+        "wide.yaml",
+        "network: { nodes: 1000, outbound: 10000000 }\n",
+    );
+    refused(&run(&dir, &["run", "wide.yaml"]), &["network.outbound"]);
+    let forty: Vec<String> = (0..40).map(|i| (i + 2).to_string()).collect();
+    let keys = [
+        "network.nodes",
+        "mining.miners",
+        "seed",
+        "metrics.confirmations",
+        "network.outbound",
+        "workload.wallets",
+    ];
+    let grid: Vec<String> = keys
+        .iter()
+        .map(|k| format!("{k}: [{}]", forty.join(", ")))
+        .collect();
+    scenario(
+        &dir,
+        "grid.yaml",
+        &format!("sweep: {{ {} }}\n", grid.join(", ")),
+    );
+    refused(
+        &run(&dir, &["sweep", "grid.yaml"]),
+        &["40 × 40 × 40 × 40 × 40 × 40", "at most 10000"],
+    );
+    refused(&run(&dir, &["validate", "grid.yaml"]), &["at most 10000"]);
+    scenario(
+        &dir,
+        "rate.yaml",
+        "workload: { tx_rate: 1000000000000/s }\n",
+    );
+    refused(&run(&dir, &["run", "rate.yaml"]), &["workload.tx_rate"]);
+    scenario(
+        &dir,
+        "long.yaml",
+        "stop: { time: 3000d }\nworkload: { tx_rate: 1000/s }\n",
+    );
+    refused(&run(&dir, &["run", "long.yaml"]), &["payments", "at most"]);
+    untouched(&dir);
+}
+
+#[test]
+fn files_that_never_end_are_not_read() {
+    let dir = workspace("reads");
+    scenario(
+        &dir,
+        "dev.yaml",
+        "network: { nodes: 10, topology: { kind: csv, file: /dev/zero } }\n",
+    );
+    refused(
+        &run(&dir, &["run", "dev.yaml"]),
+        &["/dev/zero", "not a regular file"],
+    );
+    refused(
+        &run(&dir, &["run", "/dev/zero"]),
+        &["/dev/zero", "not a regular file"],
+    );
+    refused(&run(&dir, &["validate", "project"]), &["a directory"]);
+    // A results directory whose resolved scenario names /dev/zero.
+    scenario(&dir, "s.yaml", TINY);
+    assert!(run(&dir, &["run", "s.yaml", "--out", "r"]).status.success());
+    let resolved = std::fs::read_to_string(dir.join("r/scenario.resolved.yaml")).unwrap();
+    let hostile = resolved.replace("kind: random", "kind: csv\n    file: /dev/zero");
+    std::fs::write(dir.join("r/scenario.resolved.yaml"), hostile).unwrap();
+    for cmd in ["inspect", "explain", "plot"] {
+        refused(&run(&dir, &[cmd, "r"]), &["/dev/zero"]);
+    }
+    untouched(&dir);
+}
+
+#[test]
+fn impossible_values_are_refused_not_replaced() {
+    let dir = workspace("impossible");
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "network: { nodes: 10, outbound: 5, topology: { kind: regular } }",
+            &["regular", "10 peers"],
+        ),
+        (
+            "network: { nodes: 5, outbound: 8 }",
+            &["network.outbound", "only 4 others"],
+        ),
+        (
+            "consensus: { retarget_clamp: 0 }",
+            &["consensus.retarget_clamp", "1 to 100"],
+        ),
+        (
+            "stop: { time: 1h }\nfaults: [ { kind: crash, at: 2h, for: 1m, nodes: [1] } ]",
+            &["faults[0].at", "never happen"],
+        ),
+        (
+            "stop: { time: 1h }\nattacks: [ { kind: selfish, hashrate: 0.3, start: 5h } ]",
+            &["attacks[0].start", "never happen"],
+        ),
+        ("", &["holds no scenario"]),
+        ("# only a comment\n", &["holds no scenario"]),
+        ("name: x\nname: y\n", &["`name` appears twice", "line 2"]),
+        ("name: x\n---\nname: y\n", &["one document", "line 3"]),
+        (
+            "network:\n  nodes: many\n",
+            &[
+                "line 2",
+                "network.nodes",
+                "found \"many\"",
+                "whole number from 2",
+            ],
+        ),
+        ("[1, 2]", &["a mapping of sections"]),
+    ];
+    for (text, expected) in cases {
+        scenario(&dir, "x.yaml", text);
+        refused(&run(&dir, &["run", "x.yaml"]), expected);
+    }
+    untouched(&dir);
+}
+
+#[test]
+fn the_sweep_block_is_checked_by_validate_and_run() {
+    let dir = workspace("sweep");
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "sweep: { network.nodez: [10, 20] }",
+            &["nodez", "did you mean `nodes`"],
+        ),
+        (
+            "sweep: { network.nodes: [] }",
+            &["sweep.network.nodes has no values"],
+        ),
+        ("sweep: { network.nodes: [10, many] }", &["network.nodes"]),
+        (
+            "sweep: { network.nodes: [10, 1] }",
+            &["sweep point 1", "network.nodes is 1"],
+        ),
+    ];
+    for (text, expected) in cases {
+        scenario(&dir, "s.yaml", &format!("{TINY}{text}\n"));
+        refused(&run(&dir, &["validate", "s.yaml"]), expected);
+        refused(&run(&dir, &["run", "s.yaml"]), expected);
+    }
+    scenario(
+        &dir,
+        "ok.yaml",
+        &format!("{TINY}sweep: {{ seed: [1, 2] }}\n"),
+    );
+    let ok = run(&dir, &["validate", "ok.yaml"]);
+    assert!(ok.status.success());
+    assert!(String::from_utf8_lossy(&ok.stdout)
+        .contains("ok.yaml is a valid scenario, and its sweep: grid of 2 points"));
+    untouched(&dir);
+}
+
+#[test]
+fn an_altered_results_directory_is_bad_input_not_a_crash() {
+    let dir = workspace("results");
+    scenario(&dir, "s.yaml", TINY);
+    assert!(run(&dir, &["run", "s.yaml", "--out", "r"]).status.success());
+    let chain = std::fs::read(dir.join("r/chain.dat")).unwrap();
+    // One byte of the genesis coinbase (inside its input's previous outpoint), and one
+    // of its output value: the genesis block no longer matches its own Merkle root.
+    for offset in [4 + 80 + 1 + 4 + 1 + 3, chain.len() / 2] {
+        let mut bad = chain.clone();
+        bad[offset] ^= 0x40;
+        std::fs::write(dir.join("r/chain.dat"), &bad).unwrap();
+        for cmd in ["inspect", "explain", "plot"] {
+            refused(&run(&dir, &[cmd, "r"]), &["chain.dat", "invalid"]);
+        }
+    }
+    std::fs::write(dir.join("r/chain.dat"), &chain).unwrap();
+    // Block 1's miner (column 5) made an id the run never had.
+    let blocks = std::fs::read_to_string(dir.join("r/blocks.csv")).unwrap();
+    let mut rows: Vec<Vec<String>> = blocks
+        .lines()
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect();
+    assert_eq!(rows[0][4], "miner");
+    rows[2][4] = "4000000000".into();
+    let edited: Vec<String> = rows.iter().map(|r| r.join(",")).collect();
+    std::fs::write(dir.join("r/blocks.csv"), edited.join("\n") + "\n").unwrap();
+    refused(
+        &run(&dir, &["explain", "r"]),
+        &["blocks.csv line 3", "miner is \"4000000000\""],
+    );
+    untouched(&dir);
+}
+
+#[test]
+fn merge_refuses_anything_incomplete_or_mixed() {
+    let dir = workspace("merge");
+    let grid = format!("{TINY}sweep: {{ seed: [1, 2, 3] }}\n");
+    scenario(&dir, "g.yaml", &grid);
+    scenario(&dir, "h.yaml", &grid.replace("blocks: 3", "blocks: 4"));
+    let shard = |file: &str, s: &str, out: &str| {
+        assert!(run(
+            &dir,
+            &["sweep", file, "--shard", s, "--out", out, "--jobs", "1"]
+        )
+        .status
+        .success());
+    };
+    shard("g.yaml", "0/2", "a");
+    shard("g.yaml", "1/2", "b");
+    shard("g.yaml", "1/3", "c");
+    shard("h.yaml", "1/2", "d");
+    assert!(
+        run(&dir, &["run", "s.yaml", "--out", "plain"])
+            .status
+            .code()
+            == Some(2)
+    );
+    scenario(&dir, "s.yaml", TINY);
+    assert!(run(&dir, &["run", "s.yaml", "--out", "plain"])
+        .status
+        .success());
+    refused(&run(&dir, &["merge", "a"]), &["shard 1 of 2 is missing"]);
+    refused(
+        &run(&dir, &["merge", "a", "c"]),
+        &["different sweep or split"],
+    );
+    refused(
+        &run(&dir, &["merge", "a", "d"]),
+        &["different sweep or split"],
+    );
+    refused(
+        &run(&dir, &["merge", "plain", "a", "b"]),
+        &["plain", "holds no sweep shard"],
+    );
+    refused(
+        &run(&dir, &["merge", "project"]),
+        &["not a chainlab results directory"],
+    );
+    assert!(run(&dir, &["merge", "a", "b"]).status.success());
+    let merged = std::fs::read_to_string(dir.join("a/sweep.csv")).unwrap();
+    assert_eq!(merged.lines().count(), 4, "header and three points");
+    untouched(&dir);
+}
+
+#[test]
+fn ctrl_c_stops_a_run_and_writes_nothing() {
+    let dir = workspace("interrupt");
+    scenario(&dir, "long.yaml", "stop: { blocks: 100000 }\nnetwork: { nodes: 2000 }\nconsensus: { retarget_interval: 0 }\nworkload: { tx_rate: 0/s }\n");
+    let child = chainlab(&dir)
+        .args(["run", "long.yaml", "--out", "r"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let pid = child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
+    assert!(!dir.join("r").exists(), "no results written");
+    untouched(&dir);
+}
