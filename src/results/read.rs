@@ -80,8 +80,15 @@ pub fn index_below(column: &str, text: &str, bound: usize) -> Result<u32, String
 /// a stream, one block at a time, each no larger than `max_block_bytes` allows.
 pub fn load_chain(path: &Path, params: ConsensusParams) -> Result<BlockTree, String> {
     let (file, _) = crate::files::open_regular(path).map_err(|e| e.0)?;
-    let mut reader = BufReader::new(file);
-    let place = path.display();
+    read_chain(BufReader::new(file), &path.display().to_string(), params)
+}
+
+/// As [`load_chain`], from any reader; `place` names it in messages.
+pub fn read_chain(
+    mut reader: impl Read,
+    place: &str,
+    params: ConsensusParams,
+) -> Result<BlockTree, String> {
     // A genesis premine may exceed the block limit (docs/ledger.md): never past the
     // decoder's own bound per length field times a generous factor.
     let limit = (params.max_block_bytes as u64).max(MAX_DECODE_LEN) * 2;
@@ -103,10 +110,13 @@ pub fn load_chain(path: &Path, params: ConsensusParams) -> Result<BlockTree, Str
         if len > limit {
             return Err(format!("{place}: block {index} at byte {offset} claims {len} bytes; blocks of this run are at most {limit}"));
         }
-        let mut body = vec![0u8; len as usize];
-        if read_full(&mut reader, &mut body).map_err(|e| format!("{place}: cannot read: {e}"))?
-            != body.len()
-        {
+        // Grown as bytes arrive: a length field alone allocates nothing.
+        let mut body = Vec::new();
+        (&mut reader)
+            .take(len)
+            .read_to_end(&mut body)
+            .map_err(|e| format!("{place}: cannot read: {e}"))?;
+        if body.len() as u64 != len {
             return Err(format!(
                 "{place}: block {index} at byte {offset}: the file ends inside it"
             ));

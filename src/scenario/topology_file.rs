@@ -11,13 +11,17 @@ use std::path::Path;
 pub const MAX_TOPOLOGY_BYTES: u64 = 1 << 30;
 
 pub fn read(path: &Path, nodes: u32) -> Result<Vec<EdgeSpec>, String> {
-    let place = path.display();
     let bytes =
         crate::files::read_limited(path, MAX_TOPOLOGY_BYTES, "topology file").map_err(|e| e.0)?;
+    parse(&bytes, &path.display().to_string(), nodes)
+}
+
+/// The edges of a topology file's contents; `place` names it in messages.
+pub fn parse(bytes: &[u8], place: &str, nodes: u32) -> Result<Vec<EdgeSpec>, String> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
-        .from_reader(bytes.as_slice());
+        .from_reader(bytes);
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| format!("{place}: {e}"))?

@@ -4,17 +4,73 @@
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
-/// 2^63: every unit value must be below it (a duration in nanoseconds, a size in
-/// bytes), far above any bound a key sets, so the check is on representability only.
-const TOO_LARGE: f64 = (1u64 << 63) as f64;
+/// Every duration (in nanoseconds) and size (in bytes) is below 2^63: far above any
+/// bound a key sets, so this refuses only what cannot be represented at all.
+const TOO_LARGE: u128 = 1 << 63;
 
-fn split_number(text: &str) -> Option<(f64, &str)> {
+/// The number at the start of `text` (digits, `_` separators, one `.`) and the unit
+/// after it.
+fn split_number(text: &str) -> Option<(&str, &str)> {
     let text = text.trim();
     let end = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '_'))
         .unwrap_or(text.len());
-    let number: f64 = text[..end].replace('_', "").parse().ok()?;
-    Some((number, text[end..].trim()))
+    (end > 0).then(|| (&text[..end], text[end..].trim()))
+}
+
+/// `number` × `scale`, exactly: decimal digits times an integer scale, rounded half up
+/// to a whole unit. `None` when it is not a number; `Some(Err)` when it is too large.
+fn exact(number: &str, scale: u64) -> Option<Result<u64, ()>> {
+    let digits = number.replace('_', "");
+    let (whole, fraction) = digits.split_once('.').unwrap_or((&digits, ""));
+    if whole.is_empty() && fraction.is_empty() || fraction.contains('.') {
+        return None;
+    }
+    let all_digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    if !(all_digits(whole) && all_digits(fraction)) {
+        return None;
+    }
+    // Digits beyond 18 decimals are below a nanosecond or a byte of any unit.
+    let fraction = &fraction[..fraction.len().min(18)];
+    let parse = |t: &str| {
+        if t.is_empty() {
+            Some(0u128)
+        } else {
+            t.parse::<u128>().ok()
+        }
+    };
+    let denominator = 10u128.pow(fraction.len() as u32);
+    let value = parse(whole)
+        .zip(parse(fraction))
+        .and_then(|(w, f)| w.checked_mul(denominator)?.checked_add(f))
+        .and_then(|n| n.checked_mul(u128::from(scale)))
+        .map(|scaled| (scaled + denominator / 2) / denominator);
+    Some(match value {
+        Some(v) if v < TOO_LARGE => Ok(v as u64),
+        _ => Err(()), // all digits, but more than fits
+    })
+}
+
+/// `value` in the largest of `units` that shows it with at most three decimals (an
+/// exact integer rendering, so that it reads back as the same value).
+fn show_exact(value: u64, units: &[(&str, u64)], base: &str) -> String {
+    for &(unit, scale) in units {
+        let thousandth = scale / 1000;
+        if value >= scale && value % thousandth == 0 {
+            let (whole, millis) = (value / scale, value % scale / thousandth);
+            if millis == 0 {
+                return format!("{whole}{unit}");
+            }
+            let fraction = format!("{millis:03}");
+            return format!("{whole}.{}{unit}", fraction.trim_end_matches('0'));
+        }
+    }
+    format!("{value}{base}")
+}
+
+/// The f64 number at the start of `text` (rates and bandwidths).
+fn float(number: &str) -> Option<f64> {
+    number.replace('_', "").parse().ok()
 }
 
 macro_rules! unit_type {
@@ -25,18 +81,17 @@ macro_rules! unit_type {
         impl std::str::FromStr for $name {
             type Err = String;
             fn from_str(s: &str) -> Result<Self, String> {
-                let parse: fn(f64, &str) -> Option<f64> = $parse;
-                let value = split_number(s)
-                    .and_then(|(n, unit)| parse(n, unit))
-                    .ok_or_else(|| {
-                        format!(concat!("{:?} is not a ", $what, "; use ", $allowed), s)
-                    })?;
-                // Refused rather than saturated: 2^64 ns or bytes would silently become
-                // the largest number there is.
-                if !(value.is_finite() && value < TOO_LARGE) {
-                    return Err(format!(concat!("{:?} is too large for a ", $what), s));
+                let parse: fn(&str, &str) -> Option<Result<$inner, ()>> = $parse;
+                match split_number(s).and_then(|(n, unit)| parse(n, unit)) {
+                    Some(Ok(value)) => Ok($name(value)),
+                    // Refused rather than saturated: 2^64 ns or bytes would silently
+                    // become the largest number there is.
+                    Some(Err(())) => Err(format!(concat!("{:?} is too large for a ", $what), s)),
+                    None => Err(format!(
+                        concat!("{:?} is not a ", $what, "; use ", $allowed),
+                        s
+                    )),
                 }
-                Ok($name(value as $inner))
             }
         }
 
@@ -174,33 +229,29 @@ unit_type!(
     "a number with ns, us, ms, s, m, h or d (600ms, 10m, 1d)",
     |n, unit| {
         let scale = match unit {
-            "ns" => 1.0,
-            "us" | "µs" => 1e3,
-            "ms" => 1e6,
-            "s" => 1e9,
-            "m" | "min" => 60e9,
-            "h" => 3600e9,
-            "d" => 86_400e9,
+            "ns" => 1,
+            "us" | "µs" => 1_000,
+            "ms" => 1_000_000,
+            "s" => 1_000_000_000,
+            "m" | "min" => 60_000_000_000,
+            "h" => 3_600_000_000_000,
+            "d" => 86_400_000_000_000,
             _ => return None,
         };
-        Some((n * scale).round())
+        exact(n, scale)
     },
-    |ns| {
-        for (unit, scale) in [
-            ("d", 86_400e9),
-            ("h", 3600e9),
-            ("m", 60e9),
-            ("s", 1e9),
-            ("ms", 1e6),
-            ("us", 1e3),
-        ] {
-            let v = ns as f64 / scale;
-            if v >= 1.0 && (v * 1000.0).fract() == 0.0 {
-                return format!("{v}{unit}");
-            }
-        }
-        format!("{ns}ns")
-    }
+    |ns| show_exact(
+        ns,
+        &[
+            ("d", 86_400_000_000_000),
+            ("h", 3_600_000_000_000),
+            ("m", 60_000_000_000),
+            ("s", 1_000_000_000),
+            ("ms", 1_000_000),
+            ("us", 1_000),
+        ],
+        "ns"
+    )
 );
 
 unit_type!(
@@ -210,23 +261,19 @@ unit_type!(
     "a number with B, kB, MB or GB (250B, 1MB; decimal units)",
     |n, unit| {
         let scale = match unit {
-            "B" | "" => 1.0,
-            "kB" | "KB" => 1e3,
-            "MB" => 1e6,
-            "GB" => 1e9,
+            "B" | "" => 1,
+            "kB" | "KB" => 1_000,
+            "MB" => 1_000_000,
+            "GB" => 1_000_000_000,
             _ => return None,
         };
-        Some((n * scale).round())
+        exact(n, scale)
     },
-    |b| {
-        for (unit, scale) in [("GB", 1e9), ("MB", 1e6), ("kB", 1e3)] {
-            let v = b as f64 / scale;
-            if v >= 1.0 && (v * 1000.0).fract() == 0.0 {
-                return format!("{v}{unit}");
-            }
-        }
-        format!("{b}B")
-    }
+    |b| show_exact(
+        b,
+        &[("GB", 1_000_000_000), ("MB", 1_000_000), ("kB", 1_000)],
+        "B"
+    )
 );
 
 unit_type!(
@@ -242,7 +289,7 @@ unit_type!(
             "/d" => 86_400.0,
             _ => return None,
         };
-        Some(n / per)
+        float(n).map(|n| n / per).filter(|r| r.is_finite()).map(Ok)
     },
     |r| format!("{r}/s")
 );
@@ -260,7 +307,10 @@ unit_type!(
             "Gbps" => 1e9,
             _ => return None,
         };
-        Some(n * scale)
+        float(n)
+            .map(|n| n * scale)
+            .filter(|b| b.is_finite())
+            .map(Ok)
     },
     |bps| format!("{}Mbps", bps / 1e6)
 );
@@ -294,6 +344,33 @@ mod tests {
         assert_eq!("7/s".parse::<Rate>().unwrap().0, 7.0);
         assert_eq!("60/m".parse::<Rate>().unwrap().0, 1.0);
         assert_eq!("25Mbps".parse::<Bandwidth>().unwrap().0, 25e6);
+    }
+
+    #[test]
+    fn durations_and_sizes_are_exact_and_read_back_as_printed() {
+        // 70770699 minutes is not a float multiple: found by the units fuzz target.
+        let d: Duration = "70770699m".parse().unwrap();
+        assert_eq!(d.0, 70_770_699 * 60_000_000_000);
+        assert_eq!(d.to_string().parse::<Duration>(), Ok(d));
+        assert_eq!("1.5s".parse::<Duration>().unwrap().to_string(), "1.5s");
+        assert_eq!("0.0005ms".parse::<Duration>().unwrap().0, 500);
+        assert_eq!("1_000ms".parse::<Duration>().unwrap().to_string(), "1s");
+        assert_eq!(Duration(1_234_567).to_string(), "1234.567us");
+        assert_eq!(Duration(1_234_567_891).to_string(), "1234567.891us");
+        assert_eq!(Duration(999).to_string(), "999ns");
+        assert_eq!(Size(535_000).to_string(), "535kB");
+        assert!("9223372036854775808B"
+            .parse::<Size>()
+            .unwrap_err()
+            .contains("too large"));
+        assert_eq!(
+            "9223372036854775807B".parse::<Size>().unwrap().0,
+            (1 << 63) - 1
+        );
+        assert!(".".parse::<Size>().is_err() && "1.2.3s".parse::<Duration>().is_err());
+        // Found by the fuzz target: 38 digits overflowed the 128-bit product.
+        let long = "49297777799999999999999999999999977.___041___777907d";
+        assert!(long.parse::<Duration>().unwrap_err().contains("too large"));
     }
 
     #[test]
