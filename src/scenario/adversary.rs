@@ -153,7 +153,7 @@ impl Attack {
     }
 
     pub(crate) fn check(&self, at: &str, nodes: u32) -> Result<(), String> {
-        use super::check::{duration, within, MAX_ATTEMPTS, MAX_CONFIRMATIONS, MAX_TIME};
+        use super::limits::{duration, within, MAX_ATTEMPTS, MAX_CONFIRMATIONS, MAX_TIME};
         let h = self.hashrate();
         if !(h > 0.0 && h < 1.0) {
             return Err(format!(
@@ -298,7 +298,7 @@ impl Fault {
     }
 
     pub(crate) fn check(&self, at: &str, nodes: u32) -> Result<(), String> {
-        use super::check::{duration, MAX_TIME};
+        use super::limits::{duration, MAX_TIME};
         let (start, _) = self.window();
         duration(&format!("{at}.at"), start, 0, MAX_TIME)?;
         match self {

@@ -3,13 +3,15 @@
 
 pub mod adversary;
 mod check;
+mod limits;
 mod load;
+mod overrides;
 pub mod sweep;
 pub mod topology_file;
 pub mod units;
 
 pub use adversary::{Attack, Fault, Gamma, GiveUp, NodeSet};
-pub use check::MAX_TIME;
+pub use limits::MAX_TIME;
 pub use load::MAX_SCENARIO_BYTES;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

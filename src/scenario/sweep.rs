@@ -1,7 +1,7 @@
 //! Sweeps: the cartesian grid of a scenario's `sweep:` block, every point a complete,
 //! validated scenario, and shard selection for running a grid on many machines.
 
-use super::load::apply_override;
+use super::overrides::apply_override;
 use super::{hint_unknown_key, Scenario, ScenarioError};
 
 /// A sweep's points are runs, each with a results directory: a grid larger than this

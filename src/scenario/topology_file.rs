@@ -55,10 +55,10 @@ pub fn parse(bytes: &[u8], place: &str, nodes: u32) -> Result<Vec<EdgeSpec>, Str
                 )),
             }
         };
-        if edges.len() as u64 >= super::check::MAX_LINKS {
+        if edges.len() as u64 >= super::limits::MAX_LINKS {
             return Err(format!(
                 "{place}: line {line}: more than {} links; at most that many can be simulated",
-                super::check::MAX_LINKS
+                super::limits::MAX_LINKS
             ));
         }
         let (a, b) = (node(0)?, node(1)?);

@@ -1,0 +1,65 @@
+//! The bounds on every number a scenario gives, in one place: the checks
+//! (`check.rs`, `adversary.rs`) and the messages for mistyped values use them, and
+//! docs/scenario.md lists them.
+
+use std::fmt::Display;
+
+/// Nanoseconds in a day and in a year of 365 days.
+const DAY: u64 = 86_400_000_000_000;
+const YEAR: u64 = 365 * DAY;
+
+pub const MAX_NODES: u32 = 2_000_000;
+/// Bitcoin Core's limit on a node's connections.
+pub const MAX_OUTBOUND: u32 = 125;
+/// Links in the topology (nodes × outbound): each costs two adjacency entries.
+pub const MAX_LINKS: u64 = 20_000_000;
+pub const MAX_STOP_BLOCKS: u32 = 100_000_000;
+/// Every duration and every moment in a scenario is at most this (simulated time is a
+/// 64-bit count of nanoseconds, about 584 years: sums of a few bounded times never wrap).
+pub const MAX_TIME: u64 = 10 * YEAR;
+pub const MAX_LATENCY: u64 = 3_600_000_000_000;
+pub const MIN_BLOCK_INTERVAL: u64 = 1_000_000;
+pub const MAX_BLOCK_INTERVAL: u64 = DAY;
+pub const MAX_BLOCK_BYTES: u64 = 1_000_000_000;
+pub const MIN_BANDWIDTH: f64 = 1e3;
+pub const MAX_BANDWIDTH: f64 = 1e12;
+pub const MAX_TX_RATE: f64 = 100_000.0;
+pub const MAX_WALLETS: u32 = 100_000;
+pub const MAX_COINS_PER_WALLET: u32 = 10_000;
+/// Premined coins (wallets × coins per wallet): each is an output of the genesis block.
+pub const MAX_PREMINE_OUTPUTS: u64 = 2_000_000;
+pub const MAX_FEE_RATE: u64 = 100_000;
+pub const MAX_CONFIRMATIONS: u32 = 10_000;
+pub const MAX_RETARGET_INTERVAL: u32 = 1_000_000;
+pub const MAX_RETARGET_CLAMP: u32 = 100;
+pub const MAX_ATTEMPTS: u32 = 10_000_000;
+/// What one run may cost, estimated from the scenario before it starts.
+pub const MAX_PAYMENTS: f64 = 10_000_000.0;
+/// Blocks × nodes: every node keeps a byte of state per block.
+pub const MAX_BLOCK_ARRIVALS: f64 = 4e9;
+/// Bytes of blocks held in memory (the tree keeps every block).
+pub const MAX_CHAIN_BYTES: f64 = 16e9;
+
+/// `key` is `value`, which must lie in `min..=max`; the message gives the range.
+pub(crate) fn within<T: PartialOrd + Display>(
+    key: &str,
+    value: T,
+    min: T,
+    max: T,
+) -> Result<(), String> {
+    if value >= min && value <= max {
+        Ok(())
+    } else {
+        Err(format!("{key} is {value}; allowed: {min} to {max}"))
+    }
+}
+
+pub(crate) fn duration(key: &str, ns: u64, min: u64, max: u64) -> Result<(), String> {
+    use super::Duration as D;
+    within(key, D(ns), D(min), D(max))
+}
+
+pub(crate) fn size(key: &str, bytes: u64, min: u64, max: u64) -> Result<(), String> {
+    use super::Size as S;
+    within(key, S(bytes), S(min), S(max))
+}

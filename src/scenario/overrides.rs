@@ -1,0 +1,59 @@
+//! `--set key.path=value`: one key of the parsed tree replaced before the schema
+//! reads it (sweep points are made the same way).
+
+use super::ScenarioError;
+use serde_json::Value;
+use serde_saphyr::UserMessageFormatter;
+
+/// Sets `a.b.c=value` in the parsed tree; the value is read as YAML so that numbers,
+/// lists and units all work. The key must exist in the schema (checked when the tree is
+/// deserialized, which rejects unknown keys).
+pub(crate) fn apply_override(tree: &mut Value, assignment: &str) -> Result<(), ScenarioError> {
+    let (path, raw) = assignment.split_once('=').ok_or_else(|| {
+        ScenarioError(format!(
+            "--set {assignment:?}: expected key.path=value, such as network.nodes=500"
+        ))
+    })?;
+    let value: Value = serde_saphyr::from_str(raw).map_err(|e| {
+        ScenarioError(format!(
+            "--set {path}: cannot read the value {raw:?}: {}",
+            e.render_with_formatter(&UserMessageFormatter)
+        ))
+    })?;
+    let mut node = tree;
+    let keys: Vec<&str> = path.split('.').collect();
+    for (i, key) in keys.iter().enumerate() {
+        let last = i + 1 == keys.len();
+        // A number indexes a list, as in attacks.0.confirmations.
+        if let (true, Ok(index)) = (node.is_array(), key.parse::<usize>()) {
+            let list = node.as_array_mut().expect("checked");
+            let len = list.len();
+            let slot = list.get_mut(index).ok_or_else(|| {
+                ScenarioError(format!(
+                    "--set {path}: {} has {len} entries, so there is no entry {index}",
+                    keys[..i].join(".")
+                ))
+            })?;
+            if last {
+                *slot = value;
+                return Ok(());
+            }
+            node = slot;
+            continue;
+        }
+        let map = node.as_object_mut().ok_or_else(|| {
+            ScenarioError(format!(
+                "--set {path}: {} is not a section",
+                keys[..i].join(".")
+            ))
+        })?;
+        if last {
+            map.insert((*key).to_string(), value);
+            return Ok(());
+        }
+        node = map
+            .entry(key.to_string())
+            .or_insert_with(|| serde_json::json!({}));
+    }
+    Ok(())
+}
