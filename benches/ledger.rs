@@ -77,7 +77,7 @@ fn setup() -> (Block, Block) {
 fn benches(c: &mut Criterion) {
     let header = Header {
         version: 0x2000_0000,
-        prev_blockhash: sha256d(b"prev"),
+        prev_blockhash: BlockHash(sha256d(b"prev")),
         merkle_root: sha256d(b"root"),
         time: 1_700_000_000,
         bits: pow::CompactTarget(0x1d00_ffff),
@@ -102,7 +102,7 @@ fn benches(c: &mut Criterion) {
             let mut acc = 0u8;
             for nonce in 0..BATCH {
                 h.nonce = nonce;
-                acc ^= h.block_hash().0[31];
+                acc ^= h.block_hash().0 .0[31];
             }
             black_box(acc)
         })

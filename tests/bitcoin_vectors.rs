@@ -40,7 +40,7 @@ fn genesis() -> Block {
     let mut block = Block {
         header: Header {
             version: 1,
-            prev_blockhash: Hash256::ZERO,
+            prev_blockhash: BlockHash::ZERO,
             merkle_root: Hash256::ZERO,
             time: 1_231_006_505,
             bits: CompactTarget(0x1d00_ffff),
@@ -60,7 +60,7 @@ fn genesis_block_rebuilt_from_its_fields_has_the_real_hashes() {
         h("4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b")
     );
     assert_eq!(
-        block.block_hash(),
+        block.block_hash().0,
         h("000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f")
     );
     assert_eq!(block.size(), 285, "the genesis block is 285 bytes");
@@ -86,18 +86,18 @@ fn block_100000_merkle_root_and_hash() {
 
     let header = Header {
         version: 1,
-        prev_blockhash: h("000000000002d01c1fccc21636b607dfd930d31d01c3a62104612a1719011250"),
+        prev_blockhash: BlockHash(h("000000000002d01c1fccc21636b607dfd930d31d01c3a62104612a1719011250")),
         merkle_root: root,
         time: 1_293_623_863,
         bits: CompactTarget(0x1b04_864c),
         nonce: 274_148_111,
     };
     assert_eq!(
-        header.block_hash(),
+        header.block_hash().0,
         h("000000000003ba27aa200b1cecaad478d2b00432346c3f1f3986da1afd33e506")
     );
     let mut hasher = chainlab::ledger::grind::HeaderHasher::new(&header);
-    assert_eq!(hasher.hash_with_nonce(header.nonce), header.block_hash());
+    assert_eq!(hasher.hash_with_nonce(header.nonce), header.block_hash().0);
 
     for (i, txid) in txids.iter().enumerate() {
         let proof = chainlab::ledger::merkle::MerkleProof::build(&txids, i).unwrap();

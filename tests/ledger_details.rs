@@ -60,7 +60,7 @@ fn the_nonce_search_counts_its_tries_across_a_wrap() {
     let (time, start) = (block.header.time, u32::MAX - 2);
     let tries = builder::solve_from(&mut block, start);
     let target = block.header.bits.to_target().unwrap();
-    assert!(target.is_met_by(&block.block_hash()));
+    assert!(target.is_met_by(block.block_hash().as_hash()));
     if block.header.time == time {
         assert_eq!(
             tries,
@@ -87,7 +87,7 @@ fn the_nonce_search_counts_its_tries_across_a_wrap() {
 #[test]
 fn payments_pay_the_rate_for_their_estimated_size_and_keep_their_change() {
     let mut w = Wallet::from_seed([9; 32]);
-    let coin = OutPoint::new(sha256d(b"coin"), 0);
+    let coin = OutPoint::new(Txid(sha256d(b"coin")), 0);
     w.add_coin(coin, 10 * COIN, 0);
     assert_eq!(w.coins().len(), 1);
     let to = KeyPair::from_seed([8; 32]).script_pubkey();
@@ -109,17 +109,17 @@ fn payments_pay_the_rate_for_their_estimated_size_and_keep_their_change() {
 fn dust_is_never_paid_and_change_below_dust_goes_to_the_fee() {
     let to = KeyPair::from_seed([8; 32]).script_pubkey();
     let mut w = Wallet::from_seed([9; 32]);
-    w.add_coin(OutPoint::new(sha256d(b"c"), 0), COIN, 0);
+    w.add_coin(OutPoint::new(Txid(sha256d(b"c")), 0), COIN, 0);
     assert!(w.clone().pay_with_fee(to.clone(), DUST - 1, 1).is_err());
     assert!(w.clone().pay_with_fee(to.clone(), DUST, 1).is_ok());
     // A coin worth exactly the payment plus the one-output fee: no change at all.
     let exact = COIN + (10 + 149 + 34);
     let mut w = Wallet::from_seed([9; 32]);
-    w.add_coin(OutPoint::new(sha256d(b"e"), 0), exact, 0);
+    w.add_coin(OutPoint::new(Txid(sha256d(b"e")), 0), exact, 0);
     let (tx, fee) = w.clone().pay_with_fee(to.clone(), COIN, 1).unwrap();
     assert_eq!((tx.outputs.len(), fee), (1, 10 + 149 + 34));
     let mut short = Wallet::from_seed([9; 32]);
-    short.add_coin(OutPoint::new(sha256d(b"s"), 0), exact - 1, 0);
+    short.add_coin(OutPoint::new(Txid(sha256d(b"s")), 0), exact - 1, 0);
     assert!(
         short.pay_with_fee(to.clone(), COIN, 1).is_err(),
         "one satoshi short"
@@ -128,7 +128,7 @@ fn dust_is_never_paid_and_change_below_dust_goes_to_the_fee() {
     let two = 10 + 149 + 2 * 34;
     for (extra, outputs) in [(DUST, 2), (DUST - 1, 1)] {
         let mut w = Wallet::from_seed([9; 32]);
-        w.add_coin(OutPoint::new(sha256d(b"d"), 0), COIN + two + extra, 0);
+        w.add_coin(OutPoint::new(Txid(sha256d(b"d")), 0), COIN + two + extra, 0);
         let (tx, _) = w.pay_with_fee(to.clone(), COIN, 1).unwrap();
         assert_eq!(tx.outputs.len(), outputs, "change of {extra}");
     }
@@ -170,7 +170,7 @@ fn a_p2pkh_spend_needs_exactly_a_signature_and_a_key() {
     let mut tx = Transaction {
         version: 1,
         inputs: vec![TxIn {
-            previous_output: OutPoint::new(sha256d(b"x"), 0),
+            previous_output: OutPoint::new(Txid(sha256d(b"x")), 0),
             script_sig: vec![],
             sequence: 0xffff_ffff,
         }],
@@ -227,7 +227,7 @@ fn input_values_are_bounded_one_by_one_and_in_total() {
             version: 1,
             inputs: (0..inputs)
                 .map(|v| TxIn {
-                    previous_output: OutPoint::new(sha256d(b"i"), v),
+                    previous_output: OutPoint::new(Txid(sha256d(b"i")), v),
                     script_sig: vec![],
                     sequence: 0,
                 })

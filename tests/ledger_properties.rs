@@ -49,7 +49,7 @@ fn length() -> impl Strategy<Value = usize> {
 fn input() -> impl Strategy<Value = TxIn> {
     (any::<[u8; 32]>(), any::<u32>(), length(), any::<u32>()).prop_map(
         |(txid, vout, len, sequence)| TxIn {
-            previous_output: OutPoint::new(Hash256(txid), vout),
+            previous_output: OutPoint::new(Txid(Hash256(txid)), vout),
             script_sig: vec![0x51; len],
             sequence,
         },
@@ -97,7 +97,7 @@ proptest! {
         let mut txdata = vec![tx];
         txdata.extend(std::iter::repeat_n(small, extra));
         let block = Block { header: Header {
-            version: 1, prev_blockhash: Hash256::ZERO, merkle_root: Hash256::ZERO,
+            version: 1, prev_blockhash: BlockHash::ZERO, merkle_root: Hash256::ZERO,
             time: 0, bits: CompactTarget(0x207f_ffff), nonce: 0,
         }, txdata };
         prop_assert_eq!(block.size(), block.to_bytes().len());

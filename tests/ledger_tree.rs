@@ -49,7 +49,7 @@ fn counts_lookups_and_the_main_chain() {
     for &id in &ids {
         assert_eq!(tree.id_of(&tree.entry(id).hash), Some(id));
     }
-    assert_eq!(tree.id_of(&sha256d(b"no such block")), None);
+    assert_eq!(tree.id_of(&BlockHash(sha256d(b"no such block"))), None);
     assert_eq!((tree.best(), tree.best_height()), (b4, 4));
     assert_eq!(tree.main_chain(), &[g, a1, b2, b3, b4]);
     assert_eq!(tree.at_height(2), Some(b2));
@@ -166,5 +166,5 @@ fn payments_are_found_cached_and_admitted_once() {
     ));
     let block = extend(&mut f, 0, vec![tx.clone(), child.clone()], fee + child_fee);
     assert_eq!(f.tree.locate_tx(&child.txid()).map(|(b, _)| b), Some(block));
-    assert!(f.tree.locate_tx(&sha256d(b"unknown")).is_none());
+    assert!(f.tree.locate_tx(&Txid(sha256d(b"unknown"))).is_none());
 }

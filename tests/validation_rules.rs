@@ -389,7 +389,7 @@ fn header_hash_above_target_is_rejected() {
     let mut f = fixture(1, 10 * COIN);
     let mut block = tip_block(&f, vec![], 0);
     let target = block.header.bits.to_target().unwrap();
-    while target.is_met_by(&block.block_hash()) {
+    while target.is_met_by(block.block_hash().as_hash()) {
         block.header.nonce = block.header.nonce.wrapping_add(1);
     }
     let hash = block.block_hash();
@@ -531,14 +531,14 @@ fn coinbase_must_carry_its_height() {
 fn orphans_and_children_of_invalid_blocks_are_rejected() {
     let mut f = fixture(1, 10 * COIN);
     let mut orphan = tip_block(&f, vec![], 0);
-    orphan.header.prev_blockhash = sha256d(b"nowhere");
+    orphan.header.prev_blockhash = BlockHash(sha256d(b"nowhere"));
     resolve(&mut orphan);
     let hash = orphan.block_hash();
     assert_eq!(
         submit(&mut f, orphan),
         Err(E::UnknownParent {
             hash,
-            parent: sha256d(b"nowhere")
+            parent: BlockHash(sha256d(b"nowhere"))
         })
     );
 

@@ -3,7 +3,7 @@
 //! the fork tree.
 
 use crate::ledger::provenance;
-use crate::ledger::{BlockId, BlockTree, Hash256, OutPoint};
+use crate::ledger::{BlockHash, BlockId, BlockTree, OutPoint, Txid};
 use crate::report::write::CHAIN_FILE;
 use crate::scenario::Scenario;
 use std::fmt::Write as _;
@@ -19,7 +19,7 @@ pub fn load(dir: &Path) -> Result<BlockTree, String> {
     crate::results::read::load_chain(&dir.join(CHAIN_FILE), params)
 }
 
-fn short(h: &Hash256) -> String {
+fn short(h: &BlockHash) -> String {
     h.to_string()[..16].to_string()
 }
 
@@ -66,7 +66,7 @@ pub fn describe_block(tree: &BlockTree, query: &str) -> Result<String, String> {
             )
         })?,
         Err(_) => {
-            let hash: Hash256 = query
+            let hash: BlockHash = query
                 .parse()
                 .map_err(|e| format!("--block: {e}, or a height"))?;
             tree.id_of(&hash)
@@ -112,7 +112,7 @@ pub fn describe_block(tree: &BlockTree, query: &str) -> Result<String, String> {
 }
 
 pub fn describe_tx(tree: &BlockTree, query: &str) -> Result<String, String> {
-    let txid: Hash256 = query.parse().map_err(|e| format!("--tx: {e}"))?;
+    let txid: Txid = query.parse().map_err(|e| format!("--tx: {e}"))?;
     let (block, tx) = tree
         .locate_tx(&txid)
         .ok_or_else(|| format!("--tx {query}: no block of this run contains it"))?;
@@ -151,7 +151,7 @@ pub fn describe_tx(tree: &BlockTree, query: &str) -> Result<String, String> {
 
 /// What a light client (headers only) is sent and checks: the Merkle branch from the
 /// transaction to the root in a header it holds, and how deep that header is.
-fn light_client_proof(out: &mut String, tree: &BlockTree, block: BlockId, txid: &Hash256) {
+fn light_client_proof(out: &mut String, tree: &BlockTree, block: BlockId, txid: &Txid) {
     let entry = tree.entry(block);
     let index = entry
         .txids

@@ -1,12 +1,12 @@
 //! Blocks and their 80-byte headers, in Bitcoin's layout.
 
 use super::encode::{write_compact_size, Decodable, DecodeError, Encodable, Reader};
+pub use super::hash::BlockHash;
 use super::hash::{sha256d, Hash256};
 use super::merkle::merkle_root_checked;
 use super::pow::CompactTarget;
 use super::tx::{Transaction, Txid};
 
-pub type BlockHash = Hash256;
 pub const HEADER_SIZE: usize = 80;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -24,7 +24,7 @@ impl Header {
     pub fn to_array(&self) -> [u8; HEADER_SIZE] {
         let mut out = [0u8; HEADER_SIZE];
         out[0..4].copy_from_slice(&self.version.to_le_bytes());
-        out[4..36].copy_from_slice(&self.prev_blockhash.0);
+        out[4..36].copy_from_slice(&self.prev_blockhash.0 .0);
         out[36..68].copy_from_slice(&self.merkle_root.0);
         out[68..72].copy_from_slice(&self.time.to_le_bytes());
         out[72..76].copy_from_slice(&self.bits.0.to_le_bytes());
@@ -33,7 +33,7 @@ impl Header {
     }
 
     pub fn block_hash(&self) -> BlockHash {
-        sha256d(&self.to_array())
+        BlockHash(sha256d(&self.to_array()))
     }
 }
 
@@ -47,7 +47,7 @@ impl Decodable for Header {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         Ok(Header {
             version: r.i32()?,
-            prev_blockhash: Hash256(r.array()?),
+            prev_blockhash: BlockHash(Hash256(r.array()?)),
             merkle_root: Hash256(r.array()?),
             time: r.u32()?,
             bits: CompactTarget(r.u32()?),

@@ -83,7 +83,7 @@ mod tests {
     fn midstate_hash_equals_plain_double_sha() {
         let header = Header {
             version: 0x2000_0000,
-            prev_blockhash: crate::ledger::hash::sha256d(b"parent"),
+            prev_blockhash: crate::ledger::BlockHash(crate::ledger::hash::sha256d(b"parent")),
             merkle_root: crate::ledger::hash::sha256d(b"root"),
             time: 1_700_000_000,
             bits: CompactTarget(0x207f_ffff),
@@ -93,7 +93,7 @@ mod tests {
         for nonce in [0u32, 1, 0xdead_beef, u32::MAX] {
             let mut h = header;
             h.nonce = nonce;
-            assert_eq!(hasher.hash_with_nonce(nonce), h.block_hash());
+            assert_eq!(hasher.hash_with_nonce(nonce), h.block_hash().0);
         }
     }
 
@@ -101,7 +101,7 @@ mod tests {
     fn grinding_finds_a_nonce_that_meets_the_target() {
         let mut header = Header {
             version: 1,
-            prev_blockhash: Hash256::ZERO,
+            prev_blockhash: crate::ledger::BlockHash::ZERO,
             merkle_root: crate::ledger::hash::sha256d(b"x"),
             time: 1,
             bits: CompactTarget(0),
@@ -115,7 +115,7 @@ mod tests {
             .bits
             .to_target()
             .unwrap()
-            .is_met_by(&header.block_hash()));
+            .is_met_by(header.block_hash().as_hash()));
         assert_eq!(tries, u64::from(nonce) + 1);
     }
 }

@@ -53,6 +53,65 @@ impl serde::Serialize for Hash256 {
     }
 }
 
+/// The kinds of 32-byte hash a ledger names things by: distinct types, so that a
+/// block hash can never be passed where a txid belongs (as rust-bitcoin does).
+macro_rules! hash_kind {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+        pub struct $name(pub Hash256);
+
+        impl $name {
+            pub const ZERO: $name = $name(Hash256::ZERO);
+
+            /// The hash itself, in SHA-256's byte order.
+            pub fn as_hash(&self) -> &Hash256 {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(&self.0, f)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(&self.0, f)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = ParseHashError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                s.parse().map($name)
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                self.0.serialize(s)
+            }
+        }
+
+        impl From<$name> for Hash256 {
+            fn from(h: $name) -> Hash256 {
+                h.0
+            }
+        }
+    };
+}
+
+hash_kind!(
+    /// A transaction's id: the double SHA-256 of its serialization.
+    Txid
+);
+hash_kind!(
+    /// A block's id: the double SHA-256 of its 80-byte header.
+    BlockHash
+);
+
 /// SHA-256 applied twice: Bitcoin's hash for txids, block hashes and Merkle nodes.
 pub fn sha256d(data: &[u8]) -> Hash256 {
     let first = Sha256::digest(data);

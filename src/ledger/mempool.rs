@@ -150,7 +150,7 @@ mod tests {
     fn funded(seed: u8) -> (Wallet, Chain, ConsensusParams) {
         let mut wallet = Wallet::from_seed([seed; 32]);
         let mut utxo = HashMap::new();
-        let outpoint = OutPoint::new(crate::ledger::sha256d(&[seed]), 0);
+        let outpoint = OutPoint::new(crate::ledger::Txid(crate::ledger::sha256d(&[seed])), 0);
         utxo.insert(
             outpoint,
             Coin {

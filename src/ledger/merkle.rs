@@ -13,11 +13,11 @@ fn parent(left: &Hash256, right: &Hash256) -> Hash256 {
 /// The root of `leaves`, duplicating the last hash of every odd-length level, and
 /// whether the tree is "mutated" (CVE-2012-2459): a level where the paired hashes are
 /// equal, so that a different transaction list would give the same root.
-pub fn merkle_root_checked(leaves: &[Hash256]) -> (Hash256, bool) {
+pub fn merkle_root_checked<L: Copy + Into<Hash256>>(leaves: &[L]) -> (Hash256, bool) {
     if leaves.is_empty() {
         return (Hash256::ZERO, false);
     }
-    let mut level = leaves.to_vec();
+    let mut level: Vec<Hash256> = leaves.iter().map(|&l| l.into()).collect();
     let mut mutated = false;
     while level.len() > 1 {
         mutated |= level.chunks_exact(2).any(|pair| pair[0] == pair[1]);
@@ -32,7 +32,7 @@ pub fn merkle_root_checked(leaves: &[Hash256]) -> (Hash256, bool) {
     (level[0], mutated)
 }
 
-pub fn merkle_root(leaves: &[Hash256]) -> Hash256 {
+pub fn merkle_root<L: Copy + Into<Hash256>>(leaves: &[L]) -> Hash256 {
     merkle_root_checked(leaves).0
 }
 
@@ -54,13 +54,13 @@ fn tree_depth(leaves: u32) -> usize {
 
 impl MerkleProof {
     /// The proof for `leaves[index]`; `None` when the index is out of range.
-    pub fn build(leaves: &[Hash256], index: usize) -> Option<MerkleProof> {
+    pub fn build<L: Copy + Into<Hash256>>(leaves: &[L], index: usize) -> Option<MerkleProof> {
         if index >= leaves.len() {
             return None;
         }
         let leaf_count = u32::try_from(leaves.len()).ok()?;
         let mut siblings = Vec::new();
-        let mut level = leaves.to_vec();
+        let mut level: Vec<Hash256> = leaves.iter().map(|&l| l.into()).collect();
         let mut pos = index;
         while level.len() > 1 {
             if level.len() % 2 == 1 {
@@ -82,7 +82,8 @@ impl MerkleProof {
 
     /// Recomputes the root from `leaf` and the siblings, taking left or right by the
     /// index bits, and compares it with `root` (from a header the client validated).
-    pub fn verify(&self, leaf: Hash256, root: Hash256) -> bool {
+    pub fn verify(&self, leaf: impl Into<Hash256>, root: Hash256) -> bool {
+        let leaf = leaf.into();
         if self.index >= self.leaf_count || self.siblings.len() != tree_depth(self.leaf_count) {
             return false;
         }

@@ -5,10 +5,10 @@ use super::encode::{
     write_compact_size, write_var_bytes, Decodable, DecodeError, Encodable, Reader,
 };
 use super::hash::{sha256d, Hash256};
+pub use super::hash::Txid;
 use serde::Serialize;
 use std::fmt;
 
-pub type Txid = Hash256;
 /// Amounts are in satoshis (1 coin = 100,000,000).
 pub type Amount = u64;
 pub const COIN: Amount = 100_000_000;
@@ -28,7 +28,7 @@ pub struct OutPoint {
 impl OutPoint {
     /// What a coinbase input points at: nothing.
     pub const NULL: OutPoint = OutPoint {
-        txid: Hash256::ZERO,
+        txid: Txid::ZERO,
         vout: u32::MAX,
     };
 
@@ -86,7 +86,7 @@ pub struct Transaction {
 
 impl Transaction {
     pub fn txid(&self) -> Txid {
-        sha256d(&self.to_bytes())
+        Txid(sha256d(&self.to_bytes()))
     }
 
     /// A coinbase has exactly one input, and it spends nothing.
@@ -175,7 +175,7 @@ fn var_len(n: usize) -> usize {
 
 impl Encodable for OutPoint {
     fn encode(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.txid.0);
+        out.extend_from_slice(&self.txid.0 .0);
         out.extend_from_slice(&self.vout.to_le_bytes());
     }
 }
@@ -183,7 +183,7 @@ impl Encodable for OutPoint {
 impl Decodable for OutPoint {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         Ok(OutPoint {
-            txid: Hash256(r.array()?),
+            txid: Txid(Hash256(r.array()?)),
             vout: r.u32()?,
         })
     }
@@ -251,7 +251,7 @@ mod tests {
         Transaction {
             version: 1,
             inputs: vec![TxIn {
-                previous_output: OutPoint::new(sha256d(b"prev"), 3),
+                previous_output: OutPoint::new(Txid(sha256d(b"prev")), 3),
                 script_sig: vec![1, 2, 3],
                 sequence: SEQUENCE_FINAL,
             }],
@@ -302,7 +302,7 @@ mod tests {
 
     #[test]
     fn outpoint_parses_its_display_form() {
-        let op = OutPoint::new(sha256d(b"x"), 7);
+        let op = OutPoint::new(Txid(sha256d(b"x")), 7);
         assert_eq!(op.to_string().parse::<OutPoint>().unwrap(), op);
         assert!("nonsense".parse::<OutPoint>().is_err());
     }

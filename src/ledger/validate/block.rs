@@ -3,7 +3,7 @@
 
 use super::{check_transaction, BlockContext, ValidationError};
 use crate::ledger::block::{Block, Header};
-use crate::ledger::hash::Hash256;
+use crate::ledger::hash::BlockHash;
 use crate::ledger::params::ConsensusParams;
 use crate::ledger::script;
 use crate::ledger::tx::{Transaction, Txid};
@@ -32,7 +32,7 @@ pub fn check_block(block: &Block, params: &ConsensusParams) -> Result<Vec<Txid>,
 /// and hold only its coinbase (nothing exists yet for another transaction to spend).
 pub fn check_genesis(block: &Block) -> Result<Vec<Txid>, ValidationError> {
     let hash = block.block_hash();
-    if block.header.prev_blockhash != Hash256::ZERO {
+    if block.header.prev_blockhash != BlockHash::ZERO {
         return Err(ValidationError::GenesisWithParent {
             hash,
             parent: block.header.prev_blockhash,
@@ -49,7 +49,7 @@ pub fn check_genesis(block: &Block) -> Result<Vec<Txid>, ValidationError> {
 }
 
 /// Coinbase placement, Merkle root and each transaction's own rules.
-fn check_structure(block: &Block, hash: Hash256) -> Result<Vec<Txid>, ValidationError> {
+fn check_structure(block: &Block, hash: BlockHash) -> Result<Vec<Txid>, ValidationError> {
     let first = block
         .txdata
         .first()
@@ -91,12 +91,12 @@ fn check_structure(block: &Block, hash: Hash256) -> Result<Vec<Txid>, Validation
     Ok(txids)
 }
 
-pub fn check_proof_of_work(header: &Header, hash: Hash256) -> Result<(), ValidationError> {
+pub fn check_proof_of_work(header: &Header, hash: BlockHash) -> Result<(), ValidationError> {
     let target = header
         .bits
         .to_target()
         .map_err(|reason| ValidationError::InvalidBits { hash, reason })?;
-    if !target.is_met_by(&hash) {
+    if !target.is_met_by(hash.as_hash()) {
         return Err(ValidationError::HighHash {
             hash,
             bits: header.bits,
@@ -109,7 +109,7 @@ pub fn check_proof_of_work(header: &Header, hash: Hash256) -> Result<(), Validat
 /// the timestamp window (after the median time past, not too far in the future).
 pub fn check_header_context(
     header: &Header,
-    hash: Hash256,
+    hash: BlockHash,
     ctx: &BlockContext,
     params: &ConsensusParams,
 ) -> Result<(), ValidationError> {

@@ -18,7 +18,7 @@ pub use block::{
 pub use state::check_block_against_state;
 pub use tx::{check_transaction, check_tx_inputs};
 
-use super::hash::Hash256;
+use super::hash::{BlockHash, Hash256};
 use super::keys::ScriptError;
 use super::pow::{CompactError, CompactTarget};
 use super::tx::{Amount, OutPoint, Txid};
@@ -89,66 +89,66 @@ pub enum ValidationError {
     // --- block ---
     #[error("block {hash} is {size} bytes; the limit is {max}")]
     BlockTooLarge {
-        hash: Hash256,
+        hash: BlockHash,
         size: usize,
         max: usize,
     },
     #[error("block {hash} has no transactions")]
-    EmptyBlock { hash: Hash256 },
+    EmptyBlock { hash: BlockHash },
     #[error("block {hash}'s first transaction is not a coinbase")]
-    FirstNotCoinbase { hash: Hash256 },
+    FirstNotCoinbase { hash: BlockHash },
     #[error("block {hash} has a second coinbase at position {index}")]
-    ExtraCoinbase { hash: Hash256, index: usize },
+    ExtraCoinbase { hash: BlockHash, index: usize },
     #[error("block {hash} has Merkle root {claimed} but its transactions give {computed}")]
     BadMerkleRoot {
-        hash: Hash256,
+        hash: BlockHash,
         claimed: Hash256,
         computed: Hash256,
     },
     #[error("block {hash} contains transaction {txid} twice, or a transaction whose outputs are still unspent")]
-    DuplicateTransaction { hash: Hash256, txid: Txid },
+    DuplicateTransaction { hash: BlockHash, txid: Txid },
     #[error("block {hash}'s hash is above the target its bits {bits} encode")]
-    HighHash { hash: Hash256, bits: CompactTarget },
+    HighHash { hash: BlockHash, bits: CompactTarget },
     #[error("block {hash} has invalid bits: {reason}")]
-    InvalidBits { hash: Hash256, reason: CompactError },
+    InvalidBits { hash: BlockHash, reason: CompactError },
     #[error(
         "block {hash} at height {height} has bits {found}; the retarget rule requires {expected}"
     )]
     WrongBits {
-        hash: Hash256,
+        hash: BlockHash,
         height: u32,
         found: CompactTarget,
         expected: CompactTarget,
     },
     #[error("block {hash} has time {time}, not after the median time past {median_time_past}")]
     TimeTooOld {
-        hash: Hash256,
+        hash: BlockHash,
         time: u32,
         median_time_past: u32,
     },
     #[error("block {hash} has time {time}, more than the allowed {max_future_s} s after the validator's clock {now}")]
     TimeTooNew {
-        hash: Hash256,
+        hash: BlockHash,
         time: u32,
         now: u32,
         max_future_s: u32,
     },
     #[error("block {hash}'s coinbase claims {claimed} sat; subsidy plus fees allow {allowed} sat")]
     CoinbaseTooLarge {
-        hash: Hash256,
+        hash: BlockHash,
         claimed: Amount,
         allowed: Amount,
     },
     #[error("block {hash}'s coinbase does not start with its height {height} (BIP 34)")]
-    CoinbaseHeightMissing { hash: Hash256, height: u32 },
+    CoinbaseHeightMissing { hash: BlockHash, height: u32 },
     #[error("block {hash}'s parent {parent} is unknown")]
-    UnknownParent { hash: Hash256, parent: Hash256 },
+    UnknownParent { hash: BlockHash, parent: BlockHash },
     #[error("block {hash} builds on invalid block {parent}")]
-    InvalidParent { hash: Hash256, parent: Hash256 },
+    InvalidParent { hash: BlockHash, parent: BlockHash },
     #[error("genesis block {hash} names a parent {parent}; a genesis block's parent is all zeros")]
-    GenesisWithParent { hash: Hash256, parent: Hash256 },
+    GenesisWithParent { hash: BlockHash, parent: BlockHash },
     #[error("genesis block {hash} holds {count} transactions; it may hold only its coinbase")]
-    GenesisWithTransactions { hash: Hash256, count: usize },
+    GenesisWithTransactions { hash: BlockHash, count: usize },
 }
 
 /// Where a block sits and what the validator knows: everything the contextual rules
