@@ -86,7 +86,9 @@ fn block_100000_merkle_root_and_hash() {
 
     let header = Header {
         version: 1,
-        prev_blockhash: BlockHash(h("000000000002d01c1fccc21636b607dfd930d31d01c3a62104612a1719011250")),
+        prev_blockhash: BlockHash(h(
+            "000000000002d01c1fccc21636b607dfd930d31d01c3a62104612a1719011250",
+        )),
         merkle_root: root,
         time: 1_293_623_863,
         bits: CompactTarget(0x1b04_864c),

@@ -179,7 +179,7 @@ workload: { tx_rate: 3/s, wallets: 200, coins_per_wallet: 40, fee_rate: \"1..50\
         .iter()
         .zip(&latencies)
         .filter(|(t, _)| t.created < half)
-        .map(|(t, l)| (t.fee as f64 / t.size as f64, l.inclusion_s))
+        .map(|(t, l)| (t.fee.0 as f64 / t.size as f64, l.inclusion_s))
         .collect();
     made.sort_by(|a, b| a.0.total_cmp(&b.0));
     let quarter = made.len() / 4;

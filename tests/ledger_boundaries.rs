@@ -22,7 +22,7 @@ fn reseal(block: &mut Block) {
     resolve(block);
 }
 
-fn tip_block(f: &Fixture, txs: Vec<Transaction>, fees: Amount) -> Block {
+fn tip_block(f: &Fixture, txs: Vec<Transaction>, fees: impl Into<Amount>) -> Block {
     make_block(&f.tree, f.tree.best(), txs, fees, f.miner.receive_script())
 }
 
@@ -95,20 +95,20 @@ fn max_money_bounds_each_output_and_the_total() {
     let ok = |tx: &Transaction| check_transaction(tx, tx.txid());
     let one = paying(&mut f, &[MAX_MONEY]);
     assert_eq!(ok(&one), Ok(()), "an output of exactly 21 million coins");
-    let over = paying(&mut f, &[MAX_MONEY + 1]);
+    let over = paying(&mut f, &[MAX_MONEY + Amount(1)]);
     assert_eq!(
         ok(&over),
         Err(E::OutputTooLarge {
             txid: over.txid(),
             index: 0,
-            value: MAX_MONEY + 1
+            value: MAX_MONEY + Amount(1)
         })
     );
     let half = MAX_MONEY / 2;
     let exact = paying(&mut f, &[half, MAX_MONEY - half]);
     assert_eq!(ok(&exact), Ok(()), "outputs totalling exactly MAX_MONEY");
     // Each valid alone, together one satoshi over.
-    let pair = paying(&mut f, &[half, MAX_MONEY - half + 1]);
+    let pair = paying(&mut f, &[half, MAX_MONEY - half + Amount(1)]);
     assert_eq!(ok(&pair), Err(E::OutputTotalTooLarge { txid: pair.txid() }));
     let both_big = paying(&mut f, &[MAX_MONEY, MAX_MONEY]);
     assert_eq!(
@@ -129,14 +129,14 @@ fn a_zero_fee_payment_is_valid_and_one_satoshi_more_creates_value() {
     assert!(submit(&mut f, block).is_ok(), "inputs equal to outputs");
 
     let mut g = fixture(2, input);
-    let greedy = paying(&mut g, &[input + 1]);
+    let greedy = paying(&mut g, &[input + Amount(1)]);
     let block = tip_block(&g, vec![greedy.clone()], 0);
     assert_eq!(
         submit(&mut g, block),
         Err(E::ValueCreated {
             txid: greedy.txid(),
             inputs: input,
-            outputs: input + 1
+            outputs: input + Amount(1)
         })
     );
 }
@@ -146,7 +146,7 @@ fn a_zero_fee_payment_is_valid_and_one_satoshi_more_creates_value() {
 fn block_of_size(f: &Fixture, size: usize) -> Block {
     let mut block = tip_block(f, vec![], 0);
     block.txdata[0].outputs.push(TxOut {
-        value: 0,
+        value: Amount::ZERO,
         script_pubkey: op_return(&[]),
     });
     // The data length sets the size, up to the push and compact-size steps.

@@ -42,7 +42,7 @@ fn padding_adds_at_least_the_bytes_asked_and_barely_more() {
             grown >= bytes && grown < bytes + 20,
             "{bytes} asked, {grown} added"
         );
-        assert!(cb.outputs[1..].iter().all(|o| o.value == 0
+        assert!(cb.outputs[1..].iter().all(|o| o.value == Amount::ZERO
             && classify(&o.script_pubkey) == Lock::Unspendable
             && o.script_pubkey.len() <= 10_000));
     }
@@ -93,7 +93,7 @@ fn payments_pay_the_rate_for_their_estimated_size_and_keep_their_change() {
     let to = KeyPair::from_seed([8; 32]).script_pubkey();
     let (tx, fee) = w.pay_with_fee(to.clone(), COIN, 3).unwrap();
     // 3 sat/B × (10 + one 149-byte input + two 34-byte outputs).
-    assert_eq!(fee, 3 * (10 + 149 + 2 * 34));
+    assert_eq!(fee, Amount(3 * (10 + 149 + 2 * 34)));
     assert_eq!(tx.outputs[1].value, 10 * COIN - COIN - fee);
     assert_eq!(w.balance(), tx.outputs[1].value, "the change came back");
     assert_eq!(w.coins().keys().next(), Some(&OutPoint::new(tx.txid(), 1)));
@@ -102,7 +102,7 @@ fn payments_pay_the_rate_for_their_estimated_size_and_keep_their_change() {
     assert_eq!(w.new_key(), 1, "the second key's index");
     assert_eq!(w.key_for_script(&w.key(1).script_pubkey()), Some(1));
     assert!(w.remove_coin(&OutPoint::new(tx.txid(), 1)).is_some());
-    assert_eq!(w.balance(), 0);
+    assert_eq!(w.balance(), Amount::ZERO);
 }
 
 #[test]
@@ -110,25 +110,32 @@ fn dust_is_never_paid_and_change_below_dust_goes_to_the_fee() {
     let to = KeyPair::from_seed([8; 32]).script_pubkey();
     let mut w = Wallet::from_seed([9; 32]);
     w.add_coin(OutPoint::new(Txid(sha256d(b"c")), 0), COIN, 0);
-    assert!(w.clone().pay_with_fee(to.clone(), DUST - 1, 1).is_err());
+    assert!(w
+        .clone()
+        .pay_with_fee(to.clone(), DUST - Amount(1), 1)
+        .is_err());
     assert!(w.clone().pay_with_fee(to.clone(), DUST, 1).is_ok());
     // A coin worth exactly the payment plus the one-output fee: no change at all.
-    let exact = COIN + (10 + 149 + 34);
+    let exact = COIN + Amount(10 + 149 + 34);
     let mut w = Wallet::from_seed([9; 32]);
     w.add_coin(OutPoint::new(Txid(sha256d(b"e")), 0), exact, 0);
     let (tx, fee) = w.clone().pay_with_fee(to.clone(), COIN, 1).unwrap();
-    assert_eq!((tx.outputs.len(), fee), (1, 10 + 149 + 34));
+    assert_eq!((tx.outputs.len(), fee), (1, Amount(10 + 149 + 34)));
     let mut short = Wallet::from_seed([9; 32]);
-    short.add_coin(OutPoint::new(Txid(sha256d(b"s")), 0), exact - 1, 0);
+    short.add_coin(OutPoint::new(Txid(sha256d(b"s")), 0), exact - Amount(1), 0);
     assert!(
         short.pay_with_fee(to.clone(), COIN, 1).is_err(),
         "one satoshi short"
     );
     // Change of exactly DUST is kept; one satoshi less goes to the fee.
     let two = 10 + 149 + 2 * 34;
-    for (extra, outputs) in [(DUST, 2), (DUST - 1, 1)] {
+    for (extra, outputs) in [(DUST, 2), (DUST - Amount(1), 1)] {
         let mut w = Wallet::from_seed([9; 32]);
-        w.add_coin(OutPoint::new(Txid(sha256d(b"d")), 0), COIN + two + extra, 0);
+        w.add_coin(
+            OutPoint::new(Txid(sha256d(b"d")), 0),
+            COIN + Amount(two) + extra,
+            0,
+        );
         let (tx, _) = w.pay_with_fee(to.clone(), COIN, 1).unwrap();
         assert_eq!(tx.outputs.len(), outputs, "change of {extra}");
     }
@@ -175,7 +182,7 @@ fn a_p2pkh_spend_needs_exactly_a_signature_and_a_key() {
             sequence: 0xffff_ffff,
         }],
         outputs: vec![TxOut {
-            value: 1,
+            value: Amount(1),
             script_pubkey: spent.clone(),
         }],
         lock_time: 0,
@@ -233,7 +240,7 @@ fn input_values_are_bounded_one_by_one_and_in_total() {
                 })
                 .collect(),
             outputs: vec![TxOut {
-                value: 1,
+                value: Amount(1),
                 script_pubkey: vec![0x51],
             }],
             lock_time: 0,
@@ -249,11 +256,14 @@ fn input_values_are_bounded_one_by_one_and_in_total() {
     };
     let one = spend(1);
     assert_eq!(
-        check(&OneCoin(coin(MAX_MONEY), coin(0)), &one),
-        Ok(MAX_MONEY - 1)
+        check(&OneCoin(coin(MAX_MONEY), coin(Amount::ZERO)), &one),
+        Ok(MAX_MONEY - Amount(1))
     );
     assert_eq!(
-        check(&OneCoin(coin(MAX_MONEY + 1), coin(0)), &one),
+        check(
+            &OneCoin(coin(MAX_MONEY + Amount(1)), coin(Amount::ZERO)),
+            &one
+        ),
         Err(E::InputValueOutOfRange {
             txid: one.txid(),
             index: 0
@@ -263,10 +273,13 @@ fn input_values_are_bounded_one_by_one_and_in_total() {
     let half = MAX_MONEY / 2;
     assert_eq!(
         check(&OneCoin(coin(half), coin(MAX_MONEY - half)), &two),
-        Ok(MAX_MONEY - 1)
+        Ok(MAX_MONEY - Amount(1))
     );
     assert_eq!(
-        check(&OneCoin(coin(half), coin(MAX_MONEY - half + 1)), &two),
+        check(
+            &OneCoin(coin(half), coin(MAX_MONEY - half + Amount(1))),
+            &two
+        ),
         Err(E::InputValueOutOfRange {
             txid: two.txid(),
             index: 1
@@ -331,7 +344,7 @@ fn hashes_and_targets_print_as_bitcoin_shows_them() {
 fn a_genesis_block_may_hold_its_coinbase_only() {
     let f = fixture(1, COIN);
     let mut genesis = (*f.tree.entry(0).block).clone();
-    let extra = builder::coinbase(1, vec![0x51], 0, b"x");
+    let extra = builder::coinbase(1, vec![0x51], Amount::ZERO, b"x");
     genesis.txdata.push(extra);
     genesis.header.merkle_root = genesis.compute_merkle_root().0;
     builder::solve(&mut genesis);

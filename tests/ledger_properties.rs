@@ -25,7 +25,7 @@ fn run_plan(plan: &[Vec<(usize, usize, u64)>]) -> (Fixture, Amount) {
     let mut issued = 4 * 5 * COIN;
     for payments in plan {
         let mut txs = Vec::new();
-        let mut fees = 0;
+        let mut fees = Amount::ZERO;
         for &(from, to, cents) in payments {
             let script = f.wallets[to].receive_script();
             if let Ok((tx, fee)) = f.wallets[from].pay_with_fee(script, cents * COIN / 100, 2) {
@@ -58,7 +58,7 @@ fn input() -> impl Strategy<Value = TxIn> {
 
 fn output() -> impl Strategy<Value = TxOut> {
     (any::<u64>(), length()).prop_map(|(value, len)| TxOut {
-        value,
+        value: Amount(value),
         script_pubkey: vec![0xac; len],
     })
 }

@@ -36,7 +36,7 @@ fn submit(f: &mut Fixture, block: Block) -> Result<Accepted, E> {
     f.tree.add_block(block, now)
 }
 
-fn tip_block(f: &Fixture, txs: Vec<Transaction>, fees: Amount) -> Block {
+fn tip_block(f: &Fixture, txs: Vec<Transaction>, fees: impl Into<Amount>) -> Block {
     make_block(&f.tree, f.tree.best(), txs, fees, f.miner.receive_script())
 }
 
@@ -81,13 +81,13 @@ fn transaction_without_inputs_or_outputs_is_rejected() {
 fn outputs_above_21_million_coins_are_rejected() {
     let mut f = fixture(2, 10 * COIN);
     let mut tx = pay(&mut f, 0, 1, COIN);
-    tx.outputs[0].value = MAX_MONEY + 1;
+    tx.outputs[0].value = MAX_MONEY + Amount(1);
     assert_eq!(
         check_transaction(&tx, tx.txid()),
         Err(E::OutputTooLarge {
             txid: tx.txid(),
             index: 0,
-            value: MAX_MONEY + 1
+            value: MAX_MONEY + Amount(1)
         })
     );
 }
@@ -144,12 +144,12 @@ fn spending_an_already_spent_coin_is_rejected() {
     let tx = pay(&mut f, 0, 1, COIN);
     let fee = fee_of(&mut f, &tx);
     let mut respend = tx.clone();
-    respend.outputs[0].value -= 1; // a different transaction spending the same coin
+    respend.outputs[0].value -= Amount(1); // a different transaction spending the same coin
     let key = f.wallets[0].key(0).clone();
     respend.inputs[0].script_sig = key.sign_input(&respend, 0, &key.script_pubkey());
     let best = f.tree.best();
     extend(&mut f, best, vec![tx], fee);
-    let block = tip_block(&f, vec![respend.clone()], fee + 1);
+    let block = tip_block(&f, vec![respend.clone()], fee + Amount(1));
     assert_eq!(
         submit(&mut f, block),
         Err(E::MissingOrSpentInput {
@@ -165,7 +165,7 @@ fn double_spend_inside_one_block_is_rejected() {
     let mut f = fixture(2, 10 * COIN);
     let tx = pay(&mut f, 0, 1, COIN);
     let mut conflict = tx.clone();
-    conflict.outputs[0].value -= 1;
+    conflict.outputs[0].value -= Amount(1);
     let key = f.wallets[0].key(0).clone();
     conflict.inputs[0].script_sig = key.sign_input(&conflict, 0, &key.script_pubkey());
     let block = tip_block(&f, vec![tx.clone(), conflict.clone()], 0);
@@ -283,7 +283,7 @@ fn oversized_block_is_rejected() {
     let mut f = fixture_with(params, 1, 10 * COIN);
     let mut block = tip_block(&f, vec![], 0);
     block.txdata[0].outputs.push(TxOut {
-        value: 0,
+        value: Amount::ZERO,
         script_pubkey: chainlab::ledger::script::op_return(&[0u8; 1000]),
     });
     reseal(&mut block);
@@ -502,13 +502,13 @@ fn coinbase_may_not_claim_more_than_subsidy_plus_fees() {
     let mut f = fixture(2, 10 * COIN);
     let tx = pay(&mut f, 0, 1, COIN);
     let fee = fee_of(&mut f, &tx);
-    let block = tip_block(&f, vec![tx], fee + 1);
+    let block = tip_block(&f, vec![tx], fee + Amount(1));
     let hash = block.block_hash();
     assert_eq!(
         submit(&mut f, block),
         Err(E::CoinbaseTooLarge {
             hash,
-            claimed: 50 * COIN + fee + 1,
+            claimed: 50 * COIN + fee + Amount(1),
             allowed: 50 * COIN + fee
         })
     );
@@ -643,13 +643,13 @@ fn signatures_checked_in_parallel_report_the_error_a_sequential_check_would() {
     // Payment 30's payee output changes: its signature breaks, and payment 31, which
     // spends payment 30's change by its old txid, now spends a missing coin. The
     // signature failure comes first in block order and must be the one reported.
-    tampered[30].outputs[0].value -= 1;
+    tampered[30].outputs[0].value -= Amount(1);
     let block = tip_block(&f, tampered.clone(), 0);
     assert!(matches!(
         submit(&mut f, block),
         Err(E::BadSignature { txid, index: 0, .. }) if txid == tampered[30].txid()
     ));
-    let fees: Amount = txs.iter().map(|t| t.size() as Amount).sum();
+    let fees: Amount = txs.iter().map(|t| Amount(t.size() as u64)).sum();
     let block = tip_block(&f, txs, fees);
     assert!(submit(&mut f, block).is_ok());
 }

@@ -2,6 +2,7 @@
 //! holds, without running the simulation again.
 
 use super::inspect;
+use crate::ledger::Amount;
 use crate::node::{BlockRecord, RunOutput, TxRecord};
 use crate::report::{plots::draw_plots, sweep_plots::draw_sweep_plots, Summary};
 use crate::scenario::Scenario;
@@ -86,7 +87,7 @@ pub(super) fn reload_run(dir: &Path) -> Result<(Scenario, RunOutput, Summary), S
             created: seconds("created_s", row[1])?,
             origin: index_below("origin_node", row[2], nodes)?,
             size: number("size_bytes", row[3])? as usize,
-            fee: number("fee_sat", row[4])?,
+            fee: Amount(number("fee_sat", row[4])?),
         });
         Ok(())
     })?;

@@ -47,7 +47,7 @@ pub fn pad_coinbase(coinbase: &mut Transaction, bytes: usize) {
         let script_pubkey = script::op_return(&vec![0u8; data]);
         added += 8 + varint_len(script_pubkey.len()) + script_pubkey.len();
         coinbase.outputs.push(TxOut {
-            value: 0,
+            value: Amount::ZERO,
             script_pubkey,
         });
     }
@@ -130,7 +130,7 @@ pub fn genesis(
     premine: Vec<TxOut>,
     tag: &[u8],
 ) -> Block {
-    let mut cb = coinbase(0, script::op_return(tag), 0, tag);
+    let mut cb = coinbase(0, script::op_return(tag), Amount::ZERO, tag);
     if !premine.is_empty() {
         cb.outputs = premine;
     }

@@ -108,7 +108,15 @@ impl BlockTree {
             sigcache: Arc::new(SigCache::new()),
             tx_index: FastMap::default(),
         };
-        tree.insert_entry(Arc::new(genesis), txids, hash, None, work, 0, Some(undo));
+        tree.insert_entry(
+            Arc::new(genesis),
+            txids,
+            hash,
+            None,
+            work,
+            Amount::ZERO,
+            Some(undo),
+        );
         Ok(tree)
     }
 

@@ -190,7 +190,10 @@ mod tests {
         let mut tx = Transaction {
             version: 1,
             inputs: vec![TxIn {
-                previous_output: OutPoint::new(crate::ledger::Txid(crate::ledger::hash::sha256d(b"coin")), 0),
+                previous_output: OutPoint::new(
+                    crate::ledger::Txid(crate::ledger::hash::sha256d(b"coin")),
+                    0,
+                ),
                 script_sig: vec![],
                 sequence: SEQUENCE_FINAL,
             }],

@@ -218,7 +218,7 @@ mod tests {
         let mut tx = alice
             .pay(Wallet::from_seed([7; 32]).receive_script(), COIN, 10)
             .unwrap();
-        tx.outputs[0].value += 1; // the signature no longer covers the outputs
+        tx.outputs[0].value += Amount(1); // the signature no longer covers the outputs
         assert!(matches!(
             pool.accept(&tx, &utxo, 5, &params, &cache),
             Err(MempoolError::Invalid(ValidationError::BadSignature { .. }))

@@ -41,9 +41,9 @@ impl ConsensusParams {
         }
         let halvings = height / self.halving_interval;
         if halvings >= 64 {
-            0
+            Amount::ZERO
         } else {
-            self.initial_reward >> halvings
+            Amount(self.initial_reward.0 >> halvings)
         }
     }
 }
@@ -59,6 +59,6 @@ mod tests {
         assert_eq!(p.block_subsidy(209_999), 50 * COIN);
         assert_eq!(p.block_subsidy(210_000), 25 * COIN);
         assert_eq!(p.block_subsidy(840_000), 3 * COIN + COIN / 8);
-        assert_eq!(p.block_subsidy(64 * 210_000), 0);
+        assert_eq!(p.block_subsidy(64 * 210_000), Amount::ZERO);
     }
 }

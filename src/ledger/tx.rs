@@ -4,16 +4,12 @@
 use super::encode::{
     write_compact_size, write_var_bytes, Decodable, DecodeError, Encodable, Reader,
 };
-use super::hash::{sha256d, Hash256};
 pub use super::hash::Txid;
+use super::hash::{sha256d, Hash256};
 use serde::Serialize;
 use std::fmt;
 
-/// Amounts are in satoshis (1 coin = 100,000,000).
-pub type Amount = u64;
-pub const COIN: Amount = 100_000_000;
-/// Bitcoin's cap on any amount: 21 million coins.
-pub const MAX_MONEY: Amount = 21_000_000 * COIN;
+pub use super::amount::{Amount, COIN, MAX_MONEY};
 /// `lock_time` values at or above this are Unix times, below it block heights.
 pub const LOCKTIME_THRESHOLD: u32 = 500_000_000;
 pub const SEQUENCE_FINAL: u32 = 0xffff_ffff;
@@ -97,7 +93,7 @@ impl Transaction {
     pub fn total_output(&self) -> Option<Amount> {
         self.outputs
             .iter()
-            .try_fold(0u64, |sum, out| sum.checked_add(out.value))
+            .try_fold(Amount::ZERO, |sum, out| sum.checked_add(out.value))
     }
 
     /// Serialized size in bytes, computed without serializing.
@@ -191,7 +187,7 @@ impl Decodable for OutPoint {
 
 impl Encodable for TxOut {
     fn encode(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.value.to_le_bytes());
+        out.extend_from_slice(&self.value.0.to_le_bytes());
         write_var_bytes(out, &self.script_pubkey);
     }
 }
@@ -230,7 +226,7 @@ impl Decodable for Transaction {
         let mut outputs = Vec::with_capacity(n_out.min(r.remaining() / 9));
         for _ in 0..n_out {
             outputs.push(TxOut {
-                value: r.u64()?,
+                value: Amount(r.u64()?),
                 script_pubkey: r.var_bytes()?,
             });
         }

@@ -1,5 +1,6 @@
 //! A wallet: keys, the coins they own, coin selection, change and fees.
 
+use super::amount::FeeRate;
 use super::hash::sha256d;
 use super::keys::KeyPair;
 use super::tx::{Amount, OutPoint, Transaction, TxIn, TxOut, SEQUENCE_FINAL};
@@ -7,7 +8,7 @@ use std::collections::BTreeMap;
 
 /// Outputs worth less than this are not made; the value goes to the fee instead
 /// (Bitcoin Core's dust threshold for P2PKH at the default relay fee).
-pub const DUST: Amount = 546;
+pub const DUST: Amount = Amount(546);
 
 /// Serialized sizes of P2PKH parts, for fee estimation before signing (the DER
 /// signature's length varies by a byte or two; estimating high keeps the fee rate).
@@ -97,9 +98,10 @@ impl Wallet {
         &mut self,
         to: Vec<u8>,
         amount: Amount,
-        fee_rate: Amount,
+        fee_rate: impl Into<FeeRate>,
     ) -> Result<Transaction, WalletError> {
-        self.pay_with_fee(to, amount, fee_rate).map(|(tx, _)| tx)
+        self.pay_with_fee(to, amount, fee_rate.into())
+            .map(|(tx, _)| tx)
     }
 
     /// As [`Wallet::pay`], also returning the fee: what the selected coins held beyond
@@ -109,8 +111,9 @@ impl Wallet {
         &mut self,
         to: Vec<u8>,
         amount: Amount,
-        fee_rate: Amount,
+        fee_rate: impl Into<FeeRate>,
     ) -> Result<(Transaction, Amount), WalletError> {
+        let fee_rate: FeeRate = fee_rate.into();
         if amount < DUST {
             return Err(WalletError::DustPayment(amount));
         }
@@ -120,11 +123,10 @@ impl Wallet {
         candidates.sort_by(|a, b| b.1.value.cmp(&a.1.value).then(a.0.cmp(&b.0)));
 
         let mut selected = Vec::new();
-        let mut selected_value: Amount = 0;
+        let mut selected_value = Amount::ZERO;
         let fee_for = |inputs: usize, outputs: usize| {
             fee_rate
-                * (TX_OVERHEAD_BYTES + inputs * P2PKH_INPUT_BYTES + outputs * P2PKH_OUTPUT_BYTES)
-                    as Amount
+                .fee(TX_OVERHEAD_BYTES + inputs * P2PKH_INPUT_BYTES + outputs * P2PKH_OUTPUT_BYTES)
         };
         for coin in candidates {
             if selected_value >= amount + fee_for(selected.len(), 2) {

@@ -71,7 +71,7 @@ impl Workload {
         let n = self.wallets.len() as u32;
         let payer = self.rng.random_range(0..n);
         let payee = (payer + self.rng.random_range(1..n)) % n;
-        let amount = self.rng.random_range(COIN / 100..=COIN);
+        let amount = Amount(self.rng.random_range(COIN.0 / 100..=COIN.0));
         let fee_rate = match self.fee_rate {
             // A fixed rate draws nothing, so fixed-fee runs keep their random sequence.
             r if r.min == r.max => r.min,
@@ -80,7 +80,7 @@ impl Workload {
         let to = self.wallets[payee as usize].receive_script();
         let spent_script = self.wallets[payer as usize].receive_script();
         let (tx, fee) = self.wallets[payer as usize]
-            .pay_with_fee(to, amount, fee_rate)
+            .pay_with_fee(to, amount, crate::ledger::FeeRate(fee_rate))
             .ok()?;
         let txid = tx.txid();
         self.wallets[payee as usize].add_coin(OutPoint::new(txid, 0), amount, 0);

@@ -75,7 +75,7 @@ pub fn attack_figures(out: &RunOutput) -> Vec<AttackFigures> {
                 .collect();
             let n = decided.len() as u32;
             let rate = (n > 0).then(|| wins.len() as f64 / f64::from(n));
-            let (mut blocks_main, mut orphaned, mut forfeited) = (0, 0, 0);
+            let (mut blocks_main, mut orphaned, mut forfeited) = (0, 0, Amount::ZERO);
             for (id, rec) in out.blocks.iter().enumerate().skip(1) {
                 if rec.miner != Some(attack.miner) {
                     continue;
@@ -86,7 +86,7 @@ pub fn attack_figures(out: &RunOutput) -> Vec<AttackFigures> {
                     orphaned += 1;
                     forfeited += tree.entry(id as BlockId).block.txdata[0]
                         .total_output()
-                        .unwrap_or(0);
+                        .unwrap_or(Amount::ZERO);
                 }
             }
             let mean =

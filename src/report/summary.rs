@@ -193,7 +193,7 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
             hashrate_share: out.shares[i],
             blocks_main: 0,
             blocks_stale: 0,
-            revenue_sat: 0,
+            revenue_sat: Amount::ZERO,
             revenue_share: 0.0,
         })
         .collect();
@@ -204,15 +204,15 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
             figures.blocks_main += 1;
             figures.revenue_sat += tree.entry(id as BlockId).block.txdata[0]
                 .total_output()
-                .unwrap_or(0);
+                .unwrap_or(Amount::ZERO);
         } else {
             figures.blocks_stale += 1;
         }
     }
     let revenue_total: Amount = miners.iter().map(|m| m.revenue_sat).sum();
     for m in &mut miners {
-        m.revenue_share = if revenue_total > 0 {
-            m.revenue_sat as f64 / revenue_total as f64
+        m.revenue_share = if revenue_total > Amount::ZERO {
+            m.revenue_sat.0 as f64 / revenue_total.0 as f64
         } else {
             0.0
         };

@@ -138,17 +138,17 @@ impl Attack {
     /// Coins a double spender is premined with: every attempt pays `amount` plus a
     /// fee allowance (1,000 attempts when the count is open). Capped below the
     /// 21-million-coin limit; an attacker that runs dry stops attacking.
-    pub fn funds_needed(&self) -> u64 {
-        use crate::ledger::tx::COIN;
+    pub fn funds_needed(&self) -> crate::ledger::Amount {
+        use crate::ledger::{Amount, COIN};
         match self {
             Attack::DoubleSpend {
                 amount, attempts, ..
             } => {
-                let per = (amount * COIN as f64).round() as u64 + COIN / 100;
+                let per = Amount::from_coins(*amount) + COIN / 100;
                 per.saturating_mul(u64::from(attempts.unwrap_or(1000)))
                     .min(20_000_000 * COIN)
             }
-            _ => 0,
+            _ => Amount::ZERO,
         }
     }
 

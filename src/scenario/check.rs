@@ -291,16 +291,16 @@ impl Scenario {
     /// The genesis block pays the wallets' coins and double spenders' funds: together
     /// at most 21 million coins, or the genesis block would be invalid.
     fn check_premine(&self) -> Result<(), String> {
-        use crate::ledger::tx::{COIN, MAX_MONEY};
+        use crate::ledger::tx::{Amount, COIN, MAX_MONEY};
         let wallets = if self.workload.tx_rate.0 > 0.0 {
             u64::from(self.workload.wallets) * u64::from(self.workload.coins_per_wallet) * 10 * COIN
         } else {
-            0
+            Amount::ZERO
         };
-        let attackers: u64 = self.attacks.iter().map(Attack::funds_needed).sum();
+        let attackers: Amount = self.attacks.iter().map(Attack::funds_needed).sum();
         let total = wallets + attackers;
         require(total <= MAX_MONEY, || {
-            format!("the premine (10 coins per workload coin, plus the double spenders' funds) is {} coins; at most 21000000 exist", total / COIN)
+            format!("the premine (10 coins per workload coin, plus the double spenders' funds) is {} coins; at most 21000000 exist", (total / COIN.0).0)
         })
     }
 }

@@ -81,13 +81,13 @@ pub fn make_block(
     tree: &BlockTree,
     parent: BlockId,
     txs: Vec<Transaction>,
-    fees: Amount,
+    fees: impl Into<Amount>,
     payout: Vec<u8>,
 ) -> Block {
     let p = tree.entry(parent);
     let time = p.block.header.time + SPACING;
     let ctx = tree.child_context(parent, time);
-    let value = tree.params().block_subsidy(ctx.height) + fees;
+    let value = tree.params().block_subsidy(ctx.height) + fees.into();
     let cb = builder::coinbase(ctx.height, payout, value, &parent.to_le_bytes());
     let mut block = builder::assemble(p.hash, &ctx, time, cb, txs);
     builder::solve(&mut block);
@@ -104,7 +104,12 @@ pub fn now_for(block: &Block) -> u32 {
 }
 
 /// Adds a valid block on `parent` and returns its id.
-pub fn extend(f: &mut Fixture, parent: BlockId, txs: Vec<Transaction>, fees: Amount) -> BlockId {
+pub fn extend(
+    f: &mut Fixture,
+    parent: BlockId,
+    txs: Vec<Transaction>,
+    fees: impl Into<Amount>,
+) -> BlockId {
     let block = make_block(&f.tree, parent, txs, fees, f.miner.receive_script());
     let now = now_for(&block);
     f.tree.add_block(block, now).expect("valid block").id()

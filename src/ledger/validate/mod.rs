@@ -108,9 +108,15 @@ pub enum ValidationError {
     #[error("block {hash} contains transaction {txid} twice, or a transaction whose outputs are still unspent")]
     DuplicateTransaction { hash: BlockHash, txid: Txid },
     #[error("block {hash}'s hash is above the target its bits {bits} encode")]
-    HighHash { hash: BlockHash, bits: CompactTarget },
+    HighHash {
+        hash: BlockHash,
+        bits: CompactTarget,
+    },
     #[error("block {hash} has invalid bits: {reason}")]
-    InvalidBits { hash: BlockHash, reason: CompactError },
+    InvalidBits {
+        hash: BlockHash,
+        reason: CompactError,
+    },
     #[error(
         "block {hash} at height {height} has bits {found}; the retarget rule requires {expected}"
     )]

@@ -61,7 +61,7 @@ pub fn check_block_against_state(
         created: FastMap::default(),
         spent: HashSet::new(),
     };
-    let mut fees: Amount = 0;
+    let mut fees = Amount::ZERO;
     let mut jobs = Vec::new();
     let sequential = (|| {
         for (position, (tx, &txid)) in block.txdata.iter().zip(txids).enumerate() {

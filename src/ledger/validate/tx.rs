@@ -18,7 +18,7 @@ pub fn check_transaction(tx: &Transaction, txid: Txid) -> Result<(), ValidationE
     }
     // Core checks each value, then the running total, against MoneyRange. Each value is
     // at most MAX_MONEY before it is added, so the total cannot wrap.
-    let mut total: Amount = 0;
+    let mut total = Amount::ZERO;
     for (index, out) in tx.outputs.iter().enumerate() {
         if out.value > MAX_MONEY {
             return Err(ValidationError::OutputTooLarge {
@@ -89,7 +89,7 @@ pub(super) fn check_inputs_with(
     params: &ConsensusParams,
     mut check_signature: impl FnMut(usize, &[u8]) -> Result<(), ValidationError>,
 ) -> Result<Amount, (usize, ValidationError)> {
-    let mut inputs: Amount = 0;
+    let mut inputs = Amount::ZERO;
     for (index, input) in tx.inputs.iter().enumerate() {
         let outpoint = input.previous_output;
         let fail = |e| Err((index, e));

@@ -4,7 +4,7 @@
 //! from by its strategy; outcomes are read off the chain that nodes actually adopt.
 
 use super::{seed_for, Seen, World};
-use crate::ledger::{Amount, BlockId, OutPoint, Transaction, Txid, Wallet, COIN};
+use crate::ledger::{Amount, BlockId, OutPoint, Transaction, Txid, Wallet};
 use crate::scenario::{Attack, Gamma, GiveUp, Scenario};
 use crate::sim::rng::stream;
 use crate::sim::SimTime;
@@ -249,14 +249,15 @@ impl World {
             amount, premine, ..
         } = at.spec
         {
-            let sat = (amount * COIN as f64).round() as Amount;
+            let sat = Amount::from_coins(amount);
             // The top of the workload's range: the merchant's payment is not left waiting.
             let fee_rate = self.sc.workload.fee_rate.max;
             let before = at.wallet.clone();
-            let Ok((payment, fee)) =
-                at.wallet
-                    .pay_with_fee(at.merchant_script.clone(), sat, fee_rate)
-            else {
+            let Ok((payment, fee)) = at.wallet.pay_with_fee(
+                at.merchant_script.clone(),
+                sat,
+                crate::ledger::FeeRate(fee_rate),
+            ) else {
                 self.trace(now, Some(node), "attack-stops", None, || {
                     format!("attacker {a} has no coins left")
                 });
@@ -267,7 +268,7 @@ impl World {
             let mut reversed = before;
             let own = reversed.receive_script();
             let (conflict, conflict_fee) = reversed
-                .pay_with_fee(own, sat, fee_rate)
+                .pay_with_fee(own, sat, crate::ledger::FeeRate(fee_rate))
                 .expect("the coins that paid the merchant pay again");
             reversed.add_coin(OutPoint::new(conflict.txid(), 0), sat, 0);
             attempt.payment = Some(payment.txid());
@@ -322,13 +323,13 @@ impl World {
         parent: BlockId,
     ) -> (Vec<Transaction>, Amount) {
         let Some(attempt) = &self.attackers[a as usize].attempt else {
-            return (Vec::new(), 0);
+            return (Vec::new(), Amount::ZERO);
         };
         let Some((conflict, fee)) = &attempt.conflict else {
-            return (Vec::new(), 0);
+            return (Vec::new(), Amount::ZERO);
         };
         if attempt.first_block.is_some() || parent != attempt.base {
-            return (Vec::new(), 0);
+            return (Vec::new(), Amount::ZERO);
         }
         let (conflict, fee) = (conflict.clone(), *fee);
         // Only if its coins exist on this branch (an earlier payment may be unmined).
@@ -340,7 +341,7 @@ impl World {
         {
             (vec![conflict], fee)
         } else {
-            (Vec::new(), 0)
+            (Vec::new(), Amount::ZERO)
         }
     }
 

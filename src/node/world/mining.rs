@@ -2,7 +2,7 @@
 
 use super::{BlockRecord, Event, Seen, World, GENESIS_TIME};
 use crate::ledger::pow::{RetargetRule, Target};
-use crate::ledger::{builder, Amount, BlockId, ConsensusParams, OutPoint, Transaction, Txid, COIN};
+use crate::ledger::{builder, Amount, BlockId, ConsensusParams, OutPoint, Transaction, Txid};
 use crate::scenario::{PowMode, Scenario};
 use crate::sim::rng::exponential;
 use crate::sim::{SimTime, NS_PER_S};
@@ -27,7 +27,7 @@ pub fn consensus_params(sc: &Scenario) -> ConsensusParams {
     ConsensusParams {
         max_block_bytes: c.max_block_bytes.0 as usize,
         coinbase_maturity: c.coinbase_maturity,
-        initial_reward: (c.reward * COIN as f64).round() as Amount,
+        initial_reward: Amount::from_coins(c.reward),
         halving_interval: c.halving_interval,
         retarget: RetargetRule {
             interval: c.retarget_interval,
@@ -184,7 +184,7 @@ impl World {
         let mut spent: HashSet<OutPoint> = HashSet::new();
         let mut chosen = Vec::new();
         let mut included = vec![false; pool.len()];
-        let (mut size, mut fees) = (0usize, 0);
+        let (mut size, mut fees) = (0usize, Amount::ZERO);
         // A child can sort before its parent; a few passes pick it up once the parent is in.
         for _ in 0..3 {
             let mut progressed = false;

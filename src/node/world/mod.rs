@@ -300,7 +300,7 @@ impl World {
             })
             .collect();
         for (wallet, funds) in &attacker_wallets {
-            if *funds > 0 {
+            if *funds > Amount::ZERO {
                 premine.push(TxOut {
                     value: *funds,
                     script_pubkey: wallet.receive_script(),
@@ -323,7 +323,7 @@ impl World {
             }
         }
         for (wallet, funds) in attacker_wallets.iter_mut() {
-            if *funds > 0 {
+            if *funds > Amount::ZERO {
                 wallet.add_coin(OutPoint::new(premine_txid, vout), *funds, 0);
                 vout += 1;
             }

@@ -1,0 +1,151 @@
+//! Money: an amount of satoshis (1 coin = 100,000,000), a type of its own so that a
+//! count, a size or a fee rate cannot be added to it by mistake. Sums that could wrap
+//! use the checked forms; the plain operators are for values already bounded by
+//! MAX_MONEY (validation bounds every amount it accepts).
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::iter::Sum;
+use std::ops::{Add, AddAssign, Div, Mul, Sub, SubAssign};
+
+#[derive(
+    Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Debug, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct Amount(pub u64);
+
+pub const COIN: Amount = Amount(100_000_000);
+/// Bitcoin's cap on any amount: 21 million coins.
+pub const MAX_MONEY: Amount = Amount(21_000_000 * COIN.0);
+
+impl Amount {
+    pub const ZERO: Amount = Amount(0);
+    pub const MAX: Amount = Amount(u64::MAX);
+
+    pub const fn from_sat(sat: u64) -> Amount {
+        Amount(sat)
+    }
+
+    pub const fn to_sat(self) -> u64 {
+        self.0
+    }
+
+    /// `coins` coins, rounded to the satoshi (a scenario's coin amounts are decimals).
+    pub fn from_coins(coins: f64) -> Amount {
+        Amount((coins * COIN.0 as f64).round() as u64)
+    }
+
+    pub fn to_coins(self) -> f64 {
+        self.0 as f64 / COIN.0 as f64
+    }
+
+    pub fn checked_add(self, other: Amount) -> Option<Amount> {
+        self.0.checked_add(other.0).map(Amount)
+    }
+
+    pub fn checked_sub(self, other: Amount) -> Option<Amount> {
+        self.0.checked_sub(other.0).map(Amount)
+    }
+
+    pub fn saturating_add(self, other: Amount) -> Amount {
+        Amount(self.0.saturating_add(other.0))
+    }
+
+    pub fn saturating_sub(self, other: Amount) -> Amount {
+        Amount(self.0.saturating_sub(other.0))
+    }
+
+    pub fn saturating_mul(self, n: u64) -> Amount {
+        Amount(self.0.saturating_mul(n))
+    }
+}
+
+/// Satoshis as a plain number, made an amount explicitly.
+impl From<u64> for Amount {
+    fn from(sat: u64) -> Amount {
+        Amount(sat)
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl Add for Amount {
+    type Output = Amount;
+    fn add(self, rhs: Amount) -> Amount {
+        Amount(self.0 + rhs.0)
+    }
+}
+
+impl AddAssign for Amount {
+    fn add_assign(&mut self, rhs: Amount) {
+        self.0 += rhs.0;
+    }
+}
+
+impl Sub for Amount {
+    type Output = Amount;
+    fn sub(self, rhs: Amount) -> Amount {
+        Amount(self.0 - rhs.0)
+    }
+}
+
+impl SubAssign for Amount {
+    fn sub_assign(&mut self, rhs: Amount) {
+        self.0 -= rhs.0;
+    }
+}
+
+/// A number of coins (`10 * COIN`) or of anything priced per unit.
+impl Mul<Amount> for u64 {
+    type Output = Amount;
+    fn mul(self, rhs: Amount) -> Amount {
+        Amount(self * rhs.0)
+    }
+}
+
+impl Mul<u64> for Amount {
+    type Output = Amount;
+    fn mul(self, rhs: u64) -> Amount {
+        Amount(self.0 * rhs)
+    }
+}
+
+impl Div<u64> for Amount {
+    type Output = Amount;
+    fn div(self, rhs: u64) -> Amount {
+        Amount(self.0 / rhs)
+    }
+}
+
+impl Sum for Amount {
+    fn sum<I: Iterator<Item = Amount>>(iter: I) -> Amount {
+        iter.fold(Amount::ZERO, |a, b| a + b)
+    }
+}
+
+impl<'a> Sum<&'a Amount> for Amount {
+    fn sum<I: Iterator<Item = &'a Amount>>(iter: I) -> Amount {
+        iter.copied().sum()
+    }
+}
+
+/// A fee rate in satoshis per byte.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Debug)]
+pub struct FeeRate(pub u64);
+
+impl From<u64> for FeeRate {
+    fn from(sat_per_byte: u64) -> FeeRate {
+        FeeRate(sat_per_byte)
+    }
+}
+
+impl FeeRate {
+    /// What `bytes` bytes cost at this rate.
+    pub fn fee(self, bytes: usize) -> Amount {
+        Amount(self.0 * bytes as u64)
+    }
+}
