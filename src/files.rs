@@ -4,7 +4,7 @@
 //! chainlab read forever or allocate without bound.
 
 use std::fmt;
-use std::io::Read;
+use std::io::{BufReader, Read};
 use std::path::Path;
 
 /// Why a file could not be read; the message names the path.
@@ -23,23 +23,29 @@ impl std::error::Error for ReadError {}
 /// what they name), and says how long it is.
 pub fn open_regular(path: &Path) -> Result<(std::fs::File, u64), ReadError> {
     let place = path.display();
-    let file =
-        std::fs::File::open(path).map_err(|e| ReadError(format!("{place}: cannot read: {e}")))?;
-    // The metadata of the open file, not of the path: no race between check and read.
-    let meta = file
-        .metadata()
-        .map_err(|e| ReadError(format!("{place}: cannot read: {e}")))?;
-    if !meta.is_file() {
-        let what = if meta.is_dir() {
-            "a directory"
-        } else {
-            "not a regular file (a device, pipe or socket)"
-        };
-        return Err(ReadError(format!(
-            "{place} is {what}; give the path of a file"
-        )));
-    }
+    let cannot = |e: std::io::Error| ReadError(format!("{place}: cannot read: {e}"));
+    // Checked before opening: opening a FIFO blocks until someone writes to it.
+    require_regular(path, &std::fs::metadata(path).map_err(cannot)?)?;
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    // And again on the open file: the path may have been swapped in between.
+    let meta = file.metadata().map_err(cannot)?;
+    require_regular(path, &meta)?;
     Ok((file, meta.len()))
+}
+
+fn require_regular(path: &Path, meta: &std::fs::Metadata) -> Result<(), ReadError> {
+    if meta.is_file() {
+        return Ok(());
+    }
+    let what = if meta.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file (a device, pipe or socket)"
+    };
+    Err(ReadError(format!(
+        "{} is {what}; give the path of a file",
+        path.display()
+    )))
 }
 
 /// The whole of a regular file of at most `limit` bytes. `what` names the file's role
@@ -78,6 +84,46 @@ pub fn read_text_limited(path: &Path, limit: u64, what: &str) -> Result<String, 
     })
 }
 
+/// No line of a results table is near this long: a longer one is refused before it
+/// fills memory (a file of one huge line would otherwise be read whole).
+const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// A reader that fails once a line runs past [`MAX_LINE_BYTES`].
+struct LineLimited<R> {
+    inner: R,
+    line: usize,
+}
+
+impl<R> LineLimited<R> {
+    fn new(inner: R) -> Self {
+        LineLimited { inner, line: 0 }
+    }
+}
+
+impl<R: Read> Read for LineLimited<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            self.line = if b == b'\n' { 0 } else { self.line + 1 };
+            if self.line > MAX_LINE_BYTES {
+                return Err(std::io::Error::other(format!(
+                    "a line longer than {MAX_LINE_BYTES} bytes; a chainlab table has no such line"
+                )));
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// A CSV file chainlab did not necessarily write, read as a stream of records: a
+/// regular file only, no line longer than [`MAX_LINE_BYTES`].
+pub fn csv_reader(path: &Path) -> Result<csv::Reader<impl Read>, ReadError> {
+    let (file, _) = open_regular(path)?;
+    Ok(csv::Reader::from_reader(LineLimited::new(BufReader::new(
+        file,
+    ))))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,6 +134,16 @@ mod tests {
         assert!(err.0.contains("not a regular file"), "{err}");
         let err = read_limited(Path::new("/"), 10, "test file").unwrap_err();
         assert!(err.0.contains("a directory"), "{err}");
+        // A FIFO would block the open itself until a writer came.
+        let dir = std::env::temp_dir().join(format!("chainlab-fifo-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            let err = read_limited(&fifo, 10, "test file").unwrap_err();
+            assert!(err.0.contains("not a regular file"), "{err}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -506,3 +506,114 @@ fn ctrl_c_stops_a_run_and_writes_nothing() {
     assert!(!dir.join("r").exists(), "no results written");
     untouched(&dir);
 }
+
+/// Found by the hostile-input sweep (issue #11's closing note lists them).
+#[test]
+fn inputs_found_by_the_sweep_are_refused_or_handled() {
+    let dir = workspace("sweep-findings");
+    let cases: &[(&str, &[&str])] = &[
+        ("consensus: { block_interval: 100ms, retarget_interval: 10 }", &["consensus.block_interval", "1s to 1d"]),
+        ("consensus: { retarget_interval: 1 }", &["retarget_interval is 1", "at least 2"]),
+        ("consensus: { block_interval: 1s, retarget_interval: 2, retarget_clamp: 100 }", &["at least consensus.retarget_clamp"]),
+        ("consensus: { max_block_bytes: 999.5B }", &["whole number"]),
+        ("consensus: { reward: 0.000000001 }", &["whole number of satoshis"]),
+        ("stop: [5]", &["stop is a list", "section of keys"]),
+        ("network: [10, 3]", &["network is a list"]),
+        ("attacks: [[selfish, 0.3]]", &["attacks[0] is a list"]),
+        ("sweep: { sweep: [1] }", &["cannot sweep sweep"]),
+        ("faults: [ { kind: partition, at: 1m, for: 1m, nodes: 0.0001 } ]", &["rounds to no node"]),
+        ("faults: [ { kind: crash, at: 1m, for: 1m, nodes: [1, 1] } ]", &["node 1 twice"]),
+        ("attacks: [ { kind: double-spend, hashrate: 0.3, confirmations: 1, attempts: 40, amount: 1000000 } ]", &["premine", "double spenders"]),
+    ];
+    for (text, expected) in cases {
+        scenario(&dir, "x.yaml", &format!("{text}\n"));
+        refused(&run(&dir, &["validate", "x.yaml"]), expected);
+    }
+    // --set paths that name no entry, or use brackets.
+    scenario(&dir, "s.yaml", TINY);
+    refused(
+        &run(
+            &dir,
+            &["validate", "s.yaml", "--set", "attacks.0.hashrate=0.2"],
+        ),
+        &["no entry 0"],
+    );
+    refused(
+        &run(
+            &dir,
+            &["validate", "s.yaml", "--set", "attacks[0].hashrate=0.2"],
+        ),
+        &["attacks.0.hashrate"],
+    );
+    refused(
+        &run(&dir, &["validate", "s.yaml", "--set", "NETWORK.nodes=5"]),
+        &["did you mean `network`"],
+    );
+    // Topology files: the same ranges as the keys, and no extra columns.
+    for (csv, expected) in [
+        ("a,b,latency\n0,1,3650d\n", "latency is 3650d"),
+        ("a,b,latency,bandwidth\n0,1,50ms,0.001bps\n", "bandwidth is"),
+        (
+            "a,b,latency,bandwidth,foo\n0,1,50ms,1Mbps,x\n",
+            "the header must be",
+        ),
+        ("a,b,latency\n0,1,50ms,extra\n", "has 4 fields"),
+    ] {
+        std::fs::write(dir.join("net.csv"), csv).unwrap();
+        scenario(&dir, "t.yaml", "network: { nodes: 2, topology: { kind: csv, file: net.csv } }\nmining: { miners: 1 }\n");
+        refused(&run(&dir, &["validate", "t.yaml"]), &[expected]);
+    }
+    // A FIFO is refused without blocking on it.
+    if Command::new("mkfifo")
+        .arg(dir.join("fifo.yaml"))
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        refused(
+            &run(&dir, &["validate", "fifo.yaml"]),
+            &["not a regular file"],
+        );
+    }
+    // `--out DIR/.` replaces DIR (not empties it and fails).
+    assert!(run(&dir, &["run", "s.yaml", "--out", "r"]).status.success());
+    assert!(run(&dir, &["run", "s.yaml", "--out", "r/."])
+        .status
+        .success());
+    assert!(dir.join("r/summary.json").is_file());
+    // A picture of one's own in plots/, or a file that merely quotes the SVG mark.
+    std::fs::write(dir.join("r/plots/my_figure.png"), "mine").unwrap();
+    refused(
+        &run(&dir, &["run", "s.yaml", "--out", "r"]),
+        &["my_figure.png"],
+    );
+    std::fs::write(dir.join("notes.txt"), "notes\n<!-- drawn by chainlab -->\n").unwrap();
+    std::fs::remove_file(dir.join("r/plots/my_figure.png")).unwrap();
+    refused(
+        &run(&dir, &["inspect", "r", "--svg", "notes.txt"]),
+        &["notes.txt"],
+    );
+    // Padding equal to a large limit, and a reward at the cap with fees: runs, no panic.
+    scenario(&dir, "pad.yaml", "consensus: { max_block_bytes: 4MB }\nmining: { block_padding: 4MB, miners: 1 }\nstop: { blocks: 1 }\nnetwork: { nodes: 4, outbound: 2 }\nworkload: { tx_rate: 0/s }\n");
+    assert!(run(&dir, &["run", "pad.yaml", "--out", "pad"])
+        .status
+        .success());
+    scenario(&dir, "reward.yaml", "stop: { blocks: 3 }\nnetwork: { nodes: 2, outbound: 1 }\nmining: { miners: 1 }\nconsensus: { reward: 21000000 }\nworkload: { tx_rate: 1/s, wallets: 2, coins_per_wallet: 1 }\n");
+    assert!(run(&dir, &["run", "reward.yaml", "--out", "reward"])
+        .status
+        .success());
+    untouched(&dir);
+}
+
+#[test]
+fn a_run_that_cannot_mine_stops_at_a_hundred_times_its_length_and_says_so() {
+    let dir = workspace("stuck");
+    scenario(&dir, "stuck.yaml", "stop: { blocks: 1 }\nnetwork: { nodes: 2, outbound: 1 }\nmining: { miners: 1 }\nworkload: { tx_rate: 0/s }\nfaults: [ { kind: crash, at: 0s, for: 3650d, nodes: [0] } ]\n");
+    let out = run(&dir, &["run", "stuck.yaml", "--out", "r"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("a hundred times its expected length"));
+    let summary = std::fs::read_to_string(dir.join("r/summary.json")).unwrap();
+    assert!(
+        summary.contains("\"simulated_s\": 60000.0"),
+        "stopped at 100 × 10 minutes"
+    );
+}

@@ -30,18 +30,22 @@ fn coinbase_scripts_are_the_height_then_the_tag_and_nothing_more() {
 }
 
 #[test]
-fn padding_adds_at_least_the_bytes_asked_and_barely_more() {
+fn padding_adds_the_bytes_asked_never_more_and_at_most_ten_less() {
     for bytes in [
-        1, 14, 15, 16, 100, 252, 268, 269, 9_015, 9_016, 9_030, 20_000, 535_000,
+        1, 10, 11, 12, 86, 87, 100, 252, 262, 263, 268, 269, 9_015, 9_016, 9_030, 20_000, 535_000,
+        4_000_000,
     ] {
         let mut cb = builder::coinbase(5, vec![0x51], COIN, b"tag");
         let before = cb.size();
         builder::pad_coinbase(&mut cb, bytes);
         let grown = cb.size() - before;
         assert!(
-            grown >= bytes && grown < bytes + 20,
+            grown <= bytes && grown + 10 >= bytes,
             "{bytes} asked, {grown} added"
         );
+        if bytes >= 22 {
+            assert_eq!(grown, bytes, "exact once an output fits what is left");
+        }
         assert!(cb.outputs[1..].iter().all(|o| o.value == Amount::ZERO
             && classify(&o.script_pubkey) == Lock::Unspendable
             && o.script_pubkey.len() <= 10_000));
@@ -151,6 +155,11 @@ fn script_templates_match_only_their_exact_shapes() {
     assert_eq!(classify(&long_hash), Lock::NonStandard);
     let p2pk = script::p2pk(key.public_key());
     assert!(matches!(classify(&p2pk), Lock::PubKey(k) if k.len() == 33));
+    // A push length of 20 in front of 21 bytes is no P2PKH script.
+    let mut long_body = script::p2pkh(&hash);
+    long_body.insert(3, 0);
+    assert_eq!(long_body[2], 20);
+    assert_eq!(classify(&long_body), Lock::NonStandard);
     let mut wrong_len = p2pk.clone();
     wrong_len[0] = 34; // claims 34 bytes, holds 33
     assert_eq!(classify(&wrong_len), Lock::NonStandard);
@@ -296,8 +305,9 @@ fn the_decoder_reports_where_and_how_much_it_lacked() {
         Err(DecodeError::UnexpectedEnd { at: 0, needed: 5 })
     );
     assert_eq!(r.u8(), Ok(1));
-    assert_eq!(r.position(), 1);
-    assert_eq!(r.remaining(), 2);
+    assert_eq!(r.u8(), Ok(2));
+    assert_eq!(r.position(), 2);
+    assert_eq!(r.remaining(), 1);
     assert_eq!(MAX_DECODE_LEN, 32 * 1024 * 1024);
     let mut at_limit = vec![0xfe];
     at_limit.extend_from_slice(&(MAX_DECODE_LEN as u32).to_le_bytes());
@@ -361,4 +371,48 @@ fn a_genesis_block_may_hold_its_coinbase_only() {
         chainlab::ledger::validate::check_genesis(&empty).err(),
         Some(E::EmptyBlock { hash })
     );
+}
+
+#[test]
+fn coins_are_selected_largest_first_until_payment_and_fee_are_covered() {
+    let to = KeyPair::from_seed([8; 32]).script_pubkey();
+    let mut w = Wallet::from_seed([9; 32]);
+    w.add_coin(OutPoint::new(Txid(sha256d(b"a")), 0), 3 * COIN, 0);
+    w.add_coin(OutPoint::new(Txid(sha256d(b"b")), 0), 3 * COIN, 0);
+    // One coin holds the payment but not its fee: both are taken.
+    let (tx, fee) = w.clone().pay_with_fee(to.clone(), 3 * COIN, 1).unwrap();
+    assert_eq!(tx.inputs.len(), 2);
+    assert_eq!(fee, Amount(10 + 2 * 149 + 2 * 34));
+    // Asking for more than there is names what was needed and what there was.
+    let err = w.pay_with_fee(to, 6 * COIN, 1).unwrap_err();
+    assert_eq!(
+        err,
+        chainlab::ledger::wallet::WalletError::InsufficientFunds {
+            needed: 6 * COIN + Amount(10 + 2 * 149 + 34),
+            available: 6 * COIN
+        }
+    );
+}
+
+#[test]
+fn a_relayed_payment_may_spend_a_coinbase_that_matures_in_the_next_block() {
+    use chainlab::ledger::mempool::{Mempool, MempoolError};
+    // Maturity 3 (common::params): mined at height 1, spendable in the block at 4.
+    let mut f = fixture(1, COIN);
+    let first = extend(&mut f, 0, vec![], Amount::ZERO);
+    let reward = OutPoint::new(f.tree.entry(first).txids[0], 0);
+    f.miner.add_coin(reward, 50 * COIN, 0);
+    let spend = f.miner.pay(f.wallets[0].receive_script(), COIN, 1).unwrap();
+    let second = extend(&mut f, first, vec![], Amount::ZERO);
+    let mut pool = Mempool::new();
+    // At tip height 2 the next block is at 3: two confirmations, too early.
+    assert!(matches!(
+        f.tree.admit_to_mempool(&mut pool, &spend, second),
+        Err(MempoolError::Invalid(E::ImmatureCoinbaseSpend {
+            confirmations: 2,
+            ..
+        }))
+    ));
+    let third = extend(&mut f, second, vec![], Amount::ZERO);
+    assert!(f.tree.admit_to_mempool(&mut pool, &spend, third).is_ok());
 }

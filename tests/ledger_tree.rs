@@ -153,6 +153,7 @@ fn payments_are_found_cached_and_admitted_once() {
         "verified once, into the tree's cache"
     );
     assert_eq!(f.tree.shared_sigcache().len(), 1, "the same cache");
+    assert!(!f.tree.sigcache().is_empty());
     // The pool's outputs are spendable next block, at height tip + 1.
     let mut child_wallet = f.wallets[1].clone();
     child_wallet.add_coin(OutPoint::new(tx.txid(), 0), COIN, 0);

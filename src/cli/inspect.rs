@@ -57,20 +57,42 @@ pub fn fork_tree(tree: &BlockTree) -> String {
     out
 }
 
+/// The one item whose displayed hash starts with `query` (8 to 64 hex digits, as the
+/// tree and the tables print them), from `candidates`.
+fn by_prefix<T: Copy + std::fmt::Display>(
+    flag: &str,
+    query: &str,
+    candidates: impl Iterator<Item = T>,
+) -> Result<T, String> {
+    let q = query.to_ascii_lowercase();
+    if !(8..=64).contains(&q.len()) || !q.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(format!(
+            "{flag} {query:?}: give a hash, or its first 8 or more hex digits as inspect prints them"
+        ));
+    }
+    let mut found = candidates.filter(|c| c.to_string().starts_with(&q));
+    match (found.next(), found.next()) {
+        (Some(one), None) => Ok(one),
+        (None, _) => Err(format!(
+            "{flag} {query}: nothing in this run has such a hash"
+        )),
+        (Some(_), Some(_)) => Err(format!(
+            "{flag} {query}: more than one hash starts so; give more digits"
+        )),
+    }
+}
+
 pub fn describe_block(tree: &BlockTree, query: &str) -> Result<String, String> {
     let id = match query.parse::<u32>() {
-        Ok(height) => tree.at_height(height).ok_or_else(|| {
+        Ok(height) if query.len() < 8 => tree.at_height(height).ok_or_else(|| {
             format!(
                 "--block {height}: the main chain is {} blocks high",
                 tree.best_height()
             )
         })?,
-        Err(_) => {
-            let hash: BlockHash = query
-                .parse()
-                .map_err(|e| format!("--block: {e}, or a height"))?;
-            tree.id_of(&hash)
-                .ok_or_else(|| format!("--block {query}: no such block in this run"))?
+        _ => {
+            let hash = by_prefix("--block", query, tree.entries().iter().map(|e| e.hash))?;
+            tree.id_of(&hash).expect("a hash of the tree")
         }
     };
     let e = tree.entry(id);
@@ -112,7 +134,8 @@ pub fn describe_block(tree: &BlockTree, query: &str) -> Result<String, String> {
 }
 
 pub fn describe_tx(tree: &BlockTree, query: &str) -> Result<String, String> {
-    let txid: Txid = query.parse().map_err(|e| format!("--tx: {e}"))?;
+    let txids = tree.entries().iter().flat_map(|e| e.txids.iter().copied());
+    let txid: Txid = by_prefix("--tx", query, txids)?;
     let (block, tx) = tree
         .locate_tx(&txid)
         .ok_or_else(|| format!("--tx {query}: no block of this run contains it"))?;

@@ -246,7 +246,7 @@ fn run(
     let summary = run_quietly(sc.clone(), &dir, true, trace)?;
     println!(
         "{}: {} blocks ({} stale, rate {:.4}), {:.2} TPS confirmed of {:.2} offered, \
-propagation p50 {} s, {}-conf p50 {} s; {} events in {:.2} s wall",
+propagation p50 {}, {}-conf p50 {}; {} events in {:.2} s wall",
         sc.name,
         summary.blocks_main,
         summary.blocks_stale,
@@ -278,9 +278,12 @@ fn run_sweep(
         .transpose()
         .map_err(Failure::BadInput)?;
     let dir = out.unwrap_or_else(|| PathBuf::from("results").join(&base.name));
-    let jobs = jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1);
+    if jobs == Some(0) {
+        return Err(Failure::BadInput(
+            "--jobs 0: give at least 1 (or leave it out to use every core)".into(),
+        ));
+    }
+    let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     sweep::run_sweep(&base, points, &dir, jobs, shard)
 }
 
@@ -329,6 +332,10 @@ fn bench_scenarios(mut list: Vec<PathBuf>, large: bool) -> Result<(), Failure> {
             "{}: no such scenario file (run chainlab bench from the repository root, or name the scenarios)",
             missing.display()
         )));
+    }
+    // Checked here, so that a bad scenario is one message, not a failed child run.
+    for path in &list {
+        Scenario::load(path, &[])?;
     }
     let table = bench::run(&list).map_err(|e| Failure::Internal(anyhow::anyhow!(e)))?;
     print!("{table}");
@@ -396,6 +403,14 @@ pub(crate) fn run_quietly(
     if output.interrupted || interrupt.load(Ordering::Relaxed) {
         return Err(Failure::Interrupted);
     }
+    if output.time_capped {
+        eprintln!(
+            "chainlab: warning: {} reached a hundred times its expected length ({} blocks at {} each) before stop.blocks, and stopped there; nothing could mine for most of it",
+            sc.name,
+            sc.stop.blocks.unwrap_or(0),
+            sc.consensus.block_interval
+        );
+    }
     let mut summary = report::summarize(&sc, &output);
     let wall_s = started.elapsed().as_secs_f64();
     summary.perf = Some(Perf {
@@ -408,8 +423,10 @@ pub(crate) fn run_quietly(
     Ok(summary)
 }
 
+/// Seconds with two decimals, or "n/a" where nothing was measured.
 fn fmt_opt(v: Option<f64>) -> String {
-    v.map(|x| format!("{x:.2}")).unwrap_or_else(|| "n/a".into())
+    v.map(|x| format!("{x:.2} s"))
+        .unwrap_or_else(|| "n/a".into())
 }
 
 /// High-water mark of resident memory, from /proc on Linux; 0 where unavailable.

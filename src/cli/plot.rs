@@ -20,7 +20,12 @@ pub(super) fn reload_run(dir: &Path) -> Result<(Scenario, RunOutput, Summary), S
     let summary: Summary = crate::files::read_text_limited(&summary_path, 256 << 20, "summary")
         .map_err(|e| e.0)
         .and_then(|t| {
-            serde_json::from_str(&t).map_err(|e| format!("{}: {e}", summary_path.display()))
+            serde_json::from_str(&t).map_err(|e| {
+                format!(
+                    "{}: not the summary of a chainlab run ({e})",
+                    summary_path.display()
+                )
+            })
         })?;
     let miners = sc.mining.miners as usize + sc.attacks.len();
     if summary.miners.len() != miners {
@@ -107,6 +112,7 @@ pub(super) fn reload_run(dir: &Path) -> Result<(Scenario, RunOutput, Summary), S
     }
     let out = RunOutput {
         interrupted: false,
+        time_capped: false,
         tree,
         trace: None,
         blocks,

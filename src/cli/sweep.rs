@@ -71,6 +71,7 @@ pub(super) fn run_sweep(
     shard: Option<(usize, usize)>,
 ) -> Result<(), Failure> {
     crate::results::outdir::open_own_dir(dir)?;
+    remove_points_beyond(dir, points.len())?;
     let selected: Vec<&Point> = points
         .iter()
         .filter(|p| shard.is_none_or(|(i, n)| p.index % n == i))
@@ -120,6 +121,26 @@ pub(super) fn run_sweep(
         crate::report::sweep_plots::draw_sweep_plots(dir)?;
     }
     println!("{} points; table in {}", selected.len(), table.display());
+    Ok(())
+}
+
+/// Point directories of an earlier, larger grid in the same directory would sit
+/// beside this sweep's and be mistaken for its own: removed (open_own_dir proved the
+/// directory, point directories included, is chainlab's).
+fn remove_points_beyond(dir: &Path, total: usize) -> Result<(), Failure> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| Failure::BadInput(format!("{}: cannot list it: {e}", dir.display())))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let index = name
+            .strip_prefix("point-")
+            .and_then(|d| d.parse::<usize>().ok());
+        if index.is_some_and(|i| i >= total) && crate::results::outdir::is_point_name(&name) {
+            std::fs::remove_dir_all(entry.path()).map_err(|e| {
+                Failure::Internal(anyhow::anyhow!("removing {}: {e}", entry.path().display()))
+            })?;
+        }
+    }
     Ok(())
 }
 
@@ -303,13 +324,13 @@ fn check_complete(shards: &[(PathBuf, Manifest)]) -> Result<(), String> {
         let expected: Vec<usize> = (m.shard..m.points_total).step_by(m.shards).collect();
         if m.points != expected {
             return Err(format!(
-                "{}: lists points {:?}, but shard {} of {} of a {}-point grid runs {:?}",
+                "{}: lists points {}, but shard {} of {} of a {}-point grid runs points {}",
                 path.display(),
-                m.points,
+                few(&m.points),
                 m.shard,
                 m.shards,
                 m.points_total,
-                expected
+                few(&expected)
             ));
         }
     }
@@ -321,6 +342,16 @@ fn check_complete(shards: &[(PathBuf, Manifest)]) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// A list of point numbers for a message: the first few and how many in all.
+fn few(points: &[usize]) -> String {
+    let shown: Vec<String> = points.iter().take(8).map(usize::to_string).collect();
+    match points.len() {
+        n if n > 8 => format!("{}, … ({n} in all)", shown.join(", ")),
+        0 => "none".into(),
+        _ => shown.join(", "),
+    }
 }
 
 fn read_shard_table(
@@ -348,9 +379,10 @@ fn read_shard_table(
     let listed: Vec<usize> = rows.iter().map(|(p, _)| *p).collect();
     if listed != manifest.points {
         return Err(format!(
-            "{}: holds points {listed:?} but its manifest lists {:?}; the shard is incomplete (rerun it)",
+            "{}: holds points {} but its manifest lists {}; the shard is incomplete (rerun it)",
             table.display(),
-            manifest.points
+            few(&listed),
+            few(&manifest.points)
         ));
     }
     Ok((header, rows))

@@ -1,6 +1,7 @@
 //! Assembling blocks: the coinbase, the Merkle root, and a nonce that meets the target.
 
 use super::block::{Block, BlockHash, Header};
+use super::encode::compact_size_len;
 use super::grind::grind;
 use super::script;
 use super::tx::{Amount, OutPoint, Transaction, TxIn, TxOut, SEQUENCE_FINAL};
@@ -33,31 +34,62 @@ pub fn coinbase(height: u32, payout: Vec<u8>, value: Amount, tag: &[u8]) -> Tran
     }
 }
 
-/// Grows `coinbase` by about `bytes` with zero-filled `OP_RETURN` outputs: blocks of
-/// a declared size whose bulk stands for transactions not simulated one by one (as
-/// SimBlock's blocks are sizes only). Valid by consensus: unspendable outputs are never
+/// Grows `coinbase` by `bytes` with zero-filled `OP_RETURN` outputs: blocks of a
+/// declared size whose bulk stands for transactions not simulated one by one (as
+/// SimBlock's blocks are sizes only). Never by more; by up to 10 bytes less when what
+/// is left is smaller than the smallest output (11 bytes). The growth counts the
+/// output count's own compact size. Valid by consensus: unspendable outputs are never
 /// executed, so the 10,000-byte script limit does not apply; each chunk stays under it.
 pub fn pad_coinbase(coinbase: &mut Transaction, bytes: usize) {
-    // value (8) + script length (3) + OP_RETURN (1) + OP_PUSHDATA2 and length (3)
-    const OVERHEAD: usize = 15;
     const CHUNK: usize = 9_000;
-    let mut added = 0;
-    while added < bytes {
-        let data = (bytes - added).saturating_sub(OVERHEAD).min(CHUNK);
-        let script_pubkey = script::op_return(&vec![0u8; data]);
-        added += 8 + varint_len(script_pubkey.len()) + script_pubkey.len();
+    let mut left = bytes;
+    loop {
+        let count = coinbase.outputs.len();
+        // Growth of the output count's compact size when one more output is added.
+        let count_growth = compact_size_len(count as u64 + 1) - compact_size_len(count as u64);
+        let Some(data) = largest_data_within(left.saturating_sub(count_growth), CHUNK) else {
+            return;
+        };
+        left -= output_size(data) + count_growth;
         coinbase.outputs.push(TxOut {
             value: Amount::ZERO,
-            script_pubkey,
+            script_pubkey: script::op_return(&vec![0u8; data]),
         });
     }
 }
 
-fn varint_len(n: usize) -> usize {
-    match n {
-        0..=0xfc => 1,
-        0xfd..=0xffff => 3,
-        _ => 5,
+/// Serialized size of a padding output carrying `data` bytes: value, script length,
+/// OP_RETURN and the push of the data.
+fn output_size(data: usize) -> usize {
+    let push = match data {
+        0..=75 => 1,
+        76..=255 => 2,
+        _ => 3,
+    };
+    let script = 1 + push + data;
+    8 + compact_size_len(script as u64) + script
+}
+
+/// The most data (at most `chunk`) whose padding output fits in `room` bytes and
+/// leaves either nothing or room for another output (a remainder of 1 to 12 bytes
+/// could never be filled: the smallest output is 11 bytes, and the output count's
+/// compact size may grow by 2).
+fn largest_data_within(room: usize, chunk: usize) -> Option<usize> {
+    let smallest = output_size(0);
+    if smallest > room {
+        return None;
+    }
+    // output_size grows with data by at least one byte per byte: start from the
+    // estimate and step down past the push and length-prefix steps.
+    let mut data = room.saturating_sub(smallest).min(chunk);
+    loop {
+        let rest = room.checked_sub(output_size(data));
+        match rest {
+            Some(0) => return Some(data),
+            Some(rest) if rest >= smallest + 2 => return Some(data),
+            _ if data == 0 => return rest.map(|_| 0),
+            _ => data -= 1,
+        }
     }
 }
 

@@ -22,8 +22,7 @@ struct Point {
 
 /// The attack rows of a sweep table, with the attack kind; none when it has no attack.
 fn read_points(table: &Path) -> Result<Option<(String, Vec<Point>)>> {
-    let mut r =
-        csv::Reader::from_path(table).with_context(|| format!("reading {}", table.display()))?;
+    let mut r = crate::files::csv_reader(table).map_err(|e| anyhow::anyhow!(e.0))?;
     let header = r.headers()?.clone();
     let col = |name: &str| header.iter().position(|h| h == name);
     let Some(kind_col) = col("attack_kind") else {
@@ -32,9 +31,9 @@ fn read_points(table: &Path) -> Result<Option<(String, Vec<Point>)>> {
     let mut kind = None;
     let mut points = Vec::new();
     for rec in r.records() {
-        let rec = rec?;
+        let rec = rec.with_context(|| format!("reading {}", table.display()))?;
         let text = |name: &str| col(name).and_then(|i| rec.get(i)).unwrap_or("");
-        let num = |name: &str| text(name).parse::<f64>().ok();
+        let num = |name: &str| text(name).parse::<f64>().ok().filter(|v| v.is_finite());
         let row_kind = rec.get(kind_col).unwrap_or("");
         if row_kind.is_empty() {
             continue;

@@ -250,15 +250,9 @@ pub fn fork_tree_svg(out: &RunOutput) -> Result<String> {
         &SVGBackend::with_string(&mut svg, SIZE).into_drawing_area(),
         out,
     )?;
-    Ok(match svg.find("?>") {
-        Some(end) => format!(
-            "{}\n{}{}",
-            &svg[..end + 2],
-            crate::results::outdir::SVG_MARK,
-            &svg[end + 2..]
-        ),
-        None => format!("{}\n{svg}", crate::results::outdir::SVG_MARK),
-    })
+    // First in the file: the proof a later --svg looks for (plotters writes no XML
+    // declaration, which would have to come first).
+    Ok(format!("{}\n{svg}", crate::results::outdir::SVG_MARK))
 }
 
 /// Largest tree drawn as a picture: beyond this the circles would not be legible.

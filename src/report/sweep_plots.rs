@@ -15,8 +15,7 @@ struct Row {
 }
 
 fn read_rows(table: &Path) -> Result<(Vec<String>, Vec<Row>)> {
-    let mut r =
-        csv::Reader::from_path(table).with_context(|| format!("reading {}", table.display()))?;
+    let mut r = crate::files::csv_reader(table).map_err(|e| anyhow::anyhow!(e.0))?;
     let header = r.headers()?.clone();
     let col = |name: &str| {
         header
@@ -38,8 +37,13 @@ fn read_rows(table: &Path) -> Result<(Vec<String>, Vec<Row>)> {
         .collect();
     let mut rows = Vec::new();
     for rec in r.records() {
-        let rec = rec?;
-        let num = |i: usize| rec.get(i).and_then(|v| v.parse::<f64>().ok());
+        let rec = rec.with_context(|| format!("reading {}", table.display()))?;
+        // A number that is not finite is no point to draw.
+        let num = |i: usize| {
+            rec.get(i)
+                .and_then(|v| v.parse::<f64>().ok())
+                .filter(|v| v.is_finite())
+        };
         rows.push(Row {
             label: (1..=keys.len())
                 .map(|i| rec.get(i).unwrap_or(""))

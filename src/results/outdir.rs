@@ -100,10 +100,30 @@ fn read_dir(dir: &Path) -> Result<Vec<(String, std::fs::Metadata)>, String> {
     Ok(out)
 }
 
+/// The pictures chainlab draws into `plots/`, each as .png and .svg: a file of any
+/// other name there is someone else's.
+pub const PLOT_NAMES: &[&str] = &[
+    "propagation_cdf",
+    "confirmation_cdf",
+    "miners",
+    "stale_over_time",
+    "fork_tree",
+    "double_spend",
+    "selfish_revenue",
+    "tps_vs_confirmation",
+    "stale_rate",
+];
+
+fn is_plot_name(name: &str) -> bool {
+    let stem = name
+        .strip_suffix(".png")
+        .or_else(|| name.strip_suffix(".svg"));
+    stem.is_some_and(|s| PLOT_NAMES.contains(&s))
+}
+
 fn only_plots(dir: &Path) -> Result<(), String> {
     for (name, meta) in read_dir(dir)? {
-        let image = name.ends_with(".png") || name.ends_with(".svg");
-        if !(meta.is_file() && image) {
+        if !(meta.is_file() && is_plot_name(&name)) {
             return Err(format!(
                 "it holds {}, which chainlab does not write",
                 dir.join(name).display()
@@ -142,7 +162,9 @@ fn split(target: &Path) -> Result<(PathBuf, String), OutputError> {
 /// Checks, before a run starts, that its results may go to `target`: nothing is
 /// there, an empty directory is, or a directory chainlab wrote.
 pub fn check_target(target: &Path) -> Result<(), OutputError> {
-    split(target)?;
+    // `DIR/.` names DIR; without this, removing `DIR/.` would empty DIR and then fail.
+    let (parent, name) = split(target)?;
+    let target = &parent.join(name);
     let refuse = |what: &str| {
         Err(OutputError(format!(
             "{}: {what}; chainlab writes results only to a new path or over a results directory of its own. Choose another --out (or scenario name), or move it away",
@@ -184,11 +206,15 @@ impl Staging {
     pub fn begin(target: &Path) -> Result<Staging, OutputError> {
         check_target(target)?;
         let (parent, name) = split(target)?;
+        // Spelled as parent and plain name from here on (see check_target).
+        let target = &parent.join(&name);
+        // A long name would make the hidden sibling's name too long for the system.
+        let short: String = name.chars().take(60).collect();
         std::fs::create_dir_all(&parent)
             .map_err(|e| OutputError(format!("{}: cannot create it: {e}", parent.display())))?;
         let tmp = loop {
             let n = STAGINGS.fetch_add(1, Ordering::Relaxed);
-            let tmp = parent.join(format!(".{name}.partial-{}-{n}", std::process::id()));
+            let tmp = parent.join(format!(".{short}.partial-{}-{n}", std::process::id()));
             // create_dir fails if anything is there: only a directory made here is used.
             match std::fs::create_dir(&tmp) {
                 Ok(()) => break tmp,
@@ -259,6 +285,8 @@ pub fn write_marker(dir: &Path) -> Result<(), OutputError> {
 /// marker if missing, reused if empty or ours, refused otherwise.
 pub fn open_own_dir(dir: &Path) -> Result<(), OutputError> {
     check_target(dir)?;
+    let (parent, name) = split(dir)?;
+    let dir = &parent.join(name);
     std::fs::create_dir_all(dir)
         .map_err(|e| OutputError(format!("{}: cannot create it: {e}", dir.display())))?;
     write_marker(dir)
@@ -284,6 +312,8 @@ pub const SVG_MARK: &str = "<!-- drawn by chainlab -->";
 /// renamed into place, so a failure leaves the old file whole.
 pub fn write_own_file(path: &Path, bytes: &[u8], mark: &str) -> Result<(), OutputError> {
     let (parent, name) = split(path)?;
+    let path = &parent.join(&name);
+    let name: String = name.chars().take(60).collect();
     let refuse = |what: &str| {
         Err(OutputError(format!(
             "{}: {what}; chainlab overwrites only files it wrote. Choose another name, or move it away",
@@ -295,12 +325,16 @@ pub fn write_own_file(path: &Path, bytes: &[u8], mark: &str) -> Result<(), Outpu
         Err(e) => return refuse(&format!("cannot be examined ({e})")),
         Ok(m) if !m.is_file() => return refuse("exists and is not a plain file"),
         Ok(_) => {
-            // The mark sits in the first bytes of a file chainlab wrote.
-            let mut head = Vec::with_capacity(4096);
+            // A file chainlab wrote starts with the mark; one that merely contains it
+            // (notes quoting a picture) is someone else's.
+            let mut head = Vec::with_capacity(mark.len());
             let read = crate::files::open_regular(path).map(|(f, _)| {
-                std::io::Read::read_to_end(&mut std::io::Read::take(f, 4096), &mut head)
+                std::io::Read::read_to_end(
+                    &mut std::io::Read::take(f, mark.len() as u64),
+                    &mut head,
+                )
             });
-            let marked = read.is_ok() && String::from_utf8_lossy(&head).contains(mark);
+            let marked = read.is_ok() && head == mark.as_bytes();
             if !marked {
                 return refuse("exists and was not written by chainlab");
             }

@@ -17,8 +17,7 @@ pub fn for_each_row(
     columns: &[&str],
     mut each: impl FnMut(usize, &[&str]) -> Result<(), String>,
 ) -> Result<(), String> {
-    let (file, _) = crate::files::open_regular(path).map_err(|e| e.0)?;
-    let mut reader = csv::Reader::from_reader(BufReader::new(file));
+    let mut reader = crate::files::csv_reader(path).map_err(|e| e.0)?;
     let header = reader
         .headers()
         .map_err(|e| format!("{}: {e}", path.display()))?

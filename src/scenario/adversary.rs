@@ -136,8 +136,9 @@ impl Attack {
     }
 
     /// Coins a double spender is premined with: every attempt pays `amount` plus a
-    /// fee allowance (1,000 attempts when the count is open). Capped below the
-    /// 21-million-coin limit; an attacker that runs dry stops attacking.
+    /// fee allowance (1,000 attempts when the count is open). The scenario check keeps
+    /// the whole premine within 21 million coins, so an attacker never runs dry before
+    /// its attempts are made.
     pub fn funds_needed(&self) -> crate::ledger::Amount {
         use crate::ledger::{Amount, COIN};
         match self {
@@ -146,7 +147,6 @@ impl Attack {
             } => {
                 let per = Amount::from_coins(*amount) + COIN / 100;
                 per.saturating_mul(u64::from(attempts.unwrap_or(1000)))
-                    .min(20_000_000 * COIN)
             }
             _ => Amount::ZERO,
         }
@@ -297,6 +297,16 @@ impl Fault {
         }
     }
 
+    /// A partition of every node cuts nothing: refused as the mistake it is.
+    fn check_cut(&self, at: &str, count: u64, nodes: u32) -> Result<(), String> {
+        if matches!(self, Fault::Partition { .. }) && count == u64::from(nodes) {
+            return Err(format!(
+                "{at}.nodes lists every node; a partition cuts a part of the network from the rest"
+            ));
+        }
+        Ok(())
+    }
+
     pub(crate) fn check(&self, at: &str, nodes: u32) -> Result<(), String> {
         use super::limits::{duration, MAX_TIME};
         let (start, _) = self.window();
@@ -316,14 +326,37 @@ impl Fault {
                     NodeSet::Ids(ids) if ids.is_empty() => {
                         Err(format!("{at}.nodes is empty; name at least one node"))
                     }
-                    NodeSet::Ids(ids) => match ids.iter().find(|&&id| id >= nodes) {
-                        Some(bad) => Err(format!(
-                            "{at}.nodes names node {bad}, but node ids run from 0 to {}",
-                            nodes - 1
-                        )),
-                        None => Ok(()),
-                    },
-                    NodeSet::Fraction(_) => Ok(()),
+                    NodeSet::Ids(ids) => {
+                        if let Some(bad) = ids.iter().find(|&&id| id >= nodes) {
+                            return Err(format!(
+                                "{at}.nodes names node {bad}, but node ids run from 0 to {}",
+                                nodes - 1
+                            ));
+                        }
+                        let mut sorted = ids.clone();
+                        sorted.sort_unstable();
+                        if let Some(twice) = sorted.windows(2).find(|w| w[0] == w[1]) {
+                            return Err(format!("{at}.nodes names node {} twice", twice[0]));
+                        }
+                        self.check_cut(at, sorted.len() as u64, nodes)
+                    }
+                    NodeSet::Fraction(f) => {
+                        // Rounded to whole nodes: refused, not clamped, when that is
+                        // none of them or all of them.
+                        let count = (f * f64::from(nodes)).round() as u64;
+                        if count == 0 {
+                            return Err(format!(
+                                "{at}.nodes is {f} of {nodes} nodes, which rounds to no node; give at least {}",
+                                0.5 / f64::from(nodes)
+                            ));
+                        }
+                        if count >= u64::from(nodes) {
+                            return Err(format!(
+                                "{at}.nodes is {f} of {nodes} nodes, which rounds to every node; give a smaller fraction"
+                            ));
+                        }
+                        Ok(())
+                    }
                 }
             }
             Fault::Loss {

@@ -186,11 +186,26 @@ impl Scenario {
             0,
             MAX_RETARGET_INTERVAL,
         )?;
+        // Bitcoin measures a period over interval − 1 gaps: a period of one block
+        // measures nothing, and difficulty would rise by the clamp every block.
+        require(c.retarget_interval != 1, || {
+            "consensus.retarget_interval is 1; give 0 (no retargeting) or at least 2 (Bitcoin measures a period over interval − 1 block gaps)".into()
+        })?;
         within(
             "consensus.retarget_clamp",
             c.retarget_clamp,
             1,
             MAX_RETARGET_CLAMP,
+        )?;
+        let timespan_s = (c.block_interval.secs() * f64::from(c.retarget_interval)).round();
+        require(
+            c.retarget_interval == 0 || timespan_s >= f64::from(c.retarget_clamp),
+            || {
+                format!(
+                "consensus.block_interval × consensus.retarget_interval is {timespan_s} s; a retarget period must last at least consensus.retarget_clamp ({}) seconds, or the clamped timespan is zero",
+                c.retarget_clamp
+            )
+            },
         )?;
         within("consensus.hashes_per_block", c.hashes_per_block, 2, 1 << 24)?;
         require(
@@ -201,7 +216,14 @@ impl Scenario {
                     c.reward
                 )
             },
-        )
+        )?;
+        let sat = c.reward * 1e8;
+        require(sat == sat.round(), || {
+            format!(
+                "consensus.reward is {}; an amount is a whole number of satoshis (8 decimals at most)",
+                c.reward
+            )
+        })
     }
 
     fn check_mining(&self) -> Result<(), String> {
@@ -297,10 +319,19 @@ impl Scenario {
         } else {
             Amount::ZERO
         };
-        let attackers: Amount = self.attacks.iter().map(Attack::funds_needed).sum();
-        let total = wallets + attackers;
+        let attackers: Amount = self
+            .attacks
+            .iter()
+            .map(Attack::funds_needed)
+            .fold(Amount::ZERO, Amount::saturating_add);
+        let total = wallets.saturating_add(attackers);
         require(total <= MAX_MONEY, || {
-            format!("the premine (10 coins per workload coin, plus the double spenders' funds) is {} coins; at most 21000000 exist", (total / COIN.0).0)
+            format!(
+                "the premine is {} coins: {} for the workload (10 per coin of workload.wallets × workload.coins_per_wallet) and {} for double spenders (attacks[].amount plus 0.01 per attempt, 1000 attempts when attempts is open); at most 21000000 coins exist",
+                (total / COIN.0).0,
+                (wallets / COIN.0).0,
+                (attackers / COIN.0).0
+            )
         })
     }
 }

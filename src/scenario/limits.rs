@@ -18,7 +18,10 @@ pub const MAX_STOP_BLOCKS: u32 = 100_000_000;
 /// 64-bit count of nanoseconds, about 584 years: sums of a few bounded times never wrap).
 pub const MAX_TIME: u64 = 10 * YEAR;
 pub const MAX_LATENCY: u64 = 3_600_000_000_000;
-pub const MIN_BLOCK_INTERVAL: u64 = 1_000_000;
+/// Block times are whole seconds and must pass the median of the last eleven: blocks
+/// faster than one a second would run their timestamps ahead of the clock until
+/// consensus refused them (more than two hours ahead).
+pub const MIN_BLOCK_INTERVAL: u64 = 1_000_000_000;
 pub const MAX_BLOCK_INTERVAL: u64 = DAY;
 pub const MAX_BLOCK_BYTES: u64 = 1_000_000_000;
 pub const MIN_BANDWIDTH: f64 = 1e3;
@@ -38,7 +41,8 @@ pub const MAX_PAYMENTS: f64 = 10_000_000.0;
 /// Blocks × nodes: every node keeps a byte of state per block.
 pub const MAX_BLOCK_ARRIVALS: f64 = 4e9;
 /// Bytes of blocks held in memory (the tree keeps every block).
-pub const MAX_CHAIN_BYTES: f64 = 16e9;
+/// Blocks are held parsed in memory (about three times their size at the peak).
+pub const MAX_CHAIN_BYTES: f64 = 4e9;
 
 /// `key` is `value`, which must lie in `min..=max`; the message gives the range.
 pub(crate) fn within<T: PartialOrd + Display>(

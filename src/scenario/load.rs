@@ -53,6 +53,7 @@ impl Scenario {
         for o in overrides {
             apply_override(&mut tree, o)?;
         }
+        sections_are_maps(&tree).map_err(|e| ScenarioError(format!("{origin}: {e}")))?;
         let scenario = typed(tree, text, origin, overrides)?;
         scenario
             .check()
@@ -81,6 +82,51 @@ fn yaml_tree(text: &str, origin: &str) -> Result<Value, ScenarioError> {
     }
 }
 
+/// Sections are mappings of keys: serde would otherwise read a list as the section's
+/// fields in order (`stop: [5]` as 5 blocks), which nobody means.
+fn sections_are_maps(tree: &Value) -> Result<(), String> {
+    let map_at = |path: &str, v: &Value| match v {
+        Value::Object(_) => Ok(()),
+        other => Err(format!(
+            "{path} is {}; it is a section of keys, such as {path}: {{ ... }}",
+            kind_of(other)
+        )),
+    };
+    for section in [
+        "stop",
+        "network",
+        "consensus",
+        "mining",
+        "workload",
+        "metrics",
+        "sweep",
+    ] {
+        if let Some(v) = tree.get(section).filter(|v| !v.is_null()) {
+            map_at(section, v)?;
+        }
+    }
+    if let Some(v) = tree.pointer("/network/topology") {
+        map_at("network.topology", v)?;
+    }
+    for list in ["attacks", "faults"] {
+        match tree.get(list) {
+            Some(Value::Array(items)) => {
+                for (i, item) in items.iter().enumerate() {
+                    map_at(&format!("{list}[{i}]"), item)?;
+                }
+            }
+            Some(Value::Null) | None => {}
+            Some(other) => {
+                return Err(format!(
+                    "{list} is {}; it is a list of entries, such as {list}: [ {{ kind: ... }} ]",
+                    kind_of(other)
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The tree as a [`Scenario`]. A type error names its key (`network.nodes`), what was
 /// found and what the key allows, and where: the `--set` that gave the value, or the
 /// line and column in the file.
@@ -90,13 +136,10 @@ fn typed(
     origin: &str,
     overrides: &[String],
 ) -> Result<Scenario, ScenarioError> {
-    let err = match serde_path_to_error::deserialize::<_, Scenario>(&tree) {
+    let (key, said) = match from_tree(&tree) {
         Ok(scenario) => return Ok(scenario),
         Err(err) => err,
     };
-    let key = err.path().to_string();
-    let found = lookup(&tree, &key);
-    let said = explain(&key, &err.inner().to_string(), found);
     let by_override = overrides
         .iter()
         .find(|o| o.split_once('=').is_some_and(|(k, _)| same_key(k, &key)));
@@ -108,6 +151,15 @@ fn typed(
         Err(e) => Err(ScenarioError(located(&e, text, origin, Some(&said)))),
         Ok(_) => Err(ScenarioError(format!("{origin}: {said}"))),
     }
+}
+
+/// The tree as a [`Scenario`], or the key at fault and what is wrong with it in words.
+pub(crate) fn from_tree(tree: &Value) -> Result<Scenario, (String, String)> {
+    serde_path_to_error::deserialize::<_, Scenario>(tree).map_err(|err| {
+        let key = err.path().to_string();
+        let said = explain(&key, &err.inner().to_string(), lookup(tree, &key));
+        (key, said)
+    })
 }
 
 fn same_key(set: &str, path: &str) -> bool {
@@ -165,6 +217,19 @@ fn explain(key: &str, serde_message: &str, found: Option<&Value>) -> String {
                 .split("expected ")
                 .nth(1)
                 .unwrap_or(serde_message);
+            // serde names Rust types; the user wrote YAML.
+            let expected = match expected {
+                e if e.starts_with("struct ") || e.starts_with("internally tagged enum") => {
+                    "a section of keys (docs/scenario.md lists them)"
+                }
+                "a sequence" => "a list",
+                "string or map" => "one of the values docs/scenario.md lists",
+                "a string" => "text",
+                "u32" | "u64" => "a whole number",
+                "f64" => "a number",
+                "a boolean" => "true or false",
+                e => e,
+            };
             format!("{key}: found {found}; expected {expected}")
         }
     }
@@ -181,6 +246,7 @@ fn show(v: &Value) -> String {
 
 fn kind_of(v: &Value) -> &'static str {
     match v {
+        Value::Object(_) => "a section of keys",
         Value::Array(_) => "a list",
         Value::String(_) => "a string",
         Value::Number(_) => "a number",

@@ -339,7 +339,12 @@ pub(crate) fn hint_unknown_key(message: &str) -> String {
         .collect();
     let best = expected
         .iter()
-        .map(|k| (edit_distance(unknown, k), *k))
+        .map(|k| {
+            (
+                edit_distance(&unknown.to_lowercase(), &k.to_lowercase()),
+                *k,
+            )
+        })
         .min()
         .filter(|(d, k)| *d <= 2.max(k.len() / 3));
     match best {

@@ -20,6 +20,11 @@ pub(crate) fn apply_override(tree: &mut Value, assignment: &str) -> Result<(), S
             e.render_with_formatter(&UserMessageFormatter)
         ))
     })?;
+    if path.contains(['[', ']']) || path.is_empty() || path.split('.').any(str::is_empty) {
+        return Err(ScenarioError(format!(
+            "--set {assignment:?}: name the key by its path, with list entries by number, such as attacks.0.hashrate=0.3"
+        )));
+    }
     let mut node = tree;
     let keys: Vec<&str> = path.split('.').collect();
     for (i, key) in keys.iter().enumerate() {
@@ -41,12 +46,15 @@ pub(crate) fn apply_override(tree: &mut Value, assignment: &str) -> Result<(), S
             node = slot;
             continue;
         }
-        let map = node.as_object_mut().ok_or_else(|| {
-            ScenarioError(format!(
-                "--set {path}: {} is not a section",
-                keys[..i].join(".")
-            ))
-        })?;
+        let here = keys[..i].join(".");
+        if key.parse::<usize>().is_ok() {
+            return Err(ScenarioError(format!(
+                "--set {path}: {here} is not a list in this scenario, so it has no entry {key} (add the entries to the file first)"
+            )));
+        }
+        let map = node
+            .as_object_mut()
+            .ok_or_else(|| ScenarioError(format!("--set {path}: {here} is not a section")))?;
         if last {
             map.insert((*key).to_string(), value);
             return Ok(());

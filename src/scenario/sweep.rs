@@ -2,7 +2,7 @@
 //! validated scenario, and shard selection for running a grid on many machines.
 
 use super::overrides::apply_override;
-use super::{hint_unknown_key, Scenario, ScenarioError};
+use super::{Scenario, ScenarioError};
 
 /// A sweep's points are runs, each with a results directory: a grid larger than this
 /// is almost surely a mistake, and would take the machine's disk and days.
@@ -24,6 +24,11 @@ pub fn expand(base: &Scenario, origin: &str) -> Result<Vec<Point>, ScenarioError
         )));
     }
     for (key, values) in &base.sweep {
+        if key == "sweep" || key.starts_with("sweep.") || key == "name" {
+            return Err(ScenarioError(format!(
+                "{origin}: sweep.{key}: the sweep block cannot sweep {key}; sweep the keys of the sections (network.nodes, consensus.block_interval, seed, ...)"
+            )));
+        }
         if values.is_empty() {
             return Err(ScenarioError(format!(
                 "{origin}: sweep.{key} has no values"
@@ -69,14 +74,10 @@ pub fn expand(base: &Scenario, origin: &str) -> Result<Vec<Point>, ScenarioError
                 .map_err(|e| ScenarioError(format!("{origin}: sweep: {}", e.0)))?;
             settings.push(((*key).clone(), text));
         }
-        let scenario: Scenario = serde_json::from_value(point_tree).map_err(|e| {
+        let scenario = super::load::from_tree(&point_tree).map_err(|(_, said)| {
             ScenarioError(format!(
-                "{origin}: sweep over {}: {}",
-                keys.iter()
-                    .map(|k| k.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                hint_unknown_key(&e.to_string())
+                "{origin}: sweep point {index} ({}): {said}",
+                describe(&settings)
             ))
         })?;
         scenario.check().map_err(|msg| {

@@ -28,9 +28,10 @@ pub fn parse(bytes: &[u8], place: &str, nodes: u32) -> Result<Vec<EdgeSpec>, Str
         .iter()
         .map(str::to_string)
         .collect();
-    if header.len() < 3 || header[..3] != ["a", "b", "latency"] {
+    let known = header == ["a", "b", "latency"] || header == ["a", "b", "latency", "bandwidth"];
+    if !known {
         return Err(format!(
-            "{place}: line 1 is {header:?}; the header must be a,b,latency (then optionally bandwidth)"
+            "{place}: line 1 is {header:?}; the header must be a,b,latency or a,b,latency,bandwidth"
         ));
     }
     let mut edges = Vec::new();
@@ -38,6 +39,13 @@ pub fn parse(bytes: &[u8], place: &str, nodes: u32) -> Result<Vec<EdgeSpec>, Str
     for (i, record) in reader.records().enumerate() {
         let line = i + 2;
         let record = record.map_err(|e| format!("{place}: line {line}: {e}"))?;
+        if record.len() > header.len() {
+            return Err(format!(
+                "{place}: line {line} has {} fields; the header names {}",
+                record.len(),
+                header.len()
+            ));
+        }
         let field = |k: usize| record.get(k).unwrap_or("");
         let node = |k: usize| -> Result<u32, String> {
             let text = field(k);
@@ -70,17 +78,23 @@ pub fn parse(bytes: &[u8], place: &str, nodes: u32) -> Result<Vec<EdgeSpec>, Str
                 "{place}: line {line}: nodes {a} and {b} are already linked"
             ));
         }
+        // The same ranges as network.latency and network.bandwidth.
         let latency: Duration = field(2)
             .parse()
             .map_err(|e| format!("{place}: line {line}: latency: {e}"))?;
+        super::limits::duration("latency", latency.0, 0, super::limits::MAX_LATENCY)
+            .map_err(|e| format!("{place}: line {line}: {e}"))?;
         let bandwidth_bps = match field(3) {
             "" => f64::INFINITY,
             text => {
                 let bw: Bandwidth = text
                     .parse()
                     .map_err(|e| format!("{place}: line {line}: bandwidth: {e}"))?;
-                if bw.0 <= 0.0 {
-                    return Err(format!("{place}: line {line}: bandwidth must be positive"));
+                let (min, max) = (super::limits::MIN_BANDWIDTH, super::limits::MAX_BANDWIDTH);
+                if !(min..=max).contains(&bw.0) {
+                    return Err(format!(
+                        "{place}: line {line}: bandwidth is {bw}; allowed: 1kbps to 1000Gbps"
+                    ));
                 }
                 bw.0
             }

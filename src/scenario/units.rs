@@ -18,9 +18,19 @@ fn split_number(text: &str) -> Option<(&str, &str)> {
     (end > 0).then(|| (&text[..end], text[end..].trim()))
 }
 
-/// `number` × `scale`, exactly: decimal digits times an integer scale, rounded half up
-/// to a whole unit. `None` when it is not a number; `Some(Err)` when it is too large.
-fn exact(number: &str, scale: u64) -> Option<Result<u64, ()>> {
+/// Why a number in units was refused (beyond not being a number at all).
+enum Refusal {
+    /// More than 2^63 units (nanoseconds, bytes): nothing could represent it.
+    TooLarge,
+    /// Not a whole number of the smallest unit (half a byte, a tenth of a nanosecond).
+    Fraction,
+    /// Written as more than zero, but smaller than any value a float can hold.
+    TooSmall,
+}
+
+/// `number` × `scale`, exactly: decimal digits times an integer scale, which must come
+/// to a whole unit. `None` when it is not a number.
+fn exact(number: &str, scale: u64) -> Option<Result<u64, Refusal>> {
     let digits = number.replace('_', "");
     let (whole, fraction) = digits.split_once('.').unwrap_or((&digits, ""));
     if whole.is_empty() && fraction.is_empty() || fraction.contains('.') {
@@ -30,8 +40,12 @@ fn exact(number: &str, scale: u64) -> Option<Result<u64, ()>> {
     if !(all_digits(whole) && all_digits(fraction)) {
         return None;
     }
-    // Digits beyond 18 decimals are below a nanosecond or a byte of any unit.
-    let fraction = &fraction[..fraction.len().min(18)];
+    // Trailing zeros change nothing; more than 18 significant decimals are below the
+    // smallest unit of any scale we use, and so a fraction.
+    let fraction = fraction.trim_end_matches('0');
+    if fraction.len() > 18 {
+        return Some(Err(Refusal::Fraction));
+    }
     let parse = |t: &str| {
         if t.is_empty() {
             Some(0u128)
@@ -40,14 +54,14 @@ fn exact(number: &str, scale: u64) -> Option<Result<u64, ()>> {
         }
     };
     let denominator = 10u128.pow(fraction.len() as u32);
-    let value = parse(whole)
+    let scaled = parse(whole)
         .zip(parse(fraction))
         .and_then(|(w, f)| w.checked_mul(denominator)?.checked_add(f))
-        .and_then(|n| n.checked_mul(u128::from(scale)))
-        .map(|scaled| (scaled + denominator / 2) / denominator);
-    Some(match value {
-        Some(v) if v < TOO_LARGE => Ok(v as u64),
-        _ => Err(()), // all digits, but more than fits
+        .and_then(|n| n.checked_mul(u128::from(scale)));
+    Some(match scaled {
+        Some(v) if v % denominator != 0 => Err(Refusal::Fraction),
+        Some(v) if v / denominator < TOO_LARGE => Ok((v / denominator) as u64),
+        _ => Err(Refusal::TooLarge), // all digits, but more than fits
     })
 }
 
@@ -68,6 +82,24 @@ fn show_exact(value: u64, units: &[(&str, u64)], base: &str) -> String {
     format!("{value}{base}")
 }
 
+/// A rate or bandwidth `value`: finite, and above zero whenever it was written so (a
+/// rate written with 330 zeros is not silently zero).
+fn positive(written_positive: bool, value: f64) -> Result<f64, Refusal> {
+    if !value.is_finite() {
+        Err(Refusal::TooLarge)
+    } else if written_positive && !value.is_normal() {
+        Err(Refusal::TooSmall)
+    } else {
+        Ok(value)
+    }
+}
+
+/// Whether the number as written is above zero (it has a non-zero digit): the float
+/// it parses to may have underflowed to zero.
+fn written_positive(number: &str) -> bool {
+    number.bytes().any(|b| (b'1'..=b'9').contains(&b))
+}
+
 /// The f64 number at the start of `text` (rates and bandwidths).
 fn float(number: &str) -> Option<f64> {
     number.replace('_', "").parse().ok()
@@ -81,12 +113,31 @@ macro_rules! unit_type {
         impl std::str::FromStr for $name {
             type Err = String;
             fn from_str(s: &str) -> Result<Self, String> {
-                let parse: fn(&str, &str) -> Option<Result<$inner, ()>> = $parse;
+                let parse: fn(&str, &str) -> Option<Result<$inner, Refusal>> = $parse;
+                // Refused rather than rounded or saturated: 2^64 ns would silently
+                // become the largest number there is, half a byte a whole one.
                 match split_number(s).and_then(|(n, unit)| parse(n, unit)) {
                     Some(Ok(value)) => Ok($name(value)),
-                    // Refused rather than saturated: 2^64 ns or bytes would silently
-                    // become the largest number there is.
-                    Some(Err(())) => Err(format!(concat!("{:?} is too large for a ", $what), s)),
+                    Some(Err(Refusal::TooLarge)) => Err(format!(
+                        concat!(
+                            "{:?} is too large for a ",
+                            $what,
+                            " (2^63 of its smallest unit at most)"
+                        ),
+                        s
+                    )),
+                    Some(Err(Refusal::Fraction)) => Err(format!(
+                        concat!(
+                            "{:?} is not a whole number of the ",
+                            $what,
+                            "'s smallest unit (nanoseconds, bytes)"
+                        ),
+                        s
+                    )),
+                    Some(Err(Refusal::TooSmall)) => Err(format!(
+                        concat!("{:?} is too small for a ", $what, " above zero"),
+                        s
+                    )),
                     None => Err(format!(
                         concat!("{:?} is not a ", $what, "; use ", $allowed),
                         s
@@ -289,7 +340,7 @@ unit_type!(
             "/d" => 86_400.0,
             _ => return None,
         };
-        float(n).map(|n| n / per).filter(|r| r.is_finite()).map(Ok)
+        float(n).map(|v| positive(written_positive(n), v / per))
     },
     |r| format!("{r}/s")
 );
@@ -307,10 +358,7 @@ unit_type!(
             "Gbps" => 1e9,
             _ => return None,
         };
-        float(n)
-            .map(|n| n * scale)
-            .filter(|b| b.is_finite())
-            .map(Ok)
+        float(n).map(|v| positive(written_positive(n), v * scale))
     },
     |bps| format!("{}Mbps", bps / 1e6)
 );
@@ -368,6 +416,18 @@ mod tests {
             (1 << 63) - 1
         );
         assert!(".".parse::<Size>().is_err() && "1.2.3s".parse::<Duration>().is_err());
+        // Found by the input sweep: fractions of a byte or nanosecond were rounded.
+        assert!("999.5B"
+            .parse::<Size>()
+            .unwrap_err()
+            .contains("whole number"));
+        assert!("0.5ns"
+            .parse::<Duration>()
+            .unwrap_err()
+            .contains("whole number"));
+        assert_eq!("1.500s".parse::<Duration>().unwrap().0, 1_500_000_000);
+        let tiny = format!("0.{}1/s", "0".repeat(330));
+        assert!(tiny.parse::<Rate>().unwrap_err().contains("too small"));
         // Found by the fuzz target: 38 digits overflowed the 128-bit product.
         let long = "49297777799999999999999999999999977.___041___777907d";
         assert!(long.parse::<Duration>().unwrap_err().contains("too large"));

@@ -105,7 +105,10 @@ impl World {
             Some(a) => self.attacker_template(a, tip),
             None => self.build_template(m, tip),
         };
-        let value = self.tree.params().block_subsidy(ctx.height) + fees;
+        // A coinbase may claim less than it is owed, never more than 21 million coins
+        // (a subsidy near that limit plus fees would make the block invalid).
+        let owed = self.tree.params().block_subsidy(ctx.height) + fees;
+        let value = owed.min(crate::ledger::tx::MAX_MONEY);
         let miner = &mut self.miners[m as usize];
         let extra_nonce: u64 = miner.rng.random();
         let tag = [&m.to_le_bytes()[..], &extra_nonce.to_le_bytes()].concat();
@@ -114,7 +117,9 @@ impl World {
         let padding = self.sc.mining.block_padding.0 as usize;
         if padding > 0 {
             // Header, transaction count and the coinbase as built so far.
-            let used = 81 + coinbase.size() + txs.iter().map(Transaction::size).sum::<usize>();
+            let count = crate::ledger::encode::compact_size_len(txs.len() as u64 + 1);
+            let used =
+                80 + count + coinbase.size() + txs.iter().map(Transaction::size).sum::<usize>();
             builder::pad_coinbase(&mut coinbase, padding.saturating_sub(used));
         }
         let block = builder::assemble(self.tree.entry(tip).hash, &ctx, time, coinbase, txs);

@@ -184,6 +184,8 @@ pub struct TraceRow {
 pub struct RunOutput {
     /// The run was stopped early (`World::interrupt_on`): its figures are partial.
     pub interrupted: bool,
+    /// Stopped by blocks alone, it reached a hundred times its expected length first.
+    pub time_capped: bool,
     pub tree: BlockTree,
     /// Every event, when the run was asked to trace.
     pub trace: Option<Vec<TraceRow>>,
@@ -512,7 +514,13 @@ impl World {
         if let Some((first, _)) = self.payments {
             self.queue.schedule_in(first, Event::NewTx);
         }
-        let stop_time = self.sc.stop.time.map(|d| d.0).unwrap_or(SimTime::MAX);
+        // A run stopped by blocks alone also stops at a hundred times its expected
+        // length: a network that cannot mine (every miner crashed, every message lost)
+        // would otherwise run, and grow, forever. The output says when this happened.
+        let time_cap = u64::from(self.sc.stop.blocks.unwrap_or(u32::MAX))
+            .saturating_mul(self.sc.consensus.block_interval.0)
+            .saturating_mul(100);
+        let stop_time = self.sc.stop.time.map_or(time_cap, |d| d.0);
         let stop_blocks = self.sc.stop.blocks.unwrap_or(u32::MAX);
         let mut last_report = 0;
         // Once the stop condition holds, nothing new is mined or paid, but blocks already
@@ -554,9 +562,14 @@ impl World {
             }
         }
         let end_time = stopped_at.unwrap_or(self.queue.now()).min(stop_time);
+        let time_capped = self.sc.stop.time.is_none()
+            && self.tree.best_height() < self.sc.stop.blocks.unwrap_or(0)
+            && !self.attacks_done()
+            && end_time >= time_cap;
         let attacks = self.finish_attacks();
         RunOutput {
             interrupted,
+            time_capped,
             events: self.queue.processed(),
             miner_nodes: self.miners.iter().map(|m| m.node).collect(),
             shares: self.miners.iter().map(|m| m.share).collect(),
