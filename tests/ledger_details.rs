@@ -50,6 +50,15 @@ fn padding_adds_the_bytes_asked_never_more_and_at_most_ten_less() {
             && classify(&o.script_pubkey) == Lock::Unspendable
             && o.script_pubkey.len() <= 10_000));
     }
+    // 87 bytes: one output cannot make exactly 87 (its push grows at 76 bytes of data),
+    // so the first leaves room for a second: 63 bytes of data, then 2.
+    let mut two = builder::coinbase(5, vec![0x51], COIN, b"tag");
+    builder::pad_coinbase(&mut two, 87);
+    let data: Vec<usize> = two.outputs[1..]
+        .iter()
+        .map(|o| o.script_pubkey.len() - 2)
+        .collect();
+    assert_eq!(data, vec![63, 2]);
     let mut none = builder::coinbase(5, vec![0x51], COIN, b"tag");
     builder::pad_coinbase(&mut none, 0);
     assert_eq!(none.outputs.len(), 1, "nothing asked, nothing added");

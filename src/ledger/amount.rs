@@ -149,3 +149,45 @@ impl FeeRate {
         Amount(self.0 * bytes as u64)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_convert_and_count_in_satoshis() {
+        assert_eq!(COIN.to_sat(), 100_000_000);
+        assert_eq!(Amount::from_sat(7).to_sat(), 7);
+        assert_eq!(Amount::from(546u64), Amount(546));
+        assert_eq!(Amount::from_coins(1.5), Amount(150_000_000));
+        assert_eq!(Amount::from_coins(0.000_000_01), Amount(1), "one satoshi");
+        assert_eq!(Amount(250_000_000).to_coins(), 2.5);
+        assert_eq!(MAX_MONEY.to_coins(), 21e6);
+        assert_eq!(Amount(42).to_string(), "42");
+    }
+
+    #[test]
+    fn arithmetic_checks_saturates_and_multiplies_exactly() {
+        let (a, b) = (Amount(10), Amount(3));
+        assert_eq!(
+            (a + b, a - b, a * 4, 4 * a, a / 4),
+            (Amount(13), Amount(7), Amount(40), Amount(40), Amount(2))
+        );
+        assert_eq!(a.checked_sub(b), Some(Amount(7)));
+        assert_eq!(b.checked_sub(a), None);
+        assert_eq!(a.checked_add(b), Some(Amount(13)));
+        assert_eq!(Amount::MAX.checked_add(b), None);
+        assert_eq!(Amount::MAX.saturating_add(b), Amount::MAX);
+        assert_eq!(a.saturating_add(b), Amount(13));
+        assert_eq!(b.saturating_sub(a), Amount::ZERO);
+        assert_eq!(a.saturating_mul(3), Amount(30));
+        assert_eq!(Amount::MAX.saturating_mul(2), Amount::MAX);
+        let mut c = a;
+        c += b;
+        c -= Amount(1);
+        assert_eq!(c, Amount(12));
+        assert_eq!([a, b].iter().sum::<Amount>(), Amount(13));
+        assert_eq!(FeeRate(3).fee(227), Amount(681));
+        assert_eq!(FeeRate::from(2), FeeRate(2));
+    }
+}
