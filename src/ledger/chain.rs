@@ -15,8 +15,25 @@ use super::utxo::{BlockUndo, FastMap, UtxoSet};
 use super::validate::{self, BlockContext, ValidationError};
 use std::sync::Arc;
 
-/// Dense index of a block in its tree: cheap to store per node and per message.
-pub type BlockId = u32;
+/// Dense index of a block in its tree: cheap to store per node and per message, and
+/// a type of its own so that a height or a node id is never taken for one.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Debug)]
+pub struct BlockId(pub u32);
+
+impl BlockId {
+    pub const GENESIS: BlockId = BlockId(0);
+
+    /// Its position in the tree's and in per-block vectors.
+    pub const fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl std::fmt::Display for BlockId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
 
 #[derive(Debug)]
 pub struct BlockEntry {
@@ -101,10 +118,10 @@ impl BlockTree {
             entries: Vec::new(),
             by_hash: FastMap::default(),
             invalid: FastMap::default(),
-            best: 0,
-            main_chain: vec![0],
+            best: BlockId::GENESIS,
+            main_chain: vec![BlockId::GENESIS],
             utxo,
-            cursor: 0,
+            cursor: BlockId::GENESIS,
             sigcache: Arc::new(SigCache::new()),
             tx_index: FastMap::default(),
         };
@@ -133,7 +150,7 @@ impl BlockTree {
     }
 
     pub fn entry(&self, id: BlockId) -> &BlockEntry {
-        &self.entries[id as usize]
+        &self.entries[id.index()]
     }
 
     pub fn entries(&self) -> &[BlockEntry] {
@@ -145,7 +162,7 @@ impl BlockTree {
     }
 
     pub fn genesis(&self) -> BlockId {
-        0
+        BlockId::GENESIS
     }
 
     pub fn best(&self) -> BlockId {
@@ -354,7 +371,7 @@ impl BlockTree {
         fees: Amount,
         undo: Option<BlockUndo>,
     ) -> BlockId {
-        let id = self.entries.len() as BlockId;
+        let id = BlockId(self.entries.len() as u32);
         let height = parent.map_or(0, |p| self.entry(p).height + 1);
         let median_time_past = self.median_time_past(parent, block.header.time);
         for (index, txid) in txids.iter().enumerate() {
@@ -420,7 +437,7 @@ impl BlockTree {
     fn move_cursor(&mut self, target: BlockId) {
         let (undo_path, redo_path) = self.paths_to_fork(self.cursor, target);
         for id in undo_path {
-            let entry = &mut self.entries[id as usize];
+            let entry = &mut self.entries[id.index()];
             let undo = entry
                 .undo
                 .take()
@@ -428,7 +445,7 @@ impl BlockTree {
             self.utxo.undo_block(&entry.block, &entry.txids, undo);
         }
         for id in redo_path.into_iter().rev() {
-            let entry = &mut self.entries[id as usize];
+            let entry = &mut self.entries[id.index()];
             entry.undo = Some(
                 self.utxo
                     .apply_block(&entry.block, &entry.txids, entry.height),
@@ -459,13 +476,15 @@ impl BlockTree {
         tip: BlockId,
     ) -> Result<Amount, MempoolError> {
         self.move_cursor(tip);
-        let height = self.entries[tip as usize].height;
+        let height = self.entries[tip.index()].height;
         pool.accept(tx, &self.utxo, height, &self.params, &self.sigcache)
     }
 
     /// Blocks that are not on the main chain.
     pub fn stale_blocks(&self) -> impl Iterator<Item = BlockId> + '_ {
-        (0..self.entries.len() as BlockId).filter(|&id| !self.is_on_main_chain(id))
+        (0..self.entries.len() as u32)
+            .map(BlockId)
+            .filter(|&id| !self.is_on_main_chain(id))
     }
 
     /// For each stale branch tip (a stale block with no children): how many blocks the
@@ -474,11 +493,11 @@ impl BlockTree {
         let mut has_child = vec![false; self.entries.len()];
         for entry in &self.entries {
             if let Some(p) = entry.parent {
-                has_child[p as usize] = true;
+                has_child[p.index()] = true;
             }
         }
         self.stale_blocks()
-            .filter(|&id| !has_child[id as usize])
+            .filter(|&id| !has_child[id.index()])
             .map(|tip| {
                 let fork = self.fork_point(tip, self.best);
                 (tip, self.entry(tip).height - self.entry(fork).height)

@@ -1,8 +1,18 @@
-//! The network: who is connected to whom, how long messages take, and shortest paths.
+//! The network: who is connected to whom (`topology`, `build`), how long messages take
+//! (`link`, `transport`), how big they are (`wire`), and what goes wrong (`faults`).
+//! The node layer sends through the [`Transport`] only.
 
+pub mod build;
+pub mod faults;
+pub mod ids;
 pub mod link;
+pub mod plan;
 pub mod regions;
 pub mod topology;
+pub mod transport;
+pub mod wire;
 
+pub use ids::NodeId;
 pub use link::Uplinks;
 pub use topology::{EdgeSpec, Link, Topology};
+pub use transport::Transport;

@@ -1,5 +1,6 @@
 //! Topologies built with petgraph and flattened to adjacency lists for the hot loop.
 
+use super::NodeId;
 use crate::sim::rng::SimRng;
 use crate::sim::SimTime;
 use petgraph::graph::{NodeIndex, UnGraph};
@@ -8,7 +9,7 @@ use rand::Rng;
 /// One direction of a link as the hot loop sees it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Link {
-    pub peer: u32,
+    pub peer: NodeId,
     /// Where this link sits in the peer's own list: how the peer names us.
     pub back: u32,
     /// One-way propagation delay.
@@ -21,8 +22,8 @@ pub struct Link {
 /// An undirected edge given by the user (a topology file): nodes, delay, capacity.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct EdgeSpec {
-    pub a: u32,
-    pub b: u32,
+    pub a: NodeId,
+    pub b: NodeId,
     pub latency: SimTime,
     pub bandwidth_bps: f64,
 }
@@ -70,7 +71,7 @@ impl Topology {
         nodes: u32,
         outbound: u32,
         rng: &mut SimRng,
-        mut latency: impl FnMut(u32, u32, &mut SimRng) -> SimTime,
+        mut latency: impl FnMut(NodeId, NodeId, &mut SimRng) -> SimTime,
     ) -> Topology {
         let mut graph = empty_graph(nodes, (nodes * outbound) as usize);
         let outbound = outbound.min(nodes - 1);
@@ -86,7 +87,7 @@ impl Topology {
                     }
                     continue;
                 }
-                let delay = latency(a, b, rng);
+                let delay = latency(NodeId(a), NodeId(b), rng);
                 graph.add_edge(ia, NodeIndex::new(b as usize), EdgeInfo::latency(delay));
                 chosen += 1;
             }
@@ -102,7 +103,7 @@ impl Topology {
         nodes: u32,
         degree: u32,
         rng: &mut SimRng,
-        mut latency: impl FnMut(u32, u32, &mut SimRng) -> SimTime,
+        mut latency: impl FnMut(NodeId, NodeId, &mut SimRng) -> SimTime,
     ) -> Topology {
         let degree = degree.min(nodes - 1);
         'attempt: for _ in 0..100 {
@@ -119,7 +120,7 @@ impl Topology {
                     if a == b || linked(&graph, a, b) {
                         continue;
                     }
-                    let delay = latency(a, b, rng);
+                    let delay = latency(NodeId(a), NodeId(b), rng);
                     graph.add_edge(
                         NodeIndex::new(a as usize),
                         NodeIndex::new(b as usize),
@@ -150,7 +151,7 @@ impl Topology {
         k: u32,
         rewire: f64,
         rng: &mut SimRng,
-        mut latency: impl FnMut(u32, u32, &mut SimRng) -> SimTime,
+        mut latency: impl FnMut(NodeId, NodeId, &mut SimRng) -> SimTime,
     ) -> Topology {
         let k = k.min((nodes - 1) / 2).max(1);
         let mut graph = empty_graph(nodes, (nodes * k) as usize);
@@ -168,7 +169,7 @@ impl Topology {
                     }
                 }
                 if a != b && !linked(&graph, a, b) {
-                    let delay = latency(a, b, rng);
+                    let delay = latency(NodeId(a), NodeId(b), rng);
                     graph.add_edge(
                         NodeIndex::new(a as usize),
                         NodeIndex::new(b as usize),
@@ -187,8 +188,8 @@ impl Topology {
         let mut graph = empty_graph(nodes, edges.len());
         for e in edges {
             graph.add_edge(
-                NodeIndex::new(e.a as usize),
-                NodeIndex::new(e.b as usize),
+                NodeIndex::new(e.a.index()),
+                NodeIndex::new(e.b.index()),
                 EdgeInfo {
                     latency: e.latency,
                     bandwidth_bps: e.bandwidth_bps,
@@ -201,26 +202,27 @@ impl Topology {
     /// Gives `node` up to `count` more links to random nodes it is not linked to yet.
     pub fn add_random_links(
         &mut self,
-        node: u32,
+        node: NodeId,
         count: u32,
         rng: &mut SimRng,
-        mut latency: impl FnMut(u32, u32, &mut SimRng) -> SimTime,
+        mut latency: impl FnMut(NodeId, NodeId, &mut SimRng) -> SimTime,
     ) {
         let n = self.adjacency.len() as u32;
         let mut added = 0;
-        let mut tries = 0;
-        while added < count && tries < 20 * (count + n) {
+        let mut tries = 0u64;
+        // count is below n (checked by the scenario): this many tries always suffice.
+        while added < count && tries < 20 * (u64::from(count) + u64::from(n)) {
             tries += 1;
-            let peer = rng.random_range(0..n);
-            if peer == node || linked(&self.graph, node, peer) {
+            let peer = NodeId(rng.random_range(0..n));
+            if peer == node || linked(&self.graph, node.0, peer.0) {
                 continue;
             }
             let delay = latency(node, peer, rng);
-            let (ia, ib) = (NodeIndex::new(node as usize), NodeIndex::new(peer as usize));
+            let (ia, ib) = (NodeIndex::new(node.index()), NodeIndex::new(peer.index()));
             self.graph.add_edge(ia, ib, EdgeInfo::latency(delay));
-            let slots = [node, peer].map(|v| self.adjacency[v as usize].len() as u32);
+            let slots = [node, peer].map(|v| self.adjacency[v.index()].len() as u32);
             for (from, to, back) in [(node, peer, slots[1]), (peer, node, slots[0])] {
-                self.adjacency[from as usize].push(Link {
+                self.adjacency[from.index()].push(Link {
                     peer: to,
                     back,
                     latency: delay,
@@ -238,13 +240,13 @@ impl Topology {
             let (latency, bandwidth_bps) = (edge.weight.latency, edge.weight.bandwidth_bps);
             let (slot_a, slot_b) = (adjacency[a].len() as u32, adjacency[b].len() as u32);
             adjacency[a].push(Link {
-                peer: b as u32,
+                peer: NodeId(b as u32),
                 back: slot_b,
                 latency,
                 bandwidth_bps,
             });
             adjacency[b].push(Link {
-                peer: a as u32,
+                peer: NodeId(a as u32),
                 back: slot_a,
                 latency,
                 bandwidth_bps,
@@ -261,23 +263,23 @@ impl Topology {
         self.adjacency.is_empty()
     }
 
-    pub fn peers(&self, node: u32) -> &[Link] {
-        &self.adjacency[node as usize]
+    pub fn peers(&self, node: NodeId) -> &[Link] {
+        &self.adjacency[node.index()]
     }
 
-    pub fn link(&self, a: u32, b: u32) -> Option<Link> {
+    pub fn link(&self, a: NodeId, b: NodeId) -> Option<Link> {
         self.peers(a).iter().find(|l| l.peer == b).copied()
     }
 
     /// Hops on the fewest-hop path from `source` to every node (breadth-first).
-    pub fn hops_from(&self, source: u32) -> Vec<u32> {
+    pub fn hops_from(&self, source: NodeId) -> Vec<u32> {
         let mut hops = vec![u32::MAX; self.len()];
         let mut queue = std::collections::VecDeque::from([source]);
-        hops[source as usize] = 0;
+        hops[source.index()] = 0;
         while let Some(node) = queue.pop_front() {
             for link in self.peers(node) {
-                if hops[link.peer as usize] == u32::MAX {
-                    hops[link.peer as usize] = hops[node as usize] + 1;
+                if hops[link.peer.index()] == u32::MAX {
+                    hops[link.peer.index()] = hops[node.index()] + 1;
                     queue.push_back(link.peer);
                 }
             }
@@ -290,15 +292,16 @@ impl Topology {
         petgraph::algo::connected_components(&self.graph) <= 1
     }
 
-    /// Latency of the fastest path from `source` to every node (Dijkstra).
-    pub fn distances_from(&self, source: u32) -> Vec<SimTime> {
+    /// Latency of the fastest path from `source` to every node (Dijkstra); `MAX` for
+    /// nodes it cannot reach.
+    pub fn distances_from(&self, source: NodeId) -> Vec<SimTime> {
         let map =
-            petgraph::algo::dijkstra(&self.graph, NodeIndex::new(source as usize), None, |e| {
-                e.weight().latency
+            petgraph::algo::dijkstra(&self.graph, NodeIndex::new(source.index()), None, |e| {
+                e.weight().latency.nanos()
             });
         let mut dist = vec![SimTime::MAX; self.len()];
         for (node, d) in map {
-            dist[node.index()] = d;
+            dist[node.index()] = SimTime(d);
         }
         dist
     }
@@ -307,7 +310,7 @@ impl Topology {
 /// Links the first node of each extra component to node 0's component.
 fn join_components(
     graph: &mut Graph,
-    latency: &mut impl FnMut(u32, u32, &mut SimRng) -> SimTime,
+    latency: &mut impl FnMut(NodeId, NodeId, &mut SimRng) -> SimTime,
     rng: &mut SimRng,
 ) {
     let mut sets = petgraph::unionfind::UnionFind::new(graph.node_count());
@@ -317,7 +320,7 @@ fn join_components(
     for node in 1..graph.node_count() {
         if !sets.equiv(0, node) {
             sets.union(0, node);
-            let delay = latency(0, node as u32, rng);
+            let delay = latency(NodeId(0), NodeId(node as u32), rng);
             graph.add_edge(
                 NodeIndex::new(0),
                 NodeIndex::new(node),
@@ -331,12 +334,12 @@ fn join_components(
 pub fn uniform_latency(
     mean: SimTime,
     jitter: SimTime,
-) -> impl FnMut(u32, u32, &mut SimRng) -> SimTime {
+) -> impl FnMut(NodeId, NodeId, &mut SimRng) -> SimTime {
     move |_, _, rng| {
-        if jitter == 0 {
+        if jitter == SimTime::ZERO {
             mean
         } else {
-            rng.random_range(mean - jitter..=mean + jitter)
+            SimTime(rng.random_range(mean.nanos() - jitter.nanos()..=mean.nanos() + jitter.nanos()))
         }
     }
 }
@@ -349,25 +352,26 @@ mod tests {
     #[test]
     fn every_node_has_its_outbound_links_and_the_graph_is_connected() {
         let mut rng = stream(1, "topology", 0);
-        let t = Topology::random_outbound(500, 8, &mut rng, uniform_latency(100, 20));
+        let t = Topology::random_outbound(500, 8, &mut rng, uniform_latency(SimTime(100), SimTime(20)));
         for n in 0..500 {
+            let n = NodeId(n);
             assert!(
                 t.peers(n).len() >= 8,
                 "node {n} has {} peers",
                 t.peers(n).len()
             );
-            assert!(t.peers(n).iter().all(|l| (80..=120).contains(&l.latency)));
+            assert!(t.peers(n).iter().all(|l| (80..=120).contains(&l.latency.nanos())));
         }
-        assert!(t.distances_from(0).iter().all(|&d| d < SimTime::MAX));
+        assert!(t.distances_from(NodeId(0)).iter().all(|&d| d < SimTime::MAX));
     }
 
     #[test]
     fn each_link_knows_its_slot_at_the_other_end() {
         let mut rng = stream(4, "topology", 0);
-        let mut t = Topology::random_outbound(300, 8, &mut rng, uniform_latency(100, 20));
-        t.add_random_links(7, 40, &mut rng, |_, _, _| 5);
-        t.add_random_links(8, 40, &mut rng, |_, _, _| 5);
-        for n in 0..300 {
+        let mut t = Topology::random_outbound(300, 8, &mut rng, uniform_latency(SimTime(100), SimTime(20)));
+        t.add_random_links(NodeId(7), 40, &mut rng, |_, _, _| SimTime(5));
+        t.add_random_links(NodeId(8), 40, &mut rng, |_, _, _| SimTime(5));
+        for n in NodeId::all(300) {
             for link in t.peers(n) {
                 let back = t.peers(link.peer)[link.back as usize];
                 assert_eq!((back.peer, back.latency), (n, link.latency));
@@ -378,22 +382,22 @@ mod tests {
     #[test]
     fn regular_graphs_give_every_node_the_same_degree() {
         let mut rng = stream(2, "topology", 0);
-        let t = Topology::random_regular(1000, 16, &mut rng, uniform_latency(100, 0));
-        assert!((0..1000).all(|n| t.peers(n).len() == 16));
+        let t = Topology::random_regular(1000, 16, &mut rng, uniform_latency(SimTime(100), SimTime(0)));
+        assert!(NodeId::all(1000).all(|n| t.peers(n).len() == 16));
         assert!(t.is_connected());
     }
 
     #[test]
     fn small_worlds_keep_the_ring_degree_and_get_shortcuts() {
         let mut rng = stream(3, "topology", 0);
-        let ring = Topology::small_world(400, 2, 0.0, &mut rng, uniform_latency(1, 0));
-        let world = Topology::small_world(400, 2, 0.2, &mut rng, uniform_latency(1, 0));
-        let edges = |t: &Topology| (0..400).map(|n| t.peers(n).len()).sum::<usize>() / 2;
+        let ring = Topology::small_world(400, 2, 0.0, &mut rng, uniform_latency(SimTime(1), SimTime(0)));
+        let world = Topology::small_world(400, 2, 0.2, &mut rng, uniform_latency(SimTime(1), SimTime(0)));
+        let edges = |t: &Topology| NodeId::all(400).map(|n| t.peers(n).len()).sum::<usize>() / 2;
         assert_eq!(edges(&ring), 800);
         // Rewiring only moves links, so the count stays, and shortcuts shrink paths:
         // the ring's farthest node is 100 hops away.
         assert!(edges(&world) >= 790);
-        let far = |t: &Topology| *t.distances_from(0).iter().max().unwrap();
+        let far = |t: &Topology| t.distances_from(NodeId(0)).iter().max().unwrap().nanos();
         assert_eq!(far(&ring), 100);
         assert!(far(&world) < 30, "{}", far(&world));
     }
@@ -401,7 +405,7 @@ mod tests {
     #[test]
     fn tiny_networks_are_complete_graphs() {
         let mut rng = stream(1, "topology", 0);
-        let t = Topology::random_outbound(3, 8, &mut rng, uniform_latency(100, 0));
-        assert!((0..3).all(|n| t.peers(n).len() == 2));
+        let t = Topology::random_outbound(3, 8, &mut rng, uniform_latency(SimTime(100), SimTime(0)));
+        assert!(NodeId::all(3).all(|n| t.peers(n).len() == 2));
     }
 }

@@ -20,7 +20,10 @@ pub trait Model {
     /// attack beginning): such events are dropped once the run has stopped.
     fn starts_work(event: &Self::Event) -> bool;
 
-    fn handle(&mut self, queue: &mut EventQueue<Self::Event>, now: SimTime, event: Self::Event);
+    /// The model's event queue: it schedules into it as it handles events.
+    fn queue(&mut self) -> &mut EventQueue<Self::Event>;
+
+    fn handle(&mut self, now: SimTime, event: Self::Event);
 
     /// What a progress report shows besides the time (the best chain's height).
     fn height(&self) -> u32;
@@ -45,10 +48,9 @@ pub struct Finish {
     pub interrupted: bool,
 }
 
-/// Runs `model` over `queue` until no event is left; see the module comment.
+/// Runs `model` until its queue is empty; see the module comment.
 pub fn run<M: Model>(
     model: &mut M,
-    queue: &mut EventQueue<M::Event>,
     stop_time: SimTime,
     interrupt: Option<&AtomicBool>,
     mut progress: impl FnMut(Progress),
@@ -56,20 +58,21 @@ pub fn run<M: Model>(
     let mut last_report = 0;
     let mut stopped_at: Option<SimTime> = None;
     let mut interrupted = false;
-    while let Some((now, event)) = queue.pop() {
+    while let Some((now, event)) = model.queue().pop() {
         if stopped_at.is_none() && (now > stop_time || model.finished()) {
             stopped_at = Some(now.min(stop_time));
         }
         if stopped_at.is_some() && M::starts_work(&event) {
             continue;
         }
-        model.handle(queue, now, event);
-        if queue.processed() - last_report >= REPORT_EVERY {
-            last_report = queue.processed();
+        model.handle(now, event);
+        let processed = model.queue().processed();
+        if processed - last_report >= REPORT_EVERY {
+            last_report = processed;
             progress(Progress {
                 now,
                 height: model.height(),
-                events: queue.processed(),
+                events: processed,
             });
             if interrupt.is_some_and(|f| f.load(Ordering::Relaxed)) {
                 interrupted = true;
@@ -77,6 +80,7 @@ pub fn run<M: Model>(
             }
         }
     }
+    let queue = model.queue();
     Finish {
         end_time: stopped_at.unwrap_or(queue.now()).min(stop_time),
         events: queue.processed(),
@@ -93,6 +97,20 @@ mod tests {
         count: u32,
         limit: u32,
         delivered: u32,
+        queue: EventQueue<Ev>,
+    }
+
+    impl Counter {
+        fn new(limit: u32) -> Self {
+            let mut queue = EventQueue::new();
+            queue.schedule(SimTime(0), Ev::Tick);
+            Counter {
+                count: 0,
+                limit,
+                delivered: 0,
+                queue,
+            }
+        }
     }
 
     #[derive(Debug)]
@@ -109,12 +127,15 @@ mod tests {
         fn starts_work(event: &Ev) -> bool {
             matches!(event, Ev::Tick)
         }
-        fn handle(&mut self, queue: &mut EventQueue<Ev>, _: SimTime, event: Ev) {
+        fn queue(&mut self) -> &mut EventQueue<Ev> {
+            &mut self.queue
+        }
+        fn handle(&mut self, _: SimTime, event: Ev) {
             match event {
                 Ev::Tick => {
                     self.count += 1;
-                    queue.schedule_in(SimTime(10), Ev::Tick);
-                    queue.schedule_in(SimTime(25), Ev::Message);
+                    self.queue.schedule_in(SimTime(10), Ev::Tick);
+                    self.queue.schedule_in(SimTime(25), Ev::Message);
                 }
                 Ev::Message => self.delivered += 1,
             }
@@ -126,14 +147,8 @@ mod tests {
 
     #[test]
     fn after_the_stop_new_work_is_dropped_and_messages_still_arrive() {
-        let mut model = Counter {
-            count: 0,
-            limit: 3,
-            delivered: 0,
-        };
-        let mut queue = EventQueue::new();
-        queue.schedule(SimTime(0), Ev::Tick);
-        let finish = run(&mut model, &mut queue, SimTime::MAX, None, |_| {});
+        let mut model = Counter::new(3);
+        let finish = run(&mut model, SimTime::MAX, None, |_| {});
         assert_eq!(model.count, 3, "ticks at 0, 10, 20; the one at 30 is dropped");
         assert_eq!(model.delivered, 3, "every message sent before the stop arrives");
         assert_eq!(finish.end_time, SimTime(25), "the first event after the third tick");
@@ -142,14 +157,8 @@ mod tests {
 
     #[test]
     fn the_stop_time_ends_the_run_where_it_lies() {
-        let mut model = Counter {
-            count: 0,
-            limit: u32::MAX,
-            delivered: 0,
-        };
-        let mut queue = EventQueue::new();
-        queue.schedule(SimTime(0), Ev::Tick);
-        let finish = run(&mut model, &mut queue, SimTime(45), None, |_| {});
+        let mut model = Counter::new(u32::MAX);
+        let finish = run(&mut model, SimTime(45), None, |_| {});
         assert_eq!(model.count, 5, "ticks at 0..=40");
         assert_eq!(finish.end_time, SimTime(45));
     }

@@ -1,16 +1,13 @@
-//! The deterministic engine: integer time, an event queue ordered by (time, sequence),
-//! and seeded random streams. It knows nothing about blockchains.
+//! The deterministic engine: integer time (`time`), an event queue ordered by (time,
+//! sequence) (`queue`), seeded random streams derived per purpose and index (`rng`),
+//! and the run loop with its stop conditions (`engine`). It knows nothing about
+//! blockchains.
 
+pub mod engine;
 pub mod queue;
 pub mod rng;
+pub mod time;
 
-/// Simulated time in nanoseconds since the start of the run.
-pub type SimTime = u64;
-pub const NS_PER_MS: SimTime = 1_000_000;
-pub const NS_PER_S: SimTime = 1_000_000_000;
-
-pub fn to_secs(t: SimTime) -> f64 {
-    t as f64 / NS_PER_S as f64
-}
-
+pub use engine::{Model, Progress};
 pub use queue::EventQueue;
+pub use time::{to_secs, SimTime, NS_PER_MS, NS_PER_S};

@@ -43,7 +43,7 @@ impl<E> Default for EventQueue<E> {
         EventQueue {
             heap: BinaryHeap::new(),
             next_seq: 0,
-            now: 0,
+            now: SimTime::ZERO,
             current_seq: 0,
             popped: 0,
         }
@@ -130,21 +130,21 @@ mod tests {
     #[test]
     fn events_come_out_by_time_then_by_scheduling_order() {
         let mut q = EventQueue::new();
-        q.schedule(5, "b");
-        q.schedule(1, "a");
-        q.schedule(5, "c");
-        q.schedule(3, "x");
+        q.schedule(SimTime(5), "b");
+        q.schedule(SimTime(1), "a");
+        q.schedule(SimTime(5), "c");
+        q.schedule(SimTime(3), "x");
         let order: Vec<_> = std::iter::from_fn(|| q.pop()).map(|(_, e)| e).collect();
         assert_eq!(order, vec!["a", "x", "b", "c"]);
-        assert_eq!(q.now(), 5);
+        assert_eq!(q.now(), SimTime(5));
     }
 
     #[test]
     fn the_past_is_clamped_to_now() {
         let mut q = EventQueue::new();
-        q.schedule(10, 1);
+        q.schedule(SimTime(10), 1);
         q.pop();
-        q.schedule(3, 2);
-        assert_eq!(q.pop(), Some((10, 2)));
+        q.schedule(SimTime(3), 2);
+        assert_eq!(q.pop(), Some((SimTime(10), 2)));
     }
 }

@@ -1,0 +1,60 @@
+//! The one place that turns "node a sends m bytes to its peer b" into when they
+//! arrive: queued behind what a's uplink is already sending, at the slowest of a's
+//! upload, the link and b's download, then the link's latency. On arrival the fault
+//! filter decides whether the message was delivered at all.
+
+use super::faults::Faults;
+use super::{Link, NodeId, Topology, Uplinks};
+use crate::sim::SimTime;
+
+pub struct Transport {
+    topology: Topology,
+    uplinks: Uplinks,
+    pub faults: Faults,
+}
+
+impl Transport {
+    pub fn new(topology: Topology, uplinks: Uplinks, faults: Faults) -> Self {
+        Transport {
+            topology,
+            uplinks,
+            faults,
+        }
+    }
+
+    pub fn topology(&self) -> &Topology {
+        &self.topology
+    }
+
+    pub fn peers(&self, node: NodeId) -> &[Link] {
+        self.topology.peers(node)
+    }
+
+    /// When `bytes` that `from` queues for its peer `to` at `now` arrive.
+    pub fn send(&mut self, now: SimTime, from: NodeId, to: NodeId, bytes: usize) -> SimTime {
+        let link = self
+            .topology
+            .link(from, to)
+            .expect("messages travel between peers");
+        self.send_over(now, from, link, bytes)
+    }
+
+    /// As [`Transport::send`], over a link the caller already holds.
+    pub fn send_over(&mut self, now: SimTime, from: NodeId, link: Link, bytes: usize) -> SimTime {
+        let sent = self
+            .uplinks
+            .send(from, link.peer, link.bandwidth_bps, now, bytes);
+        sent + link.latency
+    }
+
+    /// Whether a message from `from` reaching `to` now was delivered (not lost to a
+    /// fault). Asked once per message, as it arrives.
+    pub fn delivered(&mut self, from: NodeId, to: NodeId) -> bool {
+        !self.faults.lost(from, to)
+    }
+
+    /// Whether `a` and `b` can talk now.
+    pub fn usable(&self, a: NodeId, b: NodeId) -> bool {
+        self.faults.usable(a, b)
+    }
+}

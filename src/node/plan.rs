@@ -1,0 +1,147 @@
+//! What a run is to be: plain data, compiled from a scenario once
+//! (`scenario::compile`). The node layer reads this, never the scenario file's schema.
+
+use crate::ledger::{Amount, ConsensusParams};
+use crate::net::plan::{FaultPlan, NetworkPlan};
+use crate::net::NodeId;
+use crate::sim::SimTime;
+
+#[derive(Clone, Debug)]
+pub struct RunPlan {
+    pub seed: u64,
+    /// Written into the genesis coinbase (the scenario's name).
+    pub label: Vec<u8>,
+    pub stop: StopPlan,
+    pub network: NetworkPlan,
+    pub relay: BlockRelayKind,
+    /// Fraction of the non-mining nodes that are light (headers only).
+    pub light_fraction: f64,
+    /// Modelled time to validate a block: base plus per transaction.
+    pub validation_base: SimTime,
+    pub validation_per_tx: SimTime,
+    pub consensus: ConsensusParams,
+    pub block_interval: SimTime,
+    /// Expected hashes per block at the start (simulated difficulty).
+    pub hashes_per_block: u64,
+    pub mining: MiningPlan,
+    pub workload: WorkloadPlan,
+    pub attacks: Vec<AttackPlan>,
+    pub faults: Vec<FaultPlan>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StopPlan {
+    pub blocks: Option<u32>,
+    pub time: Option<SimTime>,
+}
+
+/// How blocks travel between full nodes (`node::relay` has one file each).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlockRelayKind {
+    InvGetdata,
+    Push,
+    Compact,
+    Headers,
+}
+
+/// How payments travel (`node::txrelay` has one file each).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TxRelayKind {
+    Gossip,
+    ShortestPath,
+}
+
+impl TxRelayKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            TxRelayKind::Gossip => "gossip",
+            TxRelayKind::ShortestPath => "shortest-path",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PowMode {
+    /// Block times drawn from the exponential law; the nonce is ground after.
+    Sampled,
+    /// Block times from real hash attempts at each miner's hashrate.
+    Grind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MiningPlan {
+    /// Hashrate share of each honest miner, summing to 1 (before attackers take theirs).
+    pub shares: Vec<f64>,
+    pub pow: PowMode,
+    /// Pad each block to this size with `OP_RETURN` outputs (0: off).
+    pub block_padding: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorkloadPlan {
+    /// Payments per second (0: none).
+    pub tx_rate: f64,
+    pub wallets: u32,
+    pub coins_per_wallet: u32,
+    /// Fee rate in sat/byte, drawn uniformly from this range per payment.
+    pub fee_rate: (u64, u64),
+    pub tx_trickle: SimTime,
+    pub relay: TxRelayKind,
+}
+
+/// One attacking miner.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AttackPlan {
+    /// Fraction of the whole network's hashrate.
+    pub hashrate: f64,
+    /// Extra links from its node to random nodes.
+    pub connections: u32,
+    /// Mines honestly until then.
+    pub start: SimTime,
+    /// Stop attacking after this many attempts (the run stops once every attack with a
+    /// count has made them).
+    pub attempts: Option<u32>,
+    /// What the genesis premines for it (a double spender's payments).
+    pub funds: Amount,
+    pub strategy: StrategyPlan,
+}
+
+/// The strategies an attacker can follow (`node::attack` has one file each).
+#[derive(Clone, Debug, PartialEq)]
+pub enum StrategyPlan {
+    DoubleSpend {
+        confirmations: u32,
+        give_up_behind: Option<u32>,
+        amount: Amount,
+        merchant: Option<NodeId>,
+        premine: bool,
+    },
+    Majority {
+        depth: u32,
+        give_up_behind: Option<u32>,
+    },
+    Selfish {
+        /// `None`: γ emerges from the network; else fixed.
+        gamma: Option<f64>,
+    },
+    Stubborn {
+        gamma: Option<f64>,
+        /// Nayak et al.'s three stubbornness choices (all off: selfish mining).
+        lead: bool,
+        equal_fork: bool,
+        /// Trail stubbornness: keep mining a private branch up to this many blocks
+        /// behind (0: off).
+        trail: u32,
+    },
+}
+
+impl StrategyPlan {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            StrategyPlan::DoubleSpend { .. } => "double-spend",
+            StrategyPlan::Majority { .. } => "majority",
+            StrategyPlan::Selfish { .. } => "selfish",
+            StrategyPlan::Stubborn { .. } => "stubborn",
+        }
+    }
+}
