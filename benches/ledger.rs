@@ -61,7 +61,7 @@ fn setup() -> (Block, Block) {
     }
     let fees: Amount = txs.iter().map(|t| COIN - t.total_output().unwrap()).sum();
     let tree = BlockTree::new(genesis.clone(), p).unwrap();
-    let ctx = tree.child_context(0, u32::MAX);
+    let ctx = tree.child_context(chainlab::ledger::BlockId::GENESIS, u32::MAX);
     let cb = builder::coinbase(1, payee.receive_script(), 50 * COIN + fees, b"bench");
     let mut block = builder::assemble(
         genesis.block_hash(),

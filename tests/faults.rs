@@ -21,7 +21,7 @@ fn run(seed: u64, rest: &str) -> (Scenario, RunOutput) {
 
 /// Every node connected the final best block: the network converged.
 fn converged(sc: &Scenario, out: &RunOutput) -> bool {
-    let best = out.tree.best() as usize;
+    let best = out.tree.best().index();
     out.blocks[best].arrivals.len() == sc.network.nodes as usize
 }
 
@@ -66,7 +66,7 @@ fn lost_messages_are_asked_for_again() {
     assert!(converged(&sc, &out));
     // Every block that made the main chain reached every node despite the loss.
     for &b in out.tree.main_chain().iter().skip(1) {
-        assert_eq!(out.blocks[b as usize].arrivals.len(), 60, "block {b}");
+        assert_eq!(out.blocks[b.index()].arrivals.len(), 60, "block {b}");
     }
 }
 

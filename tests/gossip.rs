@@ -4,10 +4,11 @@
 
 mod common;
 
-use chainlab::node::{RunOutput, World};
+use chainlab::node::plan::TxRelayKind;
+use chainlab::node::RunOutput;
 use chainlab::report::summarize;
-use chainlab::scenario::{Scenario, TxRelay};
-use chainlab::sim::{SimTime, NS_PER_MS, NS_PER_S};
+use chainlab::scenario::Scenario;
+use chainlab::sim::{SimTime, NS_PER_MS};
 use common::simulate;
 
 /// Payments made at least `margin` before the run ended, with their reach delays.
@@ -46,14 +47,20 @@ workload: {{ tx_rate: 0.05/s, wallets: 100, coins_per_wallet: 5, tx_trickle: 0s 
     );
     let (_, out) = simulate(&yaml, &[]);
     std::fs::remove_dir_all(&dir).ok();
-    assert_eq!(out.tx_relay, TxRelay::Gossip, "auto gossips on 12 nodes");
-    let reach = settled(&out, 60 * NS_PER_S);
+    assert_eq!(
+        out.tx_relay,
+        TxRelayKind::Gossip,
+        "auto gossips on 12 nodes"
+    );
+    let reach = settled(&out, SimTime::from_secs(60));
     assert!(reach.len() > 400, "{} payments", reach.len());
     let leg = 100 * NS_PER_MS;
     for (i, r) in reach.iter().enumerate() {
         for (slot, hops) in [3, 5, 6].into_iter().enumerate() {
             let expected = 3 * hops * leg;
-            let got = r[slot].unwrap_or_else(|| panic!("payment {i} never reached slot {slot}"));
+            let got = r[slot]
+                .unwrap_or_else(|| panic!("payment {i} never reached slot {slot}"))
+                .nanos();
             // Transmission at 10 Gbit/s adds well under a millisecond.
             assert!(
                 got >= expected && got < expected + NS_PER_MS,
@@ -78,9 +85,9 @@ mining: { miners: 1 }
 workload: { tx_rate: 0.1/s, wallets: 200, coins_per_wallet: 30, tx_trickle: 2s }
 ";
     let (_, out) = simulate(yaml, &[]);
-    let waits: Vec<f64> = settled(&out, 60 * NS_PER_S)
+    let waits: Vec<f64> = settled(&out, SimTime::from_secs(60))
         .iter()
-        .map(|r| r[2].expect("both nodes hold every settled payment") as f64 / 1e9 - 0.15)
+        .map(|r| r[2].expect("both nodes hold every settled payment").secs() - 0.15)
         .collect();
     let n = waits.len() as f64;
     let mean = waits.iter().sum::<f64>() / n;
@@ -118,7 +125,7 @@ faults:
         "{:?}",
         summary.faults
     );
-    let reach = settled(&out, 5 * 60 * NS_PER_S);
+    let reach = settled(&out, SimTime::from_secs(5 * 60));
     assert!(reach.len() > 1000);
     assert!(
         reach.iter().all(|r| r[2].is_some()),
@@ -128,7 +135,7 @@ faults:
     let early = out
         .txs
         .iter()
-        .filter(|t| t.created < 15 * 60 * NS_PER_S)
+        .filter(|t| t.created < SimTime::from_secs(15 * 60))
         .count() as u64;
     assert!(summary.txs_confirmed >= early, "{summary:?}");
 }
@@ -145,8 +152,8 @@ mining: { miners: 3 }
 workload: { tx_rate: 5/s, wallets: 50, coins_per_wallet: 10, tx_trickle: 1s }
 ";
     let sc = Scenario::parse(yaml, "inline", &[]).unwrap();
-    let plain = World::new(sc.clone()).run(|_, _| {});
-    let traced = World::new(sc).with_trace().run(|_, _| {});
+    let plain = common::network(&sc).run(None, |_, _| {});
+    let traced = common::network(&sc).with_trace().run(None, |_, _| {});
     assert!(plain.events < traced.events);
     assert_eq!(plain.tx_reach, traced.tx_reach);
     for (a, b) in plain.blocks.iter().zip(&traced.blocks) {
@@ -173,7 +180,7 @@ workload: { tx_rate: 3/s, wallets: 200, coins_per_wallet: 40, fee_rate: \"1..50\
     let (_, out) = simulate(yaml, &[]);
     let latencies = chainlab::report::summary::tx_latencies(&out, 1);
     // Payments made in the first half of the run, by fee rate.
-    let half = out.end_time / 2;
+    let half = SimTime(out.end_time.nanos() / 2);
     let mut made: Vec<(f64, Option<f64>)> = out
         .txs
         .iter()

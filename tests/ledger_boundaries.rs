@@ -201,7 +201,7 @@ fn coinbase_scripts_of_2_and_100_bytes_pass_and_1_and_101_do_not() {
 fn a_coinbase_output_is_spendable_exactly_at_maturity() {
     // Maturity 3 (common::params): mined at height 1, spendable from height 4.
     let mut f = fixture(1, COIN);
-    let first = extend(&mut f, 0, vec![], 0);
+    let first = extend(&mut f, chainlab::ledger::BlockId::GENESIS, vec![], 0);
     let reward = OutPoint::new(f.tree.entry(first).txids[0], 0);
     f.miner.add_coin(reward, 50 * COIN, 0);
     let spend = f.miner.pay(f.wallets[0].receive_script(), COIN, 1).unwrap();
@@ -229,7 +229,7 @@ fn a_coinbase_output_is_spendable_exactly_at_maturity() {
 #[test]
 fn block_time_must_exceed_the_median_time_past_by_at_least_a_second() {
     let mut f = fixture(1, COIN);
-    let mut tip = 0;
+    let mut tip = chainlab::ledger::BlockId::GENESIS;
     for _ in 0..5 {
         tip = extend(&mut f, tip, vec![], 0);
     }
@@ -421,7 +421,7 @@ fn utxo_counts_follow_the_chain() {
     let mut f = fixture(3, COIN);
     assert_eq!(f.tree.utxo_at_best().len(), 3, "three premined coins");
     assert!(!f.tree.utxo_at_best().is_empty());
-    extend(&mut f, 0, vec![], 0);
+    extend(&mut f, chainlab::ledger::BlockId::GENESIS, vec![], 0);
     assert_eq!(f.tree.utxo_at_best().len(), 4, "and a coinbase output");
     assert!(UtxoSet::new().is_empty());
 }

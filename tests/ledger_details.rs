@@ -67,7 +67,13 @@ fn padding_adds_the_bytes_asked_never_more_and_at_most_ten_less() {
 #[test]
 fn the_nonce_search_counts_its_tries_across_a_wrap() {
     let f = fixture(1, COIN);
-    let mut block = make_block(&f.tree, 0, vec![], 0, vec![0x51]);
+    let mut block = make_block(
+        &f.tree,
+        chainlab::ledger::BlockId::GENESIS,
+        vec![],
+        0,
+        vec![0x51],
+    );
     // A hard target: the few nonces before the wrap all fail.
     block.header.bits = chainlab::ledger::pow::Target::from_expected_hashes(1 << 20).to_compact();
     let (time, start) = (block.header.time, u32::MAX - 2);
@@ -92,7 +98,13 @@ fn the_nonce_search_counts_its_tries_across_a_wrap() {
             "3 before the wrap, then from 0"
         );
     }
-    let mut easy = make_block(&f.tree, 0, vec![], 0, vec![0x52]);
+    let mut easy = make_block(
+        &f.tree,
+        chainlab::ledger::BlockId::GENESIS,
+        vec![],
+        0,
+        vec![0x52],
+    );
     let tries = builder::solve_from(&mut easy, 1000);
     assert_eq!(tries, u64::from(easy.header.nonce - 1000) + 1);
 }
@@ -362,7 +374,7 @@ fn hashes_and_targets_print_as_bitcoin_shows_them() {
 #[test]
 fn a_genesis_block_may_hold_its_coinbase_only() {
     let f = fixture(1, COIN);
-    let mut genesis = (*f.tree.entry(0).block).clone();
+    let mut genesis = (*f.tree.entry(chainlab::ledger::BlockId::GENESIS).block).clone();
     let extra = builder::coinbase(1, vec![0x51], Amount::ZERO, b"x");
     genesis.txdata.push(extra);
     genesis.header.merkle_root = genesis.compute_merkle_root().0;
@@ -372,7 +384,7 @@ fn a_genesis_block_may_hold_its_coinbase_only() {
         chainlab::ledger::validate::check_genesis(&genesis).err(),
         Some(E::GenesisWithTransactions { hash, count: 2 })
     );
-    let mut empty = (*f.tree.entry(0).block).clone();
+    let mut empty = (*f.tree.entry(chainlab::ledger::BlockId::GENESIS).block).clone();
     empty.txdata.clear();
     builder::solve(&mut empty);
     let hash = empty.block_hash();
@@ -408,7 +420,12 @@ fn a_relayed_payment_may_spend_a_coinbase_that_matures_in_the_next_block() {
     use chainlab::ledger::mempool::{Mempool, MempoolError};
     // Maturity 3 (common::params): mined at height 1, spendable in the block at 4.
     let mut f = fixture(1, COIN);
-    let first = extend(&mut f, 0, vec![], Amount::ZERO);
+    let first = extend(
+        &mut f,
+        chainlab::ledger::BlockId::GENESIS,
+        vec![],
+        Amount::ZERO,
+    );
     let reward = OutPoint::new(f.tree.entry(first).txids[0], 0);
     f.miner.add_coin(reward, 50 * COIN, 0);
     let spend = f.miner.pay(f.wallets[0].receive_script(), COIN, 1).unwrap();

@@ -26,7 +26,7 @@ fn other(f: &mut Fixture, parent: BlockId) -> BlockId {
 
 fn forked() -> Forked {
     let mut f = fixture(2, 10 * COIN);
-    let a1 = extend(&mut f, 0, vec![], 0);
+    let a1 = extend(&mut f, chainlab::ledger::BlockId::GENESIS, vec![], 0);
     let a2 = extend(&mut f, a1, vec![], 0);
     let a3 = extend(&mut f, a2, vec![], 0);
     let b2 = other(&mut f, a1);
@@ -34,7 +34,7 @@ fn forked() -> Forked {
     let b4 = other(&mut f, b3);
     Forked {
         f,
-        ids: [0, a1, a2, a3, b2, b3, b4],
+        ids: [chainlab::ledger::BlockId::GENESIS, a1, a2, a3, b2, b3, b4],
     }
 }
 
@@ -83,7 +83,7 @@ fn ancestry_and_fork_points_follow_the_parent_links() {
 #[test]
 fn median_time_past_is_the_median_of_the_last_eleven_times() {
     let mut f = fixture(1, COIN);
-    let mut tip = 0;
+    let mut tip = chainlab::ledger::BlockId::GENESIS;
     for _ in 0..14 {
         tip = extend(&mut f, tip, vec![], 0);
     }
@@ -97,16 +97,30 @@ fn median_time_past_is_the_median_of_the_last_eleven_times() {
     times.sort_unstable();
     assert_eq!(f.tree.entry(tip).median_time_past, times[5]);
     // Genesis alone: its own time; three blocks: the middle one.
-    assert_eq!(f.tree.entry(0).median_time_past, T0);
-    assert_eq!(f.tree.entry(2).median_time_past, T0 + SPACING);
+    assert_eq!(
+        f.tree
+            .entry(chainlab::ledger::BlockId::GENESIS)
+            .median_time_past,
+        T0
+    );
+    assert_eq!(
+        f.tree.entry(chainlab::ledger::BlockId(2)).median_time_past,
+        T0 + SPACING
+    );
 }
 
 #[test]
 fn a_reorg_reports_what_left_and_joined_the_main_chain() {
     let mut f = fixture(1, COIN);
-    let a1 = extend(&mut f, 0, vec![], 0);
+    let a1 = extend(&mut f, chainlab::ledger::BlockId::GENESIS, vec![], 0);
     let a2 = extend(&mut f, a1, vec![], 0);
-    let b1 = make_block(&f.tree, 0, vec![], 0, vec![0x51]);
+    let b1 = make_block(
+        &f.tree,
+        chainlab::ledger::BlockId::GENESIS,
+        vec![],
+        0,
+        vec![0x51],
+    );
     let b1 = match f.tree.add_block(b1.clone(), now_for(&b1)).unwrap() {
         Accepted::New { id, tip: None } => id,
         other => panic!("a lighter branch changes no tip: {other:?}"),
@@ -118,7 +132,10 @@ fn a_reorg_reports_what_left_and_joined_the_main_chain() {
         Accepted::New { tip: Some(c), .. } => c,
         other => panic!("{other:?}"),
     };
-    assert_eq!((change.old_tip, change.fork_point), (a2, 0));
+    assert_eq!(
+        (change.old_tip, change.fork_point),
+        (a2, chainlab::ledger::BlockId::GENESIS)
+    );
     assert_eq!((change.disconnected, change.connected), (2, 3));
     assert!(change.is_reorg());
     let b4 = make_block(&f.tree, change.new_tip, vec![], 0, f.miner.receive_script());
@@ -144,7 +161,11 @@ fn payments_are_found_cached_and_admitted_once() {
     let params = f.tree.params().clone();
     let mut pool = Mempool::new();
     assert!(pool.is_empty() && !pool.contains(&tx.txid()) && pool.fee(&tx.txid()).is_none());
-    assert_eq!(f.tree.admit_to_mempool(&mut pool, &tx, 0), Ok(fee));
+    assert_eq!(
+        f.tree
+            .admit_to_mempool(&mut pool, &tx, chainlab::ledger::BlockId::GENESIS),
+        Ok(fee)
+    );
     assert!(!pool.is_empty() && pool.contains(&tx.txid()));
     assert_eq!((pool.len(), pool.fee(&tx.txid())), (1, Some(fee)));
     assert_eq!(
@@ -162,10 +183,16 @@ fn payments_are_found_cached_and_admitted_once() {
     let sigs = chainlab::ledger::keys::SigCache::new();
     assert_eq!(pool.accept(&child, &utxo, 0, &params, &sigs), Ok(child_fee));
     assert!(matches!(
-        f.tree.admit_to_mempool(&mut pool, &tx, 0),
+        f.tree
+            .admit_to_mempool(&mut pool, &tx, chainlab::ledger::BlockId::GENESIS),
         Err(MempoolError::AlreadyKnown { .. })
     ));
-    let block = extend(&mut f, 0, vec![tx.clone(), child.clone()], fee + child_fee);
+    let block = extend(
+        &mut f,
+        chainlab::ledger::BlockId::GENESIS,
+        vec![tx.clone(), child.clone()],
+        fee + child_fee,
+    );
     assert_eq!(f.tree.locate_tx(&child.txid()).map(|(b, _)| b), Some(block));
     assert!(f.tree.locate_tx(&Txid(sha256d(b"unknown"))).is_none());
 }

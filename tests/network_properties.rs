@@ -2,7 +2,6 @@
 
 mod common;
 
-use chainlab::node::World;
 use chainlab::report::summarize;
 use chainlab::scenario::Scenario;
 use common::simulate;
@@ -73,8 +72,8 @@ workload: { tx_rate: 0/s }
             Vec::new()
         };
         let sc = Scenario::parse(yaml, "inline", &over).unwrap();
-        let plain = World::new(sc.clone()).run(|_, _| {});
-        let traced = World::new(sc.clone()).with_trace().run(|_, _| {});
+        let plain = common::network(&sc).run(None, |_, _| {});
+        let traced = common::network(&sc).with_trace().run(None, |_, _| {});
         assert!(
             plain.events * 2 < traced.events,
             "{} events untraced, {} traced",
@@ -112,7 +111,7 @@ workload: { tx_rate: 20/s, wallets: 60, coins_per_wallet: 10, tx_trickle: 2s }
 ";
     let run = |relay: &str| {
         let sc = Scenario::parse(yaml, "inline", &[format!("network.relay={relay}")]).unwrap();
-        let out = World::new(sc.clone()).with_trace().run(|_, _| {});
+        let out = common::network(&sc).with_trace().run(None, |_, _| {});
         let fetches = out
             .trace
             .as_ref()
@@ -186,6 +185,6 @@ workload: { tx_rate: 3/s, wallets: 30, coins_per_wallet: 5 }
     assert!(out.light_proofs.iter().all(|p| p.valid));
     // Light nodes relay nothing, yet every main-chain header reached every node.
     for &b in out.tree.main_chain().iter().skip(1) {
-        assert_eq!(out.blocks[b as usize].arrivals.len(), 60, "block {b}");
+        assert_eq!(out.blocks[b.index()].arrivals.len(), 60, "block {b}");
     }
 }

@@ -372,7 +372,12 @@ fn repeating_a_transaction_whose_outputs_are_unspent_is_rejected_bip30() {
     let mut f = fixture(2, 10 * COIN);
     let tx = pay(&mut f, 0, 1, COIN);
     let fee = fee_of(&mut f, &tx);
-    extend(&mut f, 0, vec![tx.clone()], fee);
+    extend(
+        &mut f,
+        chainlab::ledger::BlockId::GENESIS,
+        vec![tx.clone()],
+        fee,
+    );
     let block = tip_block(&f, vec![tx.clone()], 0);
     let hash = block.block_hash();
     assert_eq!(
@@ -441,8 +446,13 @@ fn retargeting_during_a_chain_follows_the_rule() {
     let mut f = fixture_with(p, 1, COIN);
     // Genesis bits are the pow limit; blocks come every SPACING s, but the period is
     // measured over 3 gaps, so the next target is 3/4 of the limit (harder).
-    let genesis_bits = f.tree.entry(0).block.header.bits;
-    let mut tip = 0;
+    let genesis_bits = f
+        .tree
+        .entry(chainlab::ledger::BlockId::GENESIS)
+        .block
+        .header
+        .bits;
+    let mut tip = chainlab::ledger::BlockId::GENESIS;
     for _ in 0..3 {
         tip = extend(&mut f, tip, vec![], 0);
     }
@@ -464,7 +474,7 @@ fn retargeting_during_a_chain_follows_the_rule() {
 #[test]
 fn timestamps_must_pass_median_time_past_and_not_run_ahead() {
     let mut f = fixture(1, 10 * COIN);
-    let mut tip = 0;
+    let mut tip = chainlab::ledger::BlockId::GENESIS;
     for _ in 0..3 {
         tip = extend(&mut f, tip, vec![], 0);
     }
@@ -563,8 +573,13 @@ fn heavier_branch_wins_with_a_reorg_and_ties_keep_the_first_seen() {
     let mut f = fixture(2, 10 * COIN);
     let tx = pay(&mut f, 0, 1, 4 * COIN);
     let fee = fee_of(&mut f, &tx);
-    let a1 = extend(&mut f, 0, vec![tx.clone()], fee);
-    let b1 = extend(&mut f, 0, vec![], 0);
+    let a1 = extend(
+        &mut f,
+        chainlab::ledger::BlockId::GENESIS,
+        vec![tx.clone()],
+        fee,
+    );
+    let b1 = extend(&mut f, chainlab::ledger::BlockId::GENESIS, vec![], 0);
     assert_eq!(f.tree.best(), a1, "equal work: first seen stays");
     let b2_block = make_block(&f.tree, b1, vec![], 0, f.miner.receive_script());
     let now = b2_block.header.time;
@@ -580,7 +595,7 @@ fn heavier_branch_wins_with_a_reorg_and_ties_keep_the_first_seen() {
     assert!(change.is_reorg());
     assert_eq!(
         (change.disconnected, change.connected, change.fork_point),
-        (1, 2, 0)
+        (1, 2, chainlab::ledger::BlockId::GENESIS)
     );
     // The payment was in the abandoned branch: the money is back with wallet 0.
     let utxo = f.tree.utxo_at_best();
@@ -610,7 +625,12 @@ fn provenance_traces_a_coin_back_to_its_coinbases() {
     let a = pay(&mut f, 0, 2, 2 * COIN);
     let b = pay(&mut f, 1, 2, 3 * COIN);
     let fees = fee_of(&mut f, &a) + fee_of(&mut f, &b);
-    let h1 = extend(&mut f, 0, vec![a.clone(), b.clone()], fees);
+    let h1 = extend(
+        &mut f,
+        chainlab::ledger::BlockId::GENESIS,
+        vec![a.clone(), b.clone()],
+        fees,
+    );
     let _ = h1;
     // Wallet 2 now holds its premine plus the two payments; spend them all in one go.
     for tx in [&a, &b] {
@@ -622,7 +642,7 @@ fn provenance_traces_a_coin_back_to_its_coinbases() {
     extend(&mut f, tip, vec![merged.clone()], fee);
     let history =
         chainlab::ledger::provenance::trace(&f.tree, OutPoint::new(merged.txid(), 0)).unwrap();
-    let premine = f.tree.entry(0).txids[0];
+    let premine = f.tree.entry(chainlab::ledger::BlockId::GENESIS).txids[0];
     let expected: std::collections::BTreeSet<_> =
         (0..3).map(|v| OutPoint::new(premine, v)).collect();
     assert_eq!(history.coinbases, expected);

@@ -15,7 +15,7 @@ pub fn load(dir: &Path) -> Result<BlockTree, String> {
     let resolved = dir.join("scenario.resolved.yaml");
     let sc = Scenario::load(&resolved, &[])
         .map_err(|e| format!("{e} (is {} a results directory?)", dir.display()))?;
-    let params = crate::node::world::consensus_params(&sc);
+    let params = crate::scenario::compile::consensus_params(&sc);
     crate::results::read::load_chain(&dir.join(CHAIN_FILE), params)
 }
 
@@ -24,7 +24,9 @@ fn short(h: &BlockHash) -> String {
 }
 
 fn miner_of(tree: &BlockTree, id: BlockId) -> Option<u32> {
-    (id != tree.genesis()).then(|| crate::node::world::miner_of(&tree.entry(id).block))?
+    (id != tree.genesis())
+        .then(|| crate::node::miner_of(&tree.entry(id).block))?
+        .map(|m| m.0)
 }
 
 pub fn fork_tree(tree: &BlockTree) -> String {

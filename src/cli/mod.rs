@@ -1,7 +1,7 @@
 //! The command line: parses, calls the layers below, prints. Exit codes: 0 ok, 2 bad
 //! input, 1 internal error.
 
-use crate::node::World;
+use crate::node::Network;
 use crate::report::{self, summary::Perf};
 use crate::scenario::Scenario;
 use clap::{Parser, Subcommand};
@@ -387,13 +387,14 @@ pub(crate) fn run_quietly(
             .progress_chars("=> "),
     );
     let interrupt = interrupt_flag();
-    let mut world = World::new(sc.clone()).interrupt_on(Arc::clone(&interrupt));
+    let plan = crate::scenario::compile::compile(&sc).map_err(Failure::BadInput)?;
+    let mut network = Network::new(plan);
     if trace {
-        world = world.with_trace();
+        network = network.with_trace();
     }
-    // The world reports every 100,000 events.
+    // The engine reports every 100,000 events.
     let mut reports = 0u64;
-    let output = world.run(|sim_s, height| {
+    let output = network.run(Some(&interrupt), |sim_s, height| {
         reports += 1;
         let rate = (reports * 100_000) as f64 / started.elapsed().as_secs_f64().max(1e-9);
         bar.set_position(u64::from(height));

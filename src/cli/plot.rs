@@ -3,9 +3,11 @@
 
 use super::inspect;
 use crate::ledger::Amount;
-use crate::node::{BlockRecord, RunOutput, TxRecord};
+use crate::net::NodeId;
+use crate::node::{BlockRecord, MinerId, RunOutput, TxRecord};
 use crate::report::{plots::draw_plots, sweep_plots::draw_sweep_plots, Summary};
 use crate::scenario::Scenario;
+use crate::sim::SimTime;
 use std::path::Path;
 
 /// Rebuilds what the plots need from a run's files: the chain from chain.dat (re-
@@ -40,7 +42,7 @@ pub(super) fn reload_run(dir: &Path) -> Result<(Scenario, RunOutput, Summary), S
     let columns = ["block", "hash", "miner", "mined_s"];
     for_each_row(&dir.join("blocks.csv"), &columns, |_, row| {
         let id = blocks.len();
-        let entry = (id < tree.len()).then(|| tree.entry(id as u32));
+        let entry = (id < tree.len()).then(|| tree.entry(crate::ledger::BlockId(id as u32)));
         if row[0] != id.to_string() || entry.is_none_or(|e| e.hash.to_string() != row[1]) {
             return Err(format!(
                 "block {} ({}) is not block {id} of chain.dat",
@@ -50,9 +52,9 @@ pub(super) fn reload_run(dir: &Path) -> Result<(Scenario, RunOutput, Summary), S
         blocks.push(BlockRecord {
             miner: match row[2] {
                 "" => None,
-                m => Some(index_below("miner", m, miners)?),
+                m => Some(MinerId(index_below("miner", m, miners)?)),
             },
-            mined_at: seconds("mined_s", row[3])?,
+            mined_at: SimTime(seconds("mined_s", row[3])?),
             arrivals: Vec::new(),
         });
         Ok(())
@@ -76,7 +78,7 @@ pub(super) fn reload_run(dir: &Path) -> Result<(Scenario, RunOutput, Summary), S
                     "block {block} reaches more than the run's {nodes} nodes"
                 ));
             }
-            arrivals.push(seconds("delay_s", row[1])?);
+            arrivals.push(SimTime(seconds("delay_s", row[1])?));
             Ok(())
         },
     )?;
@@ -89,8 +91,8 @@ pub(super) fn reload_run(dir: &Path) -> Result<(Scenario, RunOutput, Summary), S
         };
         txs.push(TxRecord {
             txid: row[0].parse().map_err(|e| format!("txid: {e}"))?,
-            created: seconds("created_s", row[1])?,
-            origin: index_below("origin_node", row[2], nodes)?,
+            created: SimTime(seconds("created_s", row[1])?),
+            origin: NodeId(index_below("origin_node", row[2], nodes)?),
             size: number("size_bytes", row[3])? as usize,
             fee: Amount(number("fee_sat", row[4])?),
         });
@@ -117,16 +119,16 @@ pub(super) fn reload_run(dir: &Path) -> Result<(Scenario, RunOutput, Summary), S
         trace: None,
         blocks,
         txs,
-        miner_nodes: summary.miners.iter().map(|m| m.node).collect(),
+        miner_nodes: summary.miners.iter().map(|m| NodeId(m.node)).collect(),
         shares: summary.miners.iter().map(|m| m.hashrate_share).collect(),
         // Plots of one run draw nothing from attacks or faults.
         attacks: Vec::new(),
         faults: Vec::new(),
         light_proofs: Vec::new(),
         light_nodes: 0,
-        tx_relay: sc.workload.relay.resolve(sc.network.nodes),
+        tx_relay: crate::scenario::compile::tx_relay_kind(&sc),
         tx_reach: Vec::new(),
-        end_time,
+        end_time: SimTime(end_time),
         events: summary.perf.as_ref().map_or(0, |p| p.events),
         reorgs: summary.reorgs,
         reorg_depth_max: summary.reorg_depth_max,

@@ -68,16 +68,28 @@ mod tests {
     fn sends_queue_behind_each_other() {
         let mut up = Uplinks::uniform(2, 8e6); // 1 MB/s
         let any = f64::INFINITY;
-        assert_eq!(up.send(A, B, any, SimTime(0), 1_000_000), SimTime(1_000_000_000));
-        assert_eq!(up.send(A, B, any, SimTime(0), 1_000_000), SimTime(2_000_000_000));
+        assert_eq!(
+            up.send(A, B, any, SimTime(0), 1_000_000),
+            SimTime(1_000_000_000)
+        );
+        assert_eq!(
+            up.send(A, B, any, SimTime(0), 1_000_000),
+            SimTime(2_000_000_000)
+        );
         assert_eq!(up.send(B, A, any, SimTime(500), 1_000), SimTime(1_000_500));
     }
 
     #[test]
     fn the_slower_end_sets_the_rate() {
         let up = Uplinks::per_node(vec![8e6, 80e6], vec![80e6, 8e6]);
-        assert_eq!(up.transmission_time(A, B, f64::INFINITY, 1_000), SimTime(1_000_000));
-        assert_eq!(up.transmission_time(B, A, f64::INFINITY, 1_000), SimTime(100_000));
+        assert_eq!(
+            up.transmission_time(A, B, f64::INFINITY, 1_000),
+            SimTime(1_000_000)
+        );
+        assert_eq!(
+            up.transmission_time(B, A, f64::INFINITY, 1_000),
+            SimTime(100_000)
+        );
         assert_eq!(
             up.transmission_time(B, A, 8e6, 1_000),
             SimTime(1_000_000),

@@ -15,6 +15,7 @@ pub const REGIONS: [&str; 6] = [
     "australia",
 ];
 
+#[derive(Debug, PartialEq)]
 pub struct RegionPreset {
     /// Mean one-way latency between regions, in milliseconds.
     pub latency_ms: [[u64; 6]; 6],

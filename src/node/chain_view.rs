@@ -111,7 +111,12 @@ impl ChainViews {
 
     /// Makes `block` the tip of `node` if it has more work than the tip (the first
     /// seen wins ties, as in Bitcoin Core).
-    pub fn consider_tip(&mut self, tree: &BlockTree, node: NodeId, block: BlockId) -> Option<TipMove> {
+    pub fn consider_tip(
+        &mut self,
+        tree: &BlockTree,
+        node: NodeId,
+        block: BlockId,
+    ) -> Option<TipMove> {
         let tip = self.tip(node);
         if tree.entry(block).chain_work <= tree.entry(tip).chain_work {
             return None;
@@ -131,5 +136,8 @@ impl ChainViews {
 pub enum Connectable {
     Yes,
     /// Parked; `ask` when the parent is unknown at the node.
-    Orphan { parent: BlockId, ask: bool },
+    Orphan {
+        parent: BlockId,
+        ask: bool,
+    },
 }

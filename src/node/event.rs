@@ -13,11 +13,17 @@ pub enum Event {
         msg: Msg,
     },
     /// A miner's block is found, unless its tip changed since (the epoch moved on).
-    Mine { miner: MinerId, epoch: u32 },
+    Mine {
+        miner: MinerId,
+        epoch: u32,
+    },
     /// The workload's next payment is made.
     NewPayment,
     /// Shortest-path payment relay: a payment reaches a miner.
-    PaymentAtMiner { miner: MinerId, tx: PaymentId },
+    PaymentAtMiner {
+        miner: MinerId,
+        tx: PaymentId,
+    },
     /// `node` has validated `block`, which came from `from`.
     Validated {
         node: NodeId,
@@ -31,7 +37,9 @@ pub enum Event {
         block: BlockId,
     },
     /// Gossip: a node's payment announcement timer fires.
-    TxAnnounce { node: NodeId },
+    TxAnnounce {
+        node: NodeId,
+    },
     /// Gossip: `node` asked `peer` for payments, got nothing back, and asks again.
     TxRetry {
         node: NodeId,
@@ -54,7 +62,10 @@ pub enum Msg {
     /// The transactions a compact block lacked.
     BlockTxn(BlockId),
     /// A Merkle branch for a light node's payment at `position` in `block`.
-    MerkleBlock { block: BlockId, position: u32 },
+    MerkleBlock {
+        block: BlockId,
+        position: u32,
+    },
     TxInv(ListId),
     TxGetData(ListId),
     TxData(ListId),

@@ -13,7 +13,14 @@ use crate::sim::{EventQueue, SimTime};
 
 /// A light node connected `block` (a header) from `from`: it asks for the branch of
 /// each payment in it to one of its wallets.
-pub fn connected(core: &mut Core, q: &mut EventQueue<Event>, now: SimTime, node: NodeId, from: NodeId, block: BlockId) {
+pub fn connected(
+    core: &mut Core,
+    q: &mut EventQueue<Event>,
+    now: SimTime,
+    node: NodeId,
+    from: NodeId,
+    block: BlockId,
+) {
     if from == node {
         return;
     }
@@ -30,7 +37,14 @@ pub fn connected(core: &mut Core, q: &mut EventQueue<Event>, now: SimTime, node:
         let asked = core.transport.send(now, node, from, wire::INV_BYTES);
         let at = core.transport.send(asked, from, node, bytes);
         let msg = Msg::MerkleBlock { block, position };
-        q.schedule(at, Event::Wire { from, to: node, msg });
+        q.schedule(
+            at,
+            Event::Wire {
+                from,
+                to: node,
+                msg,
+            },
+        );
     }
 }
 
@@ -40,9 +54,10 @@ pub fn verify(core: &mut Core, now: SimTime, node: NodeId, block: BlockId, posit
     let txid = entry.txids[position as usize];
     let valid = MerkleProof::build(&entry.txids, position as usize)
         .is_some_and(|proof| proof.verify(txid, entry.block.header.merkle_root));
-    core.rec.trace(now, Some(node), "merkle-proof", Some(block), || {
-        format!("{txid}: {}", if valid { "verified" } else { "INVALID" })
-    });
+    core.rec
+        .trace(now, Some(node), "merkle-proof", Some(block), || {
+            format!("{txid}: {}", if valid { "verified" } else { "INVALID" })
+        });
     core.rec.light_proofs.push(LightProof {
         block,
         at: now,

@@ -24,8 +24,6 @@ pub struct Miner {
     pub attacker: Option<AttackerId>,
     /// `pow: grind`: the solved block this miner will announce when its time comes.
     pending: Option<(Block, u32)>,
-    /// The tip an attacking miner mines on: its private branch.
-    pub private_tip: BlockId,
 }
 
 pub struct Miners {
@@ -76,7 +74,6 @@ impl Miners {
                 rng: stream(seed, "mining", i as u64),
                 attacker: i.checked_sub(honest).map(|a| AttackerId(a as u32)),
                 pending: None,
-                private_tip: BlockId::GENESIS,
             })
             .collect();
         Miners {
@@ -112,22 +109,19 @@ impl Miners {
         self.list[m.index()].epoch += 1;
     }
 
-    /// The block the miner builds on: an attacker's private tip, else its node's tip.
-    pub fn mining_tip(&self, core: &Core, m: MinerId) -> BlockId {
-        let miner = &self.list[m.index()];
-        match miner.attacker {
-            Some(_) => miner.private_tip,
-            None => core.views.tip(miner.node),
-        }
-    }
-
     pub fn rng(&mut self, m: MinerId) -> &mut SimRng {
         &mut self.list[m.index()].rng
     }
 
     /// Draws the miner's time to its next block on `tip`. Block discovery is
     /// memoryless, so redrawing whenever the tip changes is exact, not an approximation.
-    pub fn schedule_sampled(&mut self, core: &Core, q: &mut EventQueue<Event>, m: MinerId, tip: BlockId) {
+    pub fn schedule_sampled(
+        &mut self,
+        core: &Core,
+        q: &mut EventQueue<Event>,
+        m: MinerId,
+        tip: BlockId,
+    ) {
         let bits = core.tree.child_context(tip, u32::MAX).expected_bits;
         let work = bits.work().expect("valid bits").to_f64();
         let miner = &mut self.list[m.index()];
@@ -140,7 +134,12 @@ impl Miners {
 
     /// `pow: grind`: grind `block` from a random nonce, and let the tries at this
     /// miner's hashrate decide when it is found.
-    pub fn schedule_ground(&mut self, q: &mut EventQueue<Event>, m: MinerId, (mut block, time): (Block, u32)) {
+    pub fn schedule_ground(
+        &mut self,
+        q: &mut EventQueue<Event>,
+        m: MinerId,
+        (mut block, time): (Block, u32),
+    ) {
         let miner = &mut self.list[m.index()];
         let start: u32 = miner.rng.random();
         let tries = builder::solve_from(&mut block, start);
@@ -160,7 +159,14 @@ impl Miners {
     /// A block for miner `m` on `parent` at `now` holding `txs` (worth `fees`):
     /// coinbase (tagged with the miner, padded to the scenario's size), header, and
     /// the header time it carries.
-    pub fn assemble(&mut self, core: &Core, m: MinerId, now: SimTime, parent: BlockId, (txs, fees): (Vec<Transaction>, Amount)) -> (Block, u32) {
+    pub fn assemble(
+        &mut self,
+        core: &Core,
+        m: MinerId,
+        now: SimTime,
+        parent: BlockId,
+        (txs, fees): (Vec<Transaction>, Amount),
+    ) -> (Block, u32) {
         let time = GENESIS_TIME + now.whole_secs() as u32;
         let ctx = core.tree.child_context(parent, time);
         // A coinbase may claim less than it is owed, never more than 21 million coins
@@ -175,7 +181,8 @@ impl Miners {
         if self.padding > 0 {
             // Header, transaction count and the coinbase as built so far.
             let count = crate::ledger::encode::compact_size_len(txs.len() as u64 + 1);
-            let used = 80 + count + coinbase.size() + txs.iter().map(Transaction::size).sum::<usize>();
+            let used =
+                80 + count + coinbase.size() + txs.iter().map(Transaction::size).sum::<usize>();
             builder::pad_coinbase(&mut coinbase, self.padding.saturating_sub(used));
         }
         let block = builder::assemble(core.tree.entry(parent).hash, &ctx, time, coinbase, txs);

@@ -54,7 +54,14 @@ impl Paybook {
     }
 
     /// Adds a payment made at `origin` at `now`; returns its id.
-    pub fn add(&mut self, tx: Transaction, txid: Txid, origin: NodeId, fee: Amount, now: SimTime) -> PaymentId {
+    pub fn add(
+        &mut self,
+        tx: Transaction,
+        txid: Txid,
+        origin: NodeId,
+        fee: Amount,
+        now: SimTime,
+    ) -> PaymentId {
         let id = PaymentId(self.records.len() as u32);
         if let Some(index) = &mut self.index {
             index.insert(txid, id);
@@ -75,7 +82,11 @@ impl Paybook {
     }
 
     /// The payments in `block`, by id (an attacker's own spends are no payments).
-    pub fn in_block<'a>(&'a self, tree: &'a BlockTree, block: BlockId) -> impl Iterator<Item = PaymentId> + 'a {
+    pub fn in_block<'a>(
+        &'a self,
+        tree: &'a BlockTree,
+        block: BlockId,
+    ) -> impl Iterator<Item = PaymentId> + 'a {
         tree.entry(block)
             .txids
             .iter()

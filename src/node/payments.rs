@@ -12,8 +12,9 @@
 
 use crate::ledger::keys::SigCache;
 use crate::ledger::{Amount, OutPoint, Transaction, Wallet, COIN};
+use crate::net::NodeId;
 use crate::sim::rng::{exponential, SimRng};
-use crate::sim::{SimTime, NS_PER_S};
+use crate::sim::SimTime;
 use rand::Rng;
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
@@ -38,7 +39,7 @@ pub struct Payment {
     pub tx: Transaction,
     pub fee: Amount,
     /// The node where the payment enters the network.
-    pub origin: u32,
+    pub origin: NodeId,
 }
 
 /// What the workload draws from, moved to its thread.
@@ -46,7 +47,8 @@ pub struct Workload {
     pub wallets: Vec<Wallet>,
     pub rng: SimRng,
     pub tx_rate: f64,
-    pub fee_rate: crate::scenario::units::FeeRate,
+    /// Fee rate in sat/byte, drawn uniformly from this range per payment.
+    pub fee_rate: (u64, u64),
     pub nodes: u32,
     /// Verify each payment's signatures into the cache too: worth it when nodes admit
     /// payments one by one on the event loop (gossip). Otherwise the block carrying a
@@ -62,8 +64,7 @@ pub struct PaymentFeed {
 impl Workload {
     fn delay(&mut self) -> SimTime {
         let mean = 1.0 / self.tx_rate;
-        let delay = (exponential(&mut self.rng, mean) * NS_PER_S as f64) as SimTime;
-        delay.max(1)
+        SimTime::from_secs_f64(exponential(&mut self.rng, mean)).max(SimTime(1))
     }
 
     /// A random wallet pays a random other wallet between 0.01 and 1 coin.
@@ -74,8 +75,8 @@ impl Workload {
         let amount = Amount(self.rng.random_range(COIN.0 / 100..=COIN.0));
         let fee_rate = match self.fee_rate {
             // A fixed rate draws nothing, so fixed-fee runs keep their random sequence.
-            r if r.min == r.max => r.min,
-            r => self.rng.random_range(r.min..=r.max),
+            (min, max) if min == max => min,
+            (min, max) => self.rng.random_range(min..=max),
         };
         let to = self.wallets[payee as usize].receive_script();
         let spent_script = self.wallets[payer as usize].receive_script();
@@ -91,7 +92,7 @@ impl Workload {
                 let _ = sigcache.verify(&tx, txid, index, &spent_script);
             }
         }
-        let origin = self.rng.random_range(0..self.nodes);
+        let origin = NodeId(self.rng.random_range(0..self.nodes));
         Some(Payment {
             txid,
             payer,

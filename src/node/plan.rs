@@ -124,15 +124,6 @@ pub enum StrategyPlan {
         /// `None`: γ emerges from the network; else fixed.
         gamma: Option<f64>,
     },
-    Stubborn {
-        gamma: Option<f64>,
-        /// Nayak et al.'s three stubbornness choices (all off: selfish mining).
-        lead: bool,
-        equal_fork: bool,
-        /// Trail stubbornness: keep mining a private branch up to this many blocks
-        /// behind (0: off).
-        trail: u32,
-    },
 }
 
 impl StrategyPlan {
@@ -141,7 +132,6 @@ impl StrategyPlan {
             StrategyPlan::DoubleSpend { .. } => "double-spend",
             StrategyPlan::Majority { .. } => "majority",
             StrategyPlan::Selfish { .. } => "selfish",
-            StrategyPlan::Stubborn { .. } => "stubborn",
         }
     }
 }

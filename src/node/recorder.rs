@@ -40,8 +40,14 @@ pub struct Recorder {
     trace: Option<Vec<TraceRow>>,
 }
 
+impl Default for Recorder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Recorder {
-    pub fn new(trace: bool) -> Self {
+    pub fn new() -> Self {
         Recorder {
             blocks: vec![BlockRecord {
                 miner: None,
@@ -51,8 +57,13 @@ impl Recorder {
             reorgs: 0,
             reorg_depth_max: 0,
             light_proofs: Vec::new(),
-            trace: trace.then(Vec::new),
+            trace: None,
         }
+    }
+
+    /// Keeps a row per event from now on (`trace.csv`).
+    pub fn start_trace(&mut self) {
+        self.trace = Some(Vec::new());
     }
 
     pub fn tracing(&self) -> bool {

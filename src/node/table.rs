@@ -25,7 +25,13 @@ pub fn miner_node(index: usize, miners: usize, nodes: u32) -> NodeId {
 impl NodeTable {
     /// `honest` miners then `attackers`, each on its own node; a `light_fraction` of
     /// the nodes that host no miner are light, drawn from the seed.
-    pub fn new(nodes: u32, honest: usize, attackers: usize, light_fraction: f64, seed: u64) -> Self {
+    pub fn new(
+        nodes: u32,
+        honest: usize,
+        attackers: usize,
+        light_fraction: f64,
+        seed: u64,
+    ) -> Self {
         let miners = honest + attackers;
         let mut miner_of_node = vec![None; nodes as usize];
         for i in 0..miners {
@@ -33,7 +39,10 @@ impl NodeTable {
         }
         let light = light_nodes(&miner_of_node, light_fraction, seed);
         NodeTable {
-            light_list: (0..nodes).map(NodeId).filter(|n| light[n.index()]).collect(),
+            light_list: (0..nodes)
+                .map(NodeId)
+                .filter(|n| light[n.index()])
+                .collect(),
             light,
             miner_of_node,
             attacking: (0..miners).map(|i| i >= honest).collect(),

@@ -3,9 +3,9 @@
 
 use super::theory;
 use crate::ledger::{Amount, BlockId};
-use crate::node::world::Outcome;
+use crate::node::plan::StrategyPlan;
+use crate::node::Outcome;
 use crate::node::RunOutput;
-use crate::scenario::{Attack, Gamma};
 use crate::sim::to_secs;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -80,20 +80,20 @@ pub fn attack_figures(out: &RunOutput) -> Vec<AttackFigures> {
                 if rec.miner != Some(attack.miner) {
                     continue;
                 }
-                if tree.is_on_main_chain(id as BlockId) {
+                if tree.is_on_main_chain(BlockId(id as u32)) {
                     blocks_main += 1;
                 } else {
                     orphaned += 1;
-                    forfeited += tree.entry(id as BlockId).block.txdata[0]
+                    forfeited += tree.entry(BlockId(id as u32)).block.txdata[0]
                         .total_output()
                         .unwrap_or(Amount::ZERO);
                 }
             }
             let mean =
                 |v: Vec<f64>| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
-            let q = attack.spec.hashrate();
-            let (nakamoto, rosenfeld, strict, eyal_sirer) = match attack.spec {
-                Attack::DoubleSpend {
+            let q = attack.plan.hashrate;
+            let (nakamoto, rosenfeld, strict, eyal_sirer) = match attack.plan.strategy {
+                StrategyPlan::DoubleSpend {
                     confirmations: z, ..
                 } => (
                     Some(theory::nakamoto(q, z)),
@@ -101,27 +101,23 @@ pub fn attack_figures(out: &RunOutput) -> Vec<AttackFigures> {
                     Some(theory::exact_without_premine(q, z)),
                     None,
                 ),
-                Attack::Selfish {
-                    gamma: Gamma::Fixed(g),
-                    ..
-                } => (None, None, None, Some(theory::selfish_revenue(q, g))),
+                StrategyPlan::Selfish { gamma: Some(g) } => {
+                    (None, None, None, Some(theory::selfish_revenue(q, g)))
+                }
                 _ => (None, None, None, None),
             };
-            let (confirmations, gamma, premine) = match attack.spec {
-                Attack::DoubleSpend {
+            let (confirmations, gamma, premine) = match attack.plan.strategy {
+                StrategyPlan::DoubleSpend {
                     confirmations,
                     premine,
                     ..
                 } => (Some(confirmations), None, Some(premine)),
-                Attack::Selfish {
-                    gamma: Gamma::Fixed(g),
-                    ..
-                } => (None, Some(g), None),
+                StrategyPlan::Selfish { gamma: Some(g) } => (None, Some(g), None),
                 _ => (None, None, None),
             };
             AttackFigures {
                 attack: i as u32,
-                kind: attack.spec.kind().to_string(),
+                kind: attack.plan.strategy.kind().to_string(),
                 hashrate: q,
                 confirmations,
                 gamma,
@@ -186,7 +182,7 @@ pub fn reverted_txs(out: &RunOutput) -> (u64, u64) {
     let tree = &out.tree;
     let mut reverted = std::collections::BTreeSet::new();
     for (id, rec) in out.blocks.iter().enumerate().skip(1) {
-        let id = id as BlockId;
+        let id = BlockId(id as u32);
         if rec.arrivals.is_empty() || tree.is_on_main_chain(id) {
             continue;
         }
@@ -224,12 +220,14 @@ pub fn write_attacks_csv(dir: &Path, out: &RunOutput) -> anyhow::Result<()> {
         "reverted_blocks",
         "reverted_txs",
     ])?;
-    let opt = |t: Option<u64>| t.map(|t| format!("{:.6}", to_secs(t))).unwrap_or_default();
+    let opt = |t: Option<crate::sim::SimTime>| {
+        t.map(|t| format!("{:.6}", to_secs(t))).unwrap_or_default()
+    };
     for (i, attack) in out.attacks.iter().enumerate() {
         for (n, r) in attack.records.iter().enumerate() {
             w.write_record([
                 i.to_string(),
-                attack.spec.kind().to_string(),
+                attack.plan.strategy.kind().to_string(),
                 (n + 1).to_string(),
                 format!("{:.6}", to_secs(r.started)),
                 opt(r.ended),

@@ -270,11 +270,11 @@ where
     // lane that is free from its first height on, so short forks share lanes.
     let mut lane_end: Vec<u32> = vec![u32::MAX];
     for (id, entry) in tree.entries().iter().enumerate() {
-        if tree.is_on_main_chain(id as u32) {
+        if tree.is_on_main_chain(crate::ledger::BlockId(id as u32)) {
             continue;
         }
         let parent = entry.parent.expect("genesis is on the main chain");
-        let parent_lane = lane[parent as usize] as usize;
+        let parent_lane = lane[parent.index()] as usize;
         let h = entry.height;
         let continues = parent_lane != 0 && lane_end[parent_lane] == h - 1;
         let chosen = if continues {
@@ -320,18 +320,23 @@ where
         .axis_desc_style((FONT, 20))
         .draw()
         .map_err(err)?;
-    let at = |id: usize| (f64::from(tree.entry(id as u32).height), f64::from(lane[id]));
+    let at = |id: usize| {
+        (
+            f64::from(tree.entry(crate::ledger::BlockId(id as u32)).height),
+            f64::from(lane[id]),
+        )
+    };
     chart
         .draw_series(tree.entries().iter().enumerate().filter_map(|(id, e)| {
             e.parent.map(|p| {
-                PathElement::new(vec![at(p as usize), at(id)], BLACK.mix(0.5).stroke_width(2))
+                PathElement::new(vec![at(p.index()), at(id)], BLACK.mix(0.5).stroke_width(2))
             })
         }))
         .map_err(err)?;
     let radius = (600 / (tree.best_height() as i32 + 1)).clamp(3, 9);
     let colour = |id: usize| match out.blocks[id].miner {
         None => BLACK,
-        Some(m) => miner_colour(m),
+        Some(m) => miner_colour(m.0),
     };
     chart
         .draw_series((0..tree.len()).map(|id| Circle::new(at(id), radius, colour(id).filled())))
@@ -387,7 +392,7 @@ where
         .map(|(id, b)| {
             (
                 to_secs(b.mined_at) / scale,
-                out.tree.is_on_main_chain(id as u32),
+                out.tree.is_on_main_chain(crate::ledger::BlockId(id as u32)),
             )
         })
         .collect();

@@ -21,16 +21,16 @@ pub fn tell(sc: &Scenario, out: &RunOutput, summary: &Summary, limit: usize) -> 
         sc.consensus.block_interval,
         sc.workload.tx_rate.0
     )];
-    let mut order: Vec<BlockId> = (1..out.blocks.len() as BlockId).collect();
-    order.sort_by_key(|&b| (out.blocks[b as usize].mined_at, b));
+    let mut order: Vec<BlockId> = (1..out.blocks.len() as u32).map(BlockId).collect();
+    order.sort_by_key(|&b| (out.blocks[b.index()].mined_at, b));
     // Attackers are the last miners (also when the run was reloaded from its files).
     let attackers = out.miner_nodes.len() - summary.attacks.len();
     for &b in order.iter().take(limit) {
-        let rec = &out.blocks[b as usize];
+        let rec = &out.blocks[b.index()];
         let entry = tree.entry(b);
-        let parent = entry.parent.unwrap_or(0);
+        let parent = entry.parent.unwrap_or(BlockId::GENESIS);
         let who = match rec.miner {
-            Some(m) if m as usize >= attackers => format!("attacker {}", m as usize - attackers),
+            Some(m) if m.index() >= attackers => format!("attacker {}", m.index() - attackers),
             Some(m) => format!("miner {m}"),
             None => "someone".into(),
         };
@@ -46,7 +46,7 @@ pub fn tell(sc: &Scenario, out: &RunOutput, summary: &Summary, limit: usize) -> 
             .filter(|&o| {
                 o != b
                     && tree.entry(o).height == entry.height
-                    && out.blocks[o as usize].mined_at < rec.mined_at
+                    && out.blocks[o.index()].mined_at < rec.mined_at
             })
             .collect();
         if !rivals.is_empty() {

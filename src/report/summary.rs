@@ -95,7 +95,7 @@ pub fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
 
 /// Time for a block to reach a fraction `q` of all nodes, if it did.
 /// `arrivals` must be ascending, as [`crate::node::BlockRecord::arrivals`] are.
-pub fn block_reach_s(arrivals: &[u64], nodes: u32, q: f64) -> Option<f64> {
+pub fn block_reach_s(arrivals: &[crate::sim::SimTime], nodes: u32, q: f64) -> Option<f64> {
     debug_assert!(arrivals.is_sorted(), "arrivals are recorded in time order");
     let needed = ((q * f64::from(nodes)).ceil() as usize).max(1);
     arrivals.get(needed - 1).map(|&t| to_secs(t))
@@ -134,7 +134,7 @@ pub fn tx_latencies(out: &RunOutput, k: u32) -> Vec<TxLatency> {
             first.entry(*txid).or_insert((e.height, id));
         }
     }
-    let mined_at = |id: BlockId| out.blocks[id as usize].mined_at;
+    let mined_at = |id: BlockId| out.blocks[id.index()].mined_at;
     out.txs
         .iter()
         .map(|r| match first.get(&r.txid) {
@@ -180,7 +180,7 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
     let blocks_stale = (tree.len() as u32 - 1) - blocks_main;
     let chain_bytes: u64 = main.iter().map(|&id| tree.entry(id).size as u64).sum();
     let interval_mean = (blocks_main > 0).then(|| {
-        to_secs(out.blocks[*main.last().unwrap() as usize].mined_at) / f64::from(blocks_main)
+        to_secs(out.blocks[main.last().unwrap().index()].mined_at) / f64::from(blocks_main)
     });
 
     let mut miners: Vec<MinerFigures> = out
@@ -189,7 +189,7 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
         .enumerate()
         .map(|(i, &node)| MinerFigures {
             miner: i as u32,
-            node,
+            node: node.0,
             hashrate_share: out.shares[i],
             blocks_main: 0,
             blocks_stale: 0,
@@ -199,10 +199,10 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
         .collect();
     for (id, rec) in out.blocks.iter().enumerate().skip(1) {
         let Some(m) = rec.miner else { continue };
-        let figures = &mut miners[m as usize];
-        if tree.is_on_main_chain(id as BlockId) {
+        let figures = &mut miners[m.index()];
+        if tree.is_on_main_chain(BlockId(id as u32)) {
             figures.blocks_main += 1;
-            figures.revenue_sat += tree.entry(id as BlockId).block.txdata[0]
+            figures.revenue_sat += tree.entry(BlockId(id as u32)).block.txdata[0]
                 .total_output()
                 .unwrap_or(Amount::ZERO);
         } else {
@@ -223,7 +223,7 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
         .light_proofs
         .iter()
         .filter(|p| p.valid)
-        .map(|p| to_secs(p.at - out.blocks[p.block as usize].mined_at))
+        .map(|p| to_secs(p.at - out.blocks[p.block.index()].mined_at))
         .collect();
     proof_delays.sort_by(f64::total_cmp);
     Summary {
@@ -245,11 +245,7 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
         propagation_s_p50: reach(0.5),
         propagation_s_p90: reach(0.9),
         propagation_s_p100: reach(1.0),
-        tx_relay: match out.tx_relay {
-            crate::scenario::TxRelay::Gossip => "gossip",
-            _ => "shortest-path",
-        }
-        .into(),
+        tx_relay: out.tx_relay.name().into(),
         tx_propagation_s_p50: tx_reach(out, 0),
         tx_propagation_s_p90: tx_reach(out, 1),
         tx_propagation_s_p100: tx_reach(out, 2),
@@ -280,6 +276,7 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::SimTime;
 
     #[test]
     fn quantiles_use_nearest_rank() {
@@ -291,7 +288,7 @@ mod tests {
 
     #[test]
     fn reach_needs_enough_nodes() {
-        let arrivals = [1_000_000_000u64, 3_000_000_000];
+        let arrivals = [SimTime::from_secs(1), SimTime::from_secs(3)];
         assert_eq!(block_reach_s(&arrivals, 4, 0.5), Some(3.0));
         assert_eq!(block_reach_s(&arrivals, 4, 1.0), None);
     }

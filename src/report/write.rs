@@ -54,7 +54,7 @@ fn write_blocks(dir: &Path, sc: &Scenario, out: &RunOutput) -> Result<()> {
     ])?;
     let opt = |v: Option<f64>| v.map(|x| format!("{x:.6}")).unwrap_or_default();
     for (id, rec) in out.blocks.iter().enumerate() {
-        let e = out.tree.entry(id as u32);
+        let e = out.tree.entry(crate::ledger::BlockId(id as u32));
         w.write_record([
             id.to_string(),
             e.hash.to_string(),
@@ -65,7 +65,9 @@ fn write_blocks(dir: &Path, sc: &Scenario, out: &RunOutput) -> Result<()> {
             e.size.to_string(),
             e.txids.len().to_string(),
             e.fees.to_string(),
-            out.tree.is_on_main_chain(id as u32).to_string(),
+            out.tree
+                .is_on_main_chain(crate::ledger::BlockId(id as u32))
+                .to_string(),
             opt(block_reach_s(&rec.arrivals, sc.network.nodes, 0.5)),
             opt(block_reach_s(&rec.arrivals, sc.network.nodes, 0.9)),
             opt(block_reach_s(&rec.arrivals, sc.network.nodes, 1.0)),

@@ -3,6 +3,7 @@
 
 pub mod adversary;
 mod check;
+pub mod compile;
 mod limits;
 mod load;
 mod overrides;
@@ -60,6 +61,9 @@ pub enum BlockRelay {
     /// BIP 152 compact blocks after inv and getdata: header, short ids and coinbase;
     /// missing transactions follow on request.
     Compact,
+    /// BIP 130: blocks announced by their header instead of an inv, then getdata and
+    /// block as after an inv.
+    Headers,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]

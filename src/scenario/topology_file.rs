@@ -100,18 +100,18 @@ pub fn parse(bytes: &[u8], place: &str, nodes: u32) -> Result<Vec<EdgeSpec>, Str
             }
         };
         edges.push(EdgeSpec {
-            a,
-            b,
-            latency: latency.0,
+            a: crate::net::NodeId(a),
+            b: crate::net::NodeId(b),
+            latency: crate::sim::SimTime(latency.0),
             bandwidth_bps,
         });
     }
     let topo = crate::net::Topology::from_edges(nodes, &edges);
     if !topo.is_connected() {
         let unreachable = topo
-            .distances_from(0)
+            .distances_from(crate::net::NodeId(0))
             .iter()
-            .position(|&d| d == u64::MAX)
+            .position(|&d| d == crate::sim::SimTime::MAX)
             .unwrap_or(0);
         return Err(format!(
             "{place}: node {unreachable} cannot be reached from node 0; blocks must be able to reach every node"

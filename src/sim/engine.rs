@@ -149,9 +149,19 @@ mod tests {
     fn after_the_stop_new_work_is_dropped_and_messages_still_arrive() {
         let mut model = Counter::new(3);
         let finish = run(&mut model, SimTime::MAX, None, |_| {});
-        assert_eq!(model.count, 3, "ticks at 0, 10, 20; the one at 30 is dropped");
-        assert_eq!(model.delivered, 3, "every message sent before the stop arrives");
-        assert_eq!(finish.end_time, SimTime(25), "the first event after the third tick");
+        assert_eq!(
+            model.count, 3,
+            "ticks at 0, 10, 20; the one at 30 is dropped"
+        );
+        assert_eq!(
+            model.delivered, 3,
+            "every message sent before the stop arrives"
+        );
+        assert_eq!(
+            finish.end_time,
+            SimTime(25),
+            "the first event after the third tick"
+        );
         assert!(!finish.interrupted);
     }
 

@@ -5,7 +5,7 @@
 use chainlab::ledger::builder;
 use chainlab::ledger::pow::{RetargetRule, Target};
 use chainlab::ledger::*;
-use chainlab::node::{RunOutput, World};
+use chainlab::node::{Network, RunOutput};
 use chainlab::scenario::Scenario;
 
 /// Parses an inline scenario with `key=value` overrides (as `--set` gives them) and runs
@@ -13,8 +13,13 @@ use chainlab::scenario::Scenario;
 pub fn simulate(yaml: &str, overrides: &[&str]) -> (Scenario, RunOutput) {
     let overrides: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
     let sc = Scenario::parse(yaml, "inline", &overrides).expect("a valid test scenario");
-    let out = World::new(sc.clone()).run(|_, _| {});
+    let out = network(&sc).run(None, |_, _| {});
     (sc, out)
+}
+
+/// The network a scenario describes, ready to run.
+pub fn network(sc: &Scenario) -> Network {
+    Network::new(chainlab::scenario::compile::compile(sc).expect("a compilable test scenario"))
 }
 
 pub const T0: u32 = 1_700_000_000;
@@ -88,7 +93,7 @@ pub fn make_block(
     let time = p.block.header.time + SPACING;
     let ctx = tree.child_context(parent, time);
     let value = tree.params().block_subsidy(ctx.height) + fees.into();
-    let cb = builder::coinbase(ctx.height, payout, value, &parent.to_le_bytes());
+    let cb = builder::coinbase(ctx.height, payout, value, &parent.0.to_le_bytes());
     let mut block = builder::assemble(p.hash, &ctx, time, cb, txs);
     builder::solve(&mut block);
     block

@@ -115,7 +115,12 @@ pub fn arrived(
 ) -> bool {
     if core.every_message() {
         // Every announcement is an event (and may be lost), so it is heard on arrival.
-        if let Some(slot) = core.transport.peers(node).iter().position(|l| l.peer == from) {
+        if let Some(slot) = core
+            .transport
+            .peers(node)
+            .iter()
+            .position(|l| l.peer == from)
+        {
             let (time, seq) = queue.position();
             core.heard.heard[node.index()].push(Heard {
                 block,

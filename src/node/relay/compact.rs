@@ -42,11 +42,14 @@ impl BlockProtocol for Compact {
             super::received(core, q, now, node, from, block);
             return;
         }
-        core.rec.trace(now, Some(node), "getblocktxn", Some(block), || {
-            format!("{count} transaction(s) missing, asked of node {from}")
-        });
+        core.rec
+            .trace(now, Some(node), "getblocktxn", Some(block), || {
+                format!("{count} transaction(s) missing, asked of node {from}")
+            });
         // The answer leaves the sender once the request has arrived.
-        let at_sender = core.transport.send(now, node, from, wire::GETBLOCKTXN_BYTES);
+        let at_sender = core
+            .transport
+            .send(now, node, from, wire::GETBLOCKTXN_BYTES);
         let back = core
             .transport
             .send(at_sender, from, node, bytes + wire::BLOCKTXN_OVERHEAD);

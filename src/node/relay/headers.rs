@@ -16,11 +16,35 @@ use crate::sim::{EventQueue, SimTime};
 pub struct Headers;
 
 impl BlockProtocol for Headers {
-    fn tell(&mut self, core: &mut Core, q: &mut EventQueue<Event>, now: SimTime, node: NodeId, link: Link, block: BlockId) {
-        announce::send(core, q, now, node, link, Msg::Headers(block), wire::HEADERS_ANNOUNCEMENT_BYTES);
+    fn tell(
+        &mut self,
+        core: &mut Core,
+        q: &mut EventQueue<Event>,
+        now: SimTime,
+        node: NodeId,
+        link: Link,
+        block: BlockId,
+    ) {
+        announce::send(
+            core,
+            q,
+            now,
+            node,
+            link,
+            Msg::Headers(block),
+            wire::HEADERS_ANNOUNCEMENT_BYTES,
+        );
     }
 
-    fn announce_tip(&mut self, core: &mut Core, q: &mut EventQueue<Event>, now: SimTime, node: NodeId, link: Link, block: BlockId) {
+    fn announce_tip(
+        &mut self,
+        core: &mut Core,
+        q: &mut EventQueue<Event>,
+        now: SimTime,
+        node: NodeId,
+        link: Link,
+        block: BlockId,
+    ) {
         self.tell(core, q, now, node, link, block);
     }
 }

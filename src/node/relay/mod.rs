@@ -27,13 +27,29 @@ use crate::sim::{EventQueue, SimTime};
 pub trait BlockProtocol {
     /// After connecting `block`, `node` tells the peer across `link` (an inv by
     /// default).
-    fn tell(&mut self, core: &mut Core, q: &mut EventQueue<Event>, now: SimTime, node: NodeId, link: Link, block: BlockId) {
+    fn tell(
+        &mut self,
+        core: &mut Core,
+        q: &mut EventQueue<Event>,
+        now: SimTime,
+        node: NodeId,
+        link: Link,
+        block: BlockId,
+    ) {
         announce::send(core, q, now, node, link, Msg::Inv(block), wire::INV_BYTES);
     }
 
     /// When a fault heals, `node` tells the peer across `link` its tip (an inv by
     /// default, whatever the relay: a reconnecting peer announces, it does not push).
-    fn announce_tip(&mut self, core: &mut Core, q: &mut EventQueue<Event>, now: SimTime, node: NodeId, link: Link, block: BlockId) {
+    fn announce_tip(
+        &mut self,
+        core: &mut Core,
+        q: &mut EventQueue<Event>,
+        now: SimTime,
+        node: NodeId,
+        link: Link,
+        block: BlockId,
+    ) {
         announce::send(core, q, now, node, link, Msg::Inv(block), wire::INV_BYTES);
     }
 
@@ -121,7 +137,13 @@ pub fn receive(
 }
 
 /// A block-relay message was lost: whoever asked and got nothing asks again later.
-pub fn lost(core: &Core, q: &mut EventQueue<Event>, now: SimTime, (from, to): (NodeId, NodeId), msg: Msg) {
+pub fn lost(
+    core: &Core,
+    q: &mut EventQueue<Event>,
+    now: SimTime,
+    (from, to): (NodeId, NodeId),
+    msg: Msg,
+) {
     match msg {
         Msg::Inv(_) | Msg::Headers(_) => {}
         Msg::GetData(block) => retry_later(core, q, now, from, to, block),
@@ -131,21 +153,49 @@ pub fn lost(core: &Core, q: &mut EventQueue<Event>, now: SimTime, (from, to): (N
 }
 
 /// `node` asks `peer` for `block`.
-pub fn request(core: &mut Core, q: &mut EventQueue<Event>, now: SimTime, node: NodeId, peer: NodeId, block: BlockId) {
+pub fn request(
+    core: &mut Core,
+    q: &mut EventQueue<Event>,
+    now: SimTime,
+    node: NodeId,
+    peer: NodeId,
+    block: BlockId,
+) {
     core.views.set_seen(block, node, Seen::Requested);
-    send(core, q, now, (node, peer), Msg::GetData(block), wire::INV_BYTES);
+    send(
+        core,
+        q,
+        now,
+        (node, peer),
+        Msg::GetData(block),
+        wire::INV_BYTES,
+    );
 }
 
 /// `from` sends `msg` of `bytes` to its peer `to`: queued on its uplink, arriving
 /// after the transfer and the link's latency.
-pub fn send(core: &mut Core, q: &mut EventQueue<Event>, now: SimTime, (from, to): (NodeId, NodeId), msg: Msg, bytes: usize) {
+pub fn send(
+    core: &mut Core,
+    q: &mut EventQueue<Event>,
+    now: SimTime,
+    (from, to): (NodeId, NodeId),
+    msg: Msg,
+    bytes: usize,
+) {
     let at = core.transport.send(now, from, to, bytes);
     q.schedule(at, Event::Wire { from, to, msg });
 }
 
 /// `block` reached `node` from `from`: it is validated after the modelled delay (a
 /// light node checks the header only).
-pub fn received(core: &mut Core, q: &mut EventQueue<Event>, now: SimTime, node: NodeId, from: NodeId, block: BlockId) {
+pub fn received(
+    core: &mut Core,
+    q: &mut EventQueue<Event>,
+    now: SimTime,
+    node: NodeId,
+    from: NodeId,
+    block: BlockId,
+) {
     if core.views.seen(block, node) >= Seen::Received {
         return;
     }
@@ -160,14 +210,28 @@ pub fn received(core: &mut Core, q: &mut EventQueue<Event>, now: SimTime, node: 
 }
 
 /// A request or its answer was lost: `node` asks `peer` again after the retry time.
-pub fn retry_later(core: &Core, q: &mut EventQueue<Event>, now: SimTime, node: NodeId, peer: NodeId, block: BlockId) {
+pub fn retry_later(
+    core: &Core,
+    q: &mut EventQueue<Event>,
+    now: SimTime,
+    node: NodeId,
+    peer: NodeId,
+    block: BlockId,
+) {
     let retry = core.transport.faults.retry_delay();
     q.schedule(now + retry, Event::Retry { node, peer, block });
 }
 
 /// The retry timer fired: ask again if still waiting and the peer can be reached;
 /// otherwise forget the request (the tips exchanged on healing bring it back).
-pub fn retry(core: &mut Core, q: &mut EventQueue<Event>, now: SimTime, node: NodeId, peer: NodeId, block: BlockId) {
+pub fn retry(
+    core: &mut Core,
+    q: &mut EventQueue<Event>,
+    now: SimTime,
+    node: NodeId,
+    peer: NodeId,
+    block: BlockId,
+) {
     if core.views.seen(block, node) != Seen::Requested {
         return;
     }

@@ -12,7 +12,15 @@ use crate::sim::{EventQueue, SimTime};
 pub struct Push;
 
 impl BlockProtocol for Push {
-    fn tell(&mut self, core: &mut Core, q: &mut EventQueue<Event>, now: SimTime, node: NodeId, link: Link, block: BlockId) {
+    fn tell(
+        &mut self,
+        core: &mut Core,
+        q: &mut EventQueue<Event>,
+        now: SimTime,
+        node: NodeId,
+        link: Link,
+        block: BlockId,
+    ) {
         let bytes = if core.nodes.is_light(link.peer) {
             wire::HEADER_BYTES
         } else {

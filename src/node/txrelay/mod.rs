@@ -19,32 +19,81 @@ pub trait TxRelay {
     /// Whether `tx`, about to be made at `origin`, enters the network: gossiping nodes
     /// admit payments by the mempool rules (judged once, at the origin's tip); along
     /// shortest paths the block that carries a payment judges it. `Err` says why not.
-    fn admit(&mut self, _core: &mut Core, _tx: &Transaction, _origin: NodeId) -> Result<(), String> {
+    fn admit(
+        &mut self,
+        _core: &mut Core,
+        _tx: &Transaction,
+        _origin: NodeId,
+    ) -> Result<(), String> {
         Ok(())
     }
 
     /// The admitted payment `tx` was made at `origin`: send it on its way.
-    fn offer(&mut self, core: &mut Core, q: &mut EventQueue<Event>, now: SimTime, origin: NodeId, tx: PaymentId);
+    fn offer(
+        &mut self,
+        core: &mut Core,
+        q: &mut EventQueue<Event>,
+        now: SimTime,
+        origin: NodeId,
+        tx: PaymentId,
+    );
 
     /// `block` was just mined at `now`: note what of it later relay needs.
     fn block_mined(&mut self, core: &Core, block: BlockId, now: SimTime);
 
     /// A full node connected `block`: its payments are held there from now on.
-    fn block_connected(&mut self, _core: &mut Core, _q: &mut EventQueue<Event>, _now: SimTime, _node: NodeId, _block: BlockId) {}
+    fn block_connected(
+        &mut self,
+        _core: &mut Core,
+        _q: &mut EventQueue<Event>,
+        _now: SimTime,
+        _node: NodeId,
+        _block: BlockId,
+    ) {
+    }
 
     /// A payment message arrived (delivered), or was lost.
-    fn receive(&mut self, _core: &mut Core, _q: &mut EventQueue<Event>, _now: SimTime, _ends: (NodeId, NodeId), _msg: Msg) {
+    fn receive(
+        &mut self,
+        _core: &mut Core,
+        _q: &mut EventQueue<Event>,
+        _now: SimTime,
+        _ends: (NodeId, NodeId),
+        _msg: Msg,
+    ) {
         unreachable!("payment messages travel with gossip only")
     }
 
-    fn lost(&mut self, _core: &mut Core, _q: &mut EventQueue<Event>, _now: SimTime, _ends: (NodeId, NodeId), _msg: Msg) {
+    fn lost(
+        &mut self,
+        _core: &mut Core,
+        _q: &mut EventQueue<Event>,
+        _now: SimTime,
+        _ends: (NodeId, NodeId),
+        _msg: Msg,
+    ) {
         unreachable!("payment messages travel with gossip only")
     }
 
     /// A node's announcement timer fired, or its retry timer for a list it asked for.
-    fn announce(&mut self, _core: &mut Core, _q: &mut EventQueue<Event>, _now: SimTime, _node: NodeId) {}
+    fn announce(
+        &mut self,
+        _core: &mut Core,
+        _q: &mut EventQueue<Event>,
+        _now: SimTime,
+        _node: NodeId,
+    ) {
+    }
 
-    fn retry(&mut self, _core: &mut Core, _q: &mut EventQueue<Event>, _now: SimTime, _ends: (NodeId, NodeId), _list: ListId) {}
+    fn retry(
+        &mut self,
+        _core: &mut Core,
+        _q: &mut EventQueue<Event>,
+        _now: SimTime,
+        _ends: (NodeId, NodeId),
+        _list: ListId,
+    ) {
+    }
 
     /// The payments of `block` that `node` does not hold at `now`, as (count, bytes):
     /// what a compact block must fetch.
@@ -64,7 +113,12 @@ pub trait TxRelay {
 
 /// The relay the plan asks for: one registration line per way of relaying. `paying`
 /// says whether any payment will be made at all (without, neither keeps state).
-pub fn relay_for(plan: &RunPlan, core: &Core, paying: bool, miner_nodes: &[NodeId]) -> Box<dyn TxRelay> {
+pub fn relay_for(
+    plan: &RunPlan,
+    core: &Core,
+    paying: bool,
+    miner_nodes: &[NodeId],
+) -> Box<dyn TxRelay> {
     match plan.workload.relay {
         TxRelayKind::Gossip if paying => Box::new(gossip::Gossip::new(plan.seed, core)),
         TxRelayKind::Gossip => Box::new(paths::Paths::none(TxRelayKind::Gossip)),

@@ -87,13 +87,23 @@ impl TxRelay for Paths {
     }
 
     /// To each honest miner along its path (attackers keep their own templates).
-    fn offer(&mut self, core: &mut Core, q: &mut EventQueue<Event>, now: SimTime, origin: NodeId, tx: PaymentId) {
+    fn offer(
+        &mut self,
+        core: &mut Core,
+        q: &mut EventQueue<Event>,
+        now: SimTime,
+        origin: NodeId,
+        tx: PaymentId,
+    ) {
         for (m, delays) in self.delays.iter().enumerate() {
             let miner = MinerId(m as u32);
             if core.nodes.attacks(miner) {
                 continue;
             }
-            q.schedule(now + delays[origin.index()], Event::PaymentAtMiner { miner, tx });
+            q.schedule(
+                now + delays[origin.index()],
+                Event::PaymentAtMiner { miner, tx },
+            );
         }
     }
 

@@ -29,7 +29,8 @@ impl Holding {
             asked: Vec::new(),
             holders: Vec::new(),
             reach: Vec::new(),
-            shares: [0.5, 0.9, 1.0].map(|f: f64| ((f * f64::from(full_nodes)).ceil() as u32).max(1)),
+            shares: [0.5, 0.9, 1.0]
+                .map(|f: f64| ((f * f64::from(full_nodes)).ceil() as u32).max(1)),
         }
     }
 
@@ -42,7 +43,10 @@ impl Holding {
     }
 
     fn bit(&self, tx: PaymentId, node: NodeId) -> (usize, u64) {
-        (tx.index() * self.words + node.index() / 64, 1 << (node.0 % 64))
+        (
+            tx.index() * self.words + node.index() / 64,
+            1 << (node.0 % 64),
+        )
     }
 
     pub fn has(&self, tx: PaymentId, node: NodeId) -> bool {

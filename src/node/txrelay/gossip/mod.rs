@@ -64,11 +64,21 @@ impl Gossip {
 
     /// `node` holds `tx` from `from` (itself when it made the payment): admit it unless
     /// a parent is missing, hand it to the node's miner and queue it for the peers.
-    fn admit_at(&mut self, core: &mut Core, q: &mut EventQueue<Event>, now: SimTime, (node, from): (NodeId, NodeId), tx: PaymentId) {
+    fn admit_at(
+        &mut self,
+        core: &mut Core,
+        q: &mut EventQueue<Event>,
+        now: SimTime,
+        (node, from): (NodeId, NodeId),
+        tx: PaymentId,
+    ) {
         if self.holding.has(tx, node) {
             return;
         }
-        if self.parents[tx.index()].iter().any(|&p| !self.holding.has(p, node)) {
+        if self.parents[tx.index()]
+            .iter()
+            .any(|&p| !self.holding.has(p, node))
+        {
             self.holding.set_asked(tx, node, true);
             self.orphans[node.index()].push((tx, from));
             return;
@@ -94,11 +104,18 @@ impl Gossip {
     /// Marks `tx` held at `node` and counts how far it has spread.
     fn hold(&mut self, core: &Core, now: SimTime, node: NodeId, tx: PaymentId) {
         let created = core.pays.record(tx).created;
-        self.holding.hold(tx, node, !core.nodes.is_light(node), now - created);
+        self.holding
+            .hold(tx, node, !core.nodes.is_light(node), now - created);
     }
 
     /// Orphans at `node` whose parents it now holds are admitted.
-    fn adopt_orphans(&mut self, core: &mut Core, q: &mut EventQueue<Event>, now: SimTime, node: NodeId) {
+    fn adopt_orphans(
+        &mut self,
+        core: &mut Core,
+        q: &mut EventQueue<Event>,
+        now: SimTime,
+        node: NodeId,
+    ) {
         loop {
             let (holding, parents) = (&self.holding, &self.parents);
             let Some(pos) = self.orphans[node.index()].iter().position(|&(tx, _)| {
@@ -112,15 +129,35 @@ impl Gossip {
         }
     }
 
-    fn send_getdata(&mut self, core: &mut Core, q: &mut EventQueue<Event>, now: SimTime, (node, peer): (NodeId, NodeId), list: ListId) {
+    fn send_getdata(
+        &mut self,
+        core: &mut Core,
+        q: &mut EventQueue<Event>,
+        now: SimTime,
+        (node, peer): (NodeId, NodeId),
+        list: ListId,
+    ) {
         let bytes = wire::inventory_bytes(self.lists.len(list));
         let at = core.transport.send(now, node, peer, bytes);
         let msg = Msg::TxGetData(list);
-        q.schedule(at, Event::Wire { from: node, to: peer, msg });
+        q.schedule(
+            at,
+            Event::Wire {
+                from: node,
+                to: peer,
+                msg,
+            },
+        );
     }
 
     /// A getdata or its answer was lost: ask again after the loss fault's retry time.
-    fn retry_later(core: &Core, q: &mut EventQueue<Event>, now: SimTime, (node, peer): (NodeId, NodeId), list: ListId) {
+    fn retry_later(
+        core: &Core,
+        q: &mut EventQueue<Event>,
+        now: SimTime,
+        (node, peer): (NodeId, NodeId),
+        list: ListId,
+    ) {
         let retry = core.transport.faults.retry_delay();
         q.schedule(now + retry, Event::TxRetry { node, peer, list });
     }
@@ -144,19 +181,34 @@ impl TxRelay for Gossip {
         verdict.map(|_| ()).map_err(|e| e.to_string())
     }
 
-    fn offer(&mut self, core: &mut Core, q: &mut EventQueue<Event>, now: SimTime, origin: NodeId, tx: PaymentId) {
+    fn offer(
+        &mut self,
+        core: &mut Core,
+        q: &mut EventQueue<Event>,
+        now: SimTime,
+        origin: NodeId,
+        tx: PaymentId,
+    ) {
         self.admit_at(core, q, now, (origin, origin), tx);
     }
 
     fn block_mined(&mut self, core: &Core, block: BlockId, _now: SimTime) {
         debug_assert_eq!(self.block_payments.len(), block.index());
-        self.block_payments.push(core.pays.in_block(&core.tree, block).collect());
+        self.block_payments
+            .push(core.pays.in_block(&core.tree, block).collect());
     }
 
     /// Its payments are held from now on (they are not announced: Core relays only
     /// unconfirmed payments). A miner keeps them in its pool in case a reorg returns
     /// them, as Core returns a disconnected block's payments to its mempool.
-    fn block_connected(&mut self, core: &mut Core, q: &mut EventQueue<Event>, now: SimTime, node: NodeId, block: BlockId) {
+    fn block_connected(
+        &mut self,
+        core: &mut Core,
+        q: &mut EventQueue<Event>,
+        now: SimTime,
+        node: NodeId,
+        block: BlockId,
+    ) {
         let payments: Vec<PaymentId> = self.block_payments[block.index()]
             .iter()
             .copied()
@@ -175,7 +227,14 @@ impl TxRelay for Gossip {
         self.adopt_orphans(core, q, now, node);
     }
 
-    fn receive(&mut self, core: &mut Core, q: &mut EventQueue<Event>, now: SimTime, (from, to): (NodeId, NodeId), msg: Msg) {
+    fn receive(
+        &mut self,
+        core: &mut Core,
+        q: &mut EventQueue<Event>,
+        now: SimTime,
+        (from, to): (NodeId, NodeId),
+        msg: Msg,
+    ) {
         match msg {
             Msg::TxInv(list) => {
                 // Ask `from` for what the node lacks and has not asked for.
@@ -200,7 +259,14 @@ impl TxRelay for Gossip {
                 let validation = core.plan.validation_per_tx * txs.len() as u64;
                 let at = core.transport.send(now, to, from, bytes);
                 let msg = Msg::TxData(list);
-                q.schedule(at + validation, Event::Wire { from: to, to: from, msg });
+                q.schedule(
+                    at + validation,
+                    Event::Wire {
+                        from: to,
+                        to: from,
+                        msg,
+                    },
+                );
             }
             Msg::TxData(list) => {
                 for tx in self.lists.take(list) {
@@ -216,7 +282,14 @@ impl TxRelay for Gossip {
         }
     }
 
-    fn lost(&mut self, core: &mut Core, q: &mut EventQueue<Event>, now: SimTime, (from, to): (NodeId, NodeId), msg: Msg) {
+    fn lost(
+        &mut self,
+        core: &mut Core,
+        q: &mut EventQueue<Event>,
+        now: SimTime,
+        (from, to): (NodeId, NodeId),
+        msg: Msg,
+    ) {
         match msg {
             Msg::TxInv(list) => drop(self.lists.take(list)),
             Msg::TxGetData(list) => Self::retry_later(core, q, now, (from, to), list),
@@ -246,10 +319,14 @@ impl TxRelay for Gossip {
             if told == 0 {
                 continue;
             }
-            let at = core.transport.send_over(now, node, link, wire::inventory_bytes(told));
+            let at = core
+                .transport
+                .send_over(now, node, link, wire::inventory_bytes(told));
             let list: Vec<PaymentId> = outbox
                 .iter()
-                .filter(|&&(tx, from)| from != peer && !(skip_known && self.holding.knows(tx, peer)))
+                .filter(|&&(tx, from)| {
+                    from != peer && !(skip_known && self.holding.knows(tx, peer))
+                })
                 .map(|&(tx, _)| tx)
                 .collect();
             if list.is_empty() {
@@ -257,11 +334,25 @@ impl TxRelay for Gossip {
             }
             let list = self.lists.store(list);
             let msg = Msg::TxInv(list);
-            q.schedule(at, Event::Wire { from: node, to: peer, msg });
+            q.schedule(
+                at,
+                Event::Wire {
+                    from: node,
+                    to: peer,
+                    msg,
+                },
+            );
         }
     }
 
-    fn retry(&mut self, core: &mut Core, q: &mut EventQueue<Event>, now: SimTime, (node, peer): (NodeId, NodeId), list: ListId) {
+    fn retry(
+        &mut self,
+        core: &mut Core,
+        q: &mut EventQueue<Event>,
+        now: SimTime,
+        (node, peer): (NodeId, NodeId),
+        list: ListId,
+    ) {
         let usable = core.transport.usable(node, peer);
         let mut wanted = self.lists.take(list);
         wanted.retain(|&tx| !self.holding.has(tx, node) && self.holding.has_asked(tx, node));
@@ -280,7 +371,9 @@ impl TxRelay for Gossip {
         self.block_payments[block.index()]
             .iter()
             .filter(|&&tx| !self.holding.has(tx, node))
-            .fold((0, 0), |(count, bytes), &tx| (count + 1, bytes + core.pays.record(tx).size))
+            .fold((0, 0), |(count, bytes), &tx| {
+                (count + 1, bytes + core.pays.record(tx).size)
+            })
     }
 
     fn list_len(&self, list: ListId) -> usize {

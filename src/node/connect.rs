@@ -1,0 +1,74 @@
+//! A node connects a block it has validated: orphans wait for their parent (asked of
+//! the peer that sent the orphan, which had it: this is how nodes catch up after a
+//! partition), the tip moves by most work, the block is relayed (or, at a light node,
+//! its payments' branches asked for), and orphans waiting on it follow.
+
+use super::chain_view::{Connectable, Seen};
+use super::light;
+use super::network::Network;
+use super::relay;
+use crate::ledger::BlockId;
+use crate::net::NodeId;
+use crate::sim::SimTime;
+
+impl Network {
+    pub(super) fn connect(&mut self, now: SimTime, node: NodeId, from: NodeId, block: BlockId) {
+        let core = &mut self.core;
+        if let Connectable::Orphan { parent, ask } = core
+            .views
+            .park_unless_connectable(&core.tree, node, from, block)
+        {
+            if ask {
+                relay::request(core, &mut self.q, now, node, from, parent);
+            }
+            return;
+        }
+        let mut ready = vec![(block, from)];
+        while let Some((b, f)) = ready.pop() {
+            self.core.views.set_seen(b, node, Seen::Connected);
+            self.core.rec.connected(b, now);
+            self.consider_tip(now, node, b);
+            let (core, q) = (&mut self.core, &mut self.q);
+            let known = core.heard.heard_from(node, b, q.position());
+            if core.nodes.is_light(node) {
+                light::connected(core, q, now, node, f, b);
+            } else {
+                self.txs.block_connected(core, q, now, node, b);
+                relay::relay(&mut *self.blocks, core, q, now, node, f, b, known);
+            }
+            ready.extend(core.views.take_children(&core.tree, node, b));
+        }
+    }
+
+    /// The tip moves to `block` if it has more work; the node's miner and any attack
+    /// watching the node hear of it.
+    fn consider_tip(&mut self, now: SimTime, node: NodeId, block: BlockId) {
+        let core = &mut self.core;
+        let Some(moved) = core.views.consider_tip(&core.tree, node, block) else {
+            return;
+        };
+        let old = moved.old;
+        if let Some(depth) = moved.reorg_depth {
+            core.rec.reorg(depth);
+            core.transport.faults.count_reorg(depth);
+            core.rec.trace(now, Some(node), "reorg", Some(block), || {
+                format!("{depth} block(s) abandoned from block {old}")
+            });
+        }
+        let height = core.tree.entry(block).height;
+        core.rec.trace(now, Some(node), "tip", Some(block), || {
+            format!("height {height}")
+        });
+        if let Some(m) = core.nodes.miner_at(node) {
+            match self.miners.get(m).attacker {
+                // The attacker's own blocks becoming the tip are its releases, not news.
+                Some(_) if core.rec.miner(block) == Some(m) => {}
+                Some(a) => self.attacker_saw_public(now, a),
+                None => self.schedule_mining(m),
+            }
+        }
+        if !self.attackers.is_empty() {
+            self.observer_tip_changed(now, node, old);
+        }
+    }
+}

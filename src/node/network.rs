@@ -1,0 +1,235 @@
+//! One simulated network as a [`Model`] for the engine: the shared core, a block relay
+//! protocol, a payment relay, the miners and the attackers. This file only routes: a
+//! message on the wire is traced, passed through the transport's fault filter, and
+//! handed to the component that speaks it; timers go to their owners.
+
+use super::attack::{self, Attacker, Race};
+use super::core::Core;
+use super::event::{Event, Msg};
+use super::ids::{AttackerId, MinerId};
+use super::light;
+use super::mining::Miners;
+use super::output::RunOutput;
+use super::payments::PaymentFeed;
+use super::relay::{self, BlockProtocol};
+use super::txrelay::TxRelay;
+use crate::net::NodeId;
+use crate::sim::engine::{self, Model};
+use crate::sim::{EventQueue, SimTime};
+use std::sync::atomic::AtomicBool;
+
+pub struct Network {
+    pub(super) core: Core,
+    pub(super) q: EventQueue<Event>,
+    pub(super) blocks: Box<dyn BlockProtocol>,
+    pub(super) txs: Box<dyn TxRelay>,
+    pub(super) miners: Miners,
+    pub(super) attackers: Vec<Attacker>,
+    /// A tie under a fixed γ (selfish mining), while it lasts.
+    pub(super) race: Option<Race>,
+    /// The workload's payments, made ahead on their own thread, and the delay to the
+    /// first (`None` without a workload).
+    pub(super) feed: Option<(SimTime, PaymentFeed)>,
+}
+
+impl Network {
+    /// Records every event for `trace.csv` (memory grows with the run).
+    pub fn with_trace(mut self) -> Self {
+        self.core.rec.start_trace();
+        self
+    }
+
+    /// Runs to the stop condition. `progress` is called now and then with (simulated
+    /// seconds, best height); once `interrupt` is set (Ctrl-C) the run stops within
+    /// 100,000 events and the output says `interrupted`.
+    pub fn run(
+        mut self,
+        interrupt: Option<&AtomicBool>,
+        mut progress: impl FnMut(f64, u32),
+    ) -> RunOutput {
+        self.start();
+        let stop = self.core.plan.stop;
+        // A run stopped by blocks alone also stops at a hundred times its expected
+        // length: a network that cannot mine (every miner crashed, every message lost)
+        // would otherwise run, and grow, forever. The output says when this happened.
+        let time_cap = self
+            .core
+            .plan
+            .block_interval
+            .saturating_mul(u64::from(stop.blocks.unwrap_or(u32::MAX)))
+            .saturating_mul(100);
+        let stop_time = stop.time.unwrap_or(time_cap);
+        let finish = engine::run(&mut self, stop_time, interrupt, |p| {
+            progress(p.now.secs(), p.height)
+        });
+        let time_capped = stop.time.is_none()
+            && self.core.tree.best_height() < stop.blocks.unwrap_or(0)
+            && !attack::attacks_done(&self.attackers)
+            && finish.end_time >= time_cap;
+        self.into_output(finish, time_capped)
+    }
+
+    /// What is scheduled before the first event: faults, attacks (or their start),
+    /// every honest miner's first block, the first payment.
+    fn start(&mut self) {
+        for (i, fault) in self.core.transport.faults.plans().iter().enumerate() {
+            self.q.schedule(fault.start, Event::FaultStarts(i));
+            if let Some(end) = fault.end {
+                self.q.schedule(end, Event::FaultEnds(i));
+            }
+        }
+        self.start_attacks();
+        for m in 0..self.miners.len() as u32 {
+            if self.miners.get(MinerId(m)).attacker.is_none() {
+                self.schedule_mining(MinerId(m));
+            }
+        }
+        if let Some((first, _)) = self.feed {
+            self.q.schedule_in(first, Event::NewPayment);
+        }
+    }
+
+    fn dispatch(&mut self, now: SimTime, event: Event) {
+        match event {
+            Event::Wire { from, to, msg } => self.wire(now, from, to, msg),
+            Event::Mine { miner, epoch } => {
+                if self.miners.epoch(miner) == epoch {
+                    self.mine_block(now, miner);
+                }
+            }
+            Event::NewPayment => self.make_payment(now),
+            Event::PaymentAtMiner { miner, tx } => self.core.pools[miner.index()].push(tx),
+            Event::Validated { node, from, block } => {
+                if self.core.transport.faults.is_down(node) {
+                    // The crash lost the block with the rest of the node's memory.
+                    let unknown = super::chain_view::Seen::Unknown;
+                    self.core.views.set_seen(block, node, unknown);
+                } else {
+                    self.connect(now, node, from, block);
+                }
+            }
+            Event::Retry { node, peer, block } => {
+                relay::retry(&mut self.core, &mut self.q, now, node, peer, block)
+            }
+            Event::TxAnnounce { node } => self.txs.announce(&mut self.core, &mut self.q, now, node),
+            Event::TxRetry { node, peer, list } => {
+                self.txs
+                    .retry(&mut self.core, &mut self.q, now, (node, peer), list)
+            }
+            Event::FaultStarts(fault) => self.fault_starts(fault),
+            Event::FaultEnds(fault) => self.fault_ends(now, fault),
+            Event::AttackStarts(a) => self.attack_starts(now, a),
+        }
+    }
+
+    /// A message arrives: lost to a fault, or delivered to the component that speaks it.
+    fn wire(&mut self, now: SimTime, from: NodeId, to: NodeId, msg: Msg) {
+        let (core, q) = (&mut self.core, &mut self.q);
+        if let Msg::MerkleBlock { block, position } = msg {
+            return light::verify(core, now, to, block, position);
+        }
+        let delivered = !msg.lossy() || core.transport.delivered(from, to);
+        match (msg, delivered) {
+            (Msg::TxInv(_) | Msg::TxGetData(_) | Msg::TxData(_), true) => {
+                self.txs.receive(core, q, now, (from, to), msg)
+            }
+            (Msg::TxInv(_) | Msg::TxGetData(_) | Msg::TxData(_), false) => {
+                self.txs.lost(core, q, now, (from, to), msg)
+            }
+            (_, true) => {
+                relay::receive(&mut *self.blocks, core, q, now, (from, to), msg, &*self.txs)
+            }
+            (_, false) => relay::lost(core, q, now, (from, to), msg),
+        }
+    }
+
+    /// One row of `trace.csv` per event that shows something (the rows of chainlab's
+    /// first engine, kept as they were).
+    fn trace_event(&mut self, now: SimTime, event: &Event) {
+        let rec = &mut self.core.rec;
+        match *event {
+            Event::Wire { from, to, msg } => {
+                let (kind, block, list) = match msg {
+                    Msg::Inv(b) => ("inv", Some(b), None),
+                    Msg::Headers(b) => ("headers", Some(b), None),
+                    Msg::GetData(b) => ("getdata", Some(b), None),
+                    Msg::Block(b) => ("block", Some(b), None),
+                    Msg::BlockTxn(b) => ("blocktxn", Some(b), None),
+                    Msg::TxInv(l) => ("tx-inv", None, Some(l)),
+                    Msg::TxGetData(l) => ("tx-getdata", None, Some(l)),
+                    Msg::TxData(l) => ("tx", None, Some(l)),
+                    Msg::MerkleBlock { .. } => return,
+                };
+                match list {
+                    Some(list) => {
+                        let count = self.txs.list_len(list);
+                        rec.trace(now, Some(to), kind, None, || {
+                            format!("{count} payment(s) from node {from}")
+                        })
+                    }
+                    None => rec.trace(now, Some(to), kind, block, || format!("from node {from}")),
+                }
+            }
+            Event::Validated { node, block, .. } => {
+                rec.trace(now, Some(node), "validated", Some(block), String::new)
+            }
+            Event::PaymentAtMiner { miner, tx } => {
+                let node = self.miners.get(miner).node;
+                let txid = self.core.pays.record(tx).txid;
+                rec.trace(now, Some(node), "tx-arrives", None, || format!("{txid}"))
+            }
+            Event::Retry { node, peer, block } => {
+                rec.trace(now, Some(node), "retry", Some(block), || {
+                    format!("asks node {peer} again")
+                })
+            }
+            Event::FaultStarts(fault) | Event::FaultEnds(fault) => {
+                let starts = matches!(event, Event::FaultStarts(_));
+                let kind = self.core.transport.faults.plans()[fault].name();
+                let row = if starts { "fault-starts" } else { "fault-ends" };
+                rec.trace(now, None, row, None, || format!("faults[{fault}]: {kind}"))
+            }
+            Event::TxRetry { node, peer, .. } => {
+                rec.trace(now, Some(node), "tx-retry", None, || {
+                    format!("asks node {peer} again")
+                })
+            }
+            Event::Mine { .. }
+            | Event::NewPayment
+            | Event::AttackStarts(_)
+            | Event::TxAnnounce { .. } => {}
+        }
+    }
+
+    pub(super) fn attacker(&self, a: AttackerId) -> &Attacker {
+        &self.attackers[a.index()]
+    }
+}
+
+impl Model for Network {
+    type Event = Event;
+
+    fn finished(&self) -> bool {
+        let blocks = self.core.plan.stop.blocks.unwrap_or(u32::MAX);
+        self.core.tree.best_height() >= blocks || attack::attacks_done(&self.attackers)
+    }
+
+    fn starts_work(event: &Event) -> bool {
+        event.starts_work()
+    }
+
+    fn queue(&mut self) -> &mut EventQueue<Event> {
+        &mut self.q
+    }
+
+    fn handle(&mut self, now: SimTime, event: Event) {
+        if self.core.rec.tracing() {
+            self.trace_event(now, &event);
+        }
+        self.dispatch(now, event);
+    }
+
+    fn height(&self) -> u32 {
+        self.core.tree.best_height()
+    }
+}

@@ -1,0 +1,82 @@
+//! What a run leaves behind for the results: the tree, what each block and payment did,
+//! the attacks' and faults' records, and the run's own figures. Plain data: nothing in
+//! it names the scenario file's schema.
+
+use super::attack::AttackOutput;
+use super::ids::MinerId;
+use super::network::Network;
+use super::plan::TxRelayKind;
+use super::recorder::{LightProof, TraceRow};
+use crate::ledger::BlockTree;
+use crate::net::faults::FaultOutput;
+use crate::net::NodeId;
+use crate::sim::engine::Finish;
+use crate::sim::SimTime;
+
+pub use super::paybook::TxRecord;
+pub use super::recorder::BlockRecord;
+
+pub struct RunOutput {
+    /// The run was stopped early (the interrupt flag): its figures are partial.
+    pub interrupted: bool,
+    /// Stopped by blocks alone, it reached a hundred times its expected length first.
+    pub time_capped: bool,
+    pub tree: BlockTree,
+    /// Every event, when the run was asked to trace.
+    pub trace: Option<Vec<TraceRow>>,
+    pub blocks: Vec<BlockRecord>,
+    pub txs: Vec<TxRecord>,
+    /// Honest miners first, then one per attack, in scenario order.
+    pub miner_nodes: Vec<NodeId>,
+    pub shares: Vec<f64>,
+    pub attacks: Vec<AttackOutput>,
+    pub faults: Vec<FaultOutput>,
+    /// Payments light nodes checked with Merkle branches.
+    pub light_proofs: Vec<LightProof>,
+    pub light_nodes: u32,
+    /// How payments travelled.
+    pub tx_relay: TxRelayKind,
+    /// Gossip only, per payment: delays from its creation until 50%, 90% and 100% of
+    /// the full nodes held it.
+    pub tx_reach: Vec<[Option<SimTime>; 3]>,
+    pub end_time: SimTime,
+    pub events: u64,
+    pub reorgs: u64,
+    pub reorg_depth_max: u32,
+}
+
+impl RunOutput {
+    /// The miner that found `block`, if a miner did (genesis has none).
+    pub fn miner(&self, block: crate::ledger::BlockId) -> Option<MinerId> {
+        self.blocks[block.index()].miner
+    }
+}
+
+impl Network {
+    pub(super) fn into_output(mut self, finish: Finish, time_capped: bool) -> RunOutput {
+        let attacks = self.finish_attacks();
+        let miners = &self.miners.list;
+        let core = self.core;
+        let mut rec = core.rec;
+        RunOutput {
+            interrupted: finish.interrupted,
+            time_capped,
+            events: finish.events,
+            end_time: finish.end_time,
+            miner_nodes: miners.iter().map(|m| m.node).collect(),
+            shares: miners.iter().map(|m| m.share).collect(),
+            faults: core.transport.faults.output(),
+            light_nodes: core.nodes.light_nodes().len() as u32,
+            tx_relay: self.txs.kind(),
+            tx_reach: self.txs.reach(),
+            attacks,
+            trace: rec.take_trace(),
+            light_proofs: std::mem::take(&mut rec.light_proofs),
+            blocks: std::mem::take(&mut rec.blocks),
+            reorgs: rec.reorgs,
+            reorg_depth_max: rec.reorg_depth_max,
+            txs: core.pays.into_records(),
+            tree: core.tree,
+        }
+    }
+}
