@@ -75,10 +75,12 @@ impl Network {
         core.rec.trace(now, Some(node), "mined", Some(id), || {
             format!("miner {m}, height {height}, {n_tx} transactions")
         });
-        self.end_race_below(height);
         match attacker {
             Some(a) => self.attacker_found(now, a, id),
-            None => self.connect(now, node, node, id),
+            None => {
+                self.end_race_below(height);
+                self.connect(now, node, node, id);
+            }
         }
     }
 }

@@ -124,6 +124,15 @@ pub enum StrategyPlan {
         /// `None`: γ emerges from the network; else fixed.
         gamma: Option<f64>,
     },
+    Stubborn {
+        gamma: Option<f64>,
+        /// Nayak et al.'s stubbornness switches (all off: selfish mining).
+        lead: bool,
+        equal_fork: bool,
+        /// Trail stubbornness: keep mining a private branch while it trails by at most
+        /// this many blocks (0: off).
+        trail: u32,
+    },
 }
 
 impl StrategyPlan {
@@ -132,6 +141,7 @@ impl StrategyPlan {
             StrategyPlan::DoubleSpend { .. } => "double-spend",
             StrategyPlan::Majority { .. } => "majority",
             StrategyPlan::Selfish { .. } => "selfish",
+            StrategyPlan::Stubborn { .. } => "stubborn",
         }
     }
 }

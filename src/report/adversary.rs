@@ -112,7 +112,8 @@ pub fn attack_figures(out: &RunOutput) -> Vec<AttackFigures> {
                     premine,
                     ..
                 } => (Some(confirmations), None, Some(premine)),
-                StrategyPlan::Selfish { gamma: Some(g) } => (None, Some(g), None),
+                StrategyPlan::Selfish { gamma: Some(g) }
+                | StrategyPlan::Stubborn { gamma: Some(g), .. } => (None, Some(g), None),
                 _ => (None, None, None),
             };
             AttackFigures {

@@ -122,6 +122,13 @@ fn give_up(g: GiveUp) -> Option<u32> {
     }
 }
 
+fn fixed(gamma: Gamma) -> Option<f64> {
+    match gamma {
+        Gamma::Network => None,
+        Gamma::Fixed(g) => Some(g),
+    }
+}
+
 fn attack_plan(a: &Attack) -> AttackPlan {
     let strategy = match a {
         Attack::DoubleSpend {
@@ -147,10 +154,19 @@ fn attack_plan(a: &Attack) -> AttackPlan {
             give_up_behind: give_up(*give_up_behind),
         },
         Attack::Selfish { gamma, .. } => StrategyPlan::Selfish {
-            gamma: match gamma {
-                Gamma::Network => None,
-                Gamma::Fixed(g) => Some(*g),
-            },
+            gamma: fixed(*gamma),
+        },
+        Attack::Stubborn {
+            gamma,
+            lead,
+            equal_fork,
+            trail,
+            ..
+        } => StrategyPlan::Stubborn {
+            gamma: fixed(*gamma),
+            lead: *lead,
+            equal_fork: *equal_fork,
+            trail: *trail,
         },
     };
     AttackPlan {

@@ -4,6 +4,7 @@
 pub mod adversary;
 mod check;
 pub mod compile;
+mod faults;
 mod limits;
 mod load;
 mod overrides;
@@ -11,7 +12,8 @@ pub mod sweep;
 pub mod topology_file;
 pub mod units;
 
-pub use adversary::{Attack, Fault, Gamma, GiveUp, NodeSet};
+pub use adversary::{Attack, Gamma, GiveUp};
+pub use faults::{Fault, NodeSet};
 pub use limits::MAX_TIME;
 pub use load::MAX_SCENARIO_BYTES;
 use serde::{Deserialize, Serialize};

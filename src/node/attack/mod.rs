@@ -10,6 +10,8 @@ mod majority;
 mod race;
 mod records;
 mod selfish;
+mod stubborn;
+mod withholding;
 
 pub use race::Race;
 pub use records::{AttackOutput, AttemptRecord, Outcome};
@@ -59,6 +61,7 @@ fn strategy_for(plan: &StrategyPlan) -> &'static dyn Strategy {
         StrategyPlan::DoubleSpend { .. } => &double_spend::DoubleSpend,
         StrategyPlan::Majority { .. } => &majority::Majority,
         StrategyPlan::Selfish { .. } => &selfish::Selfish,
+        StrategyPlan::Stubborn { .. } => &stubborn::Stubborn,
     }
 }
 
@@ -326,6 +329,9 @@ impl Network {
                 break;
             }
             self.at(a).unpublished.pop_front();
+            // A tie is decided by the first block above it that honest miners can see;
+            // a private block decides nothing (stubborn miners mine on in a tie).
+            self.end_race_below(self.core.tree.entry(b).height);
             if self.core.views.seen(b, node) != Seen::Connected {
                 self.connect(now, node, node, b);
             }

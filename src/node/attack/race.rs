@@ -36,7 +36,7 @@ impl Network {
         }
     }
 
-    /// A block above the tie ends it.
+    /// A public block above the tie ends it.
     pub(in super::super) fn end_race_below(&mut self, height: u32) {
         if self.race.as_ref().is_some_and(|r| height > r.height) {
             self.race = None;
