@@ -16,6 +16,7 @@ pub mod params;
 pub mod pow;
 pub mod provenance;
 pub mod script;
+mod tree_walk;
 pub mod tx;
 pub mod utxo;
 pub mod validate;

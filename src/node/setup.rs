@@ -46,29 +46,10 @@ impl Network {
         let start_work = tree.entry(tree.genesis()).block.header.bits.work();
         let start_work = start_work.expect("valid bits").to_f64();
 
-        // Miners, honest then attackers, sit on distinct nodes spread over the id space.
-        // Honest shares divide what the attackers leave.
-        let attack_share: f64 = plan.attacks.iter().map(|a| a.hashrate).sum();
-        let shares: Vec<f64> = (plan.mining.shares.iter())
-            .map(|s| s * (1.0 - attack_share))
-            .chain(plan.attacks.iter().map(|a| a.hashrate))
-            .collect();
         let miner_nodes: Vec<NodeId> = (0..miner_count)
             .map(|i| miner_node(i, miner_count, n))
             .collect();
-        let payouts = (0..miner_count as u32)
-            .map(|i| Wallet::from_seed(seed_for(plan.seed, i, b"mnr!")).receive_script())
-            .collect();
-        let miners = Miners::new(
-            &shares,
-            &miner_nodes,
-            payouts,
-            honest,
-            plan.seed,
-            (start_work, plan.block_interval),
-            plan.mining.pow,
-            plan.mining.block_padding,
-        );
+        let miners = miners(&plan, &miner_nodes, start_work);
         let nodes = NodeTable::new(
             n,
             honest,
@@ -122,6 +103,29 @@ impl Network {
             core,
         }
     }
+}
+
+/// Miners, honest then attackers, on distinct nodes spread over the id space. Honest
+/// shares divide what the attackers leave.
+fn miners(plan: &RunPlan, miner_nodes: &[NodeId], start_work: f64) -> Miners {
+    let attack_share: f64 = plan.attacks.iter().map(|a| a.hashrate).sum();
+    let shares: Vec<f64> = (plan.mining.shares.iter())
+        .map(|s| s * (1.0 - attack_share))
+        .chain(plan.attacks.iter().map(|a| a.hashrate))
+        .collect();
+    let payouts = (0..miner_nodes.len() as u32)
+        .map(|i| Wallet::from_seed(seed_for(plan.seed, i, b"mnr!")).receive_script())
+        .collect();
+    Miners::new(
+        &shares,
+        miner_nodes,
+        payouts,
+        plan.mining.shares.len(),
+        plan.seed,
+        (start_work, plan.block_interval),
+        plan.mining.pow,
+        plan.mining.block_padding,
+    )
 }
 
 /// The workload's wallets and the attackers' (funded by the genesis premine: each
