@@ -1,7 +1,8 @@
 //! chainlab: a deterministic discrete-event simulator of proof-of-work UTXO
 //! blockchains. Layers, each using only those above it (docs/DESIGN.md):
-//! `ledger` → `sim` → `net` → `node` → `scenario` → `report` → `cli`.
+//! `ledger` → `sim` → `net` → `node` → `scenario` → `results` → `report` → `app` → `cli`.
 
+pub mod app;
 pub mod cli;
 pub mod files;
 pub mod ledger;

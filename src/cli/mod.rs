@@ -1,19 +1,16 @@
 //! The command line: parses, calls the layers below, prints. Exit codes: 0 ok, 2 bad
 //! input, 1 internal error.
 
-use crate::node::Network;
-use crate::report::{self, summary::Perf};
+use crate::app::{self, Error};
 use crate::scenario::Scenario;
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 mod bench;
-mod inspect;
-mod plot;
-mod sweep;
+mod progress;
 
 #[derive(Parser)]
 #[command(
@@ -154,69 +151,27 @@ pub fn main() -> ExitCode {
         } => inspect_dir(&dir, block, tx, provenance, svg),
         Command::Bench { scenarios, large } => bench_scenarios(scenarios, large),
         Command::Explain { dir, limit } => explain(&dir, limit),
-        Command::Plot { dir } => plot::replot(&dir)
-            .map(|()| println!("plots in {}", dir.join("plots").display()))
-            .map_err(Failure::BadInput),
-        Command::Merge { dirs } => sweep::merge(&dirs)
+        Command::Plot { dir } => {
+            app::replot(&dir).map(|()| println!("plots in {}", dir.join("plots").display()))
+        }
+        Command::Merge { dirs } => app::sweep::merge(&dirs)
             .map(|path| println!("merged into {}", path.display()))
-            .map_err(Failure::BadInput),
+            .map_err(Error::BadInput),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => failure.report(),
-    }
-}
-
-/// Why a command failed, and so its exit code: 2 for bad input (a scenario, a flag, a
-/// path chainlab will not write to), 130 for Ctrl-C, 1 for chainlab's own fault.
-pub(crate) enum Failure {
-    BadInput(String),
-    Interrupted,
-    Internal(anyhow::Error),
-}
-
-impl Failure {
-    fn report(self) -> ExitCode {
-        match self {
-            Failure::BadInput(message) => {
-                eprintln!("chainlab: {message}");
-                ExitCode::from(2)
-            }
-            Failure::Interrupted => {
-                eprintln!("chainlab: interrupted; results of unfinished runs were not written");
-                ExitCode::from(130)
-            }
-            Failure::Internal(e) => {
-                eprintln!("chainlab: internal error: {e:#}");
-                ExitCode::from(1)
-            }
+        Err(e) => {
+            eprintln!("chainlab: {e}");
+            ExitCode::from(match e {
+                Error::BadInput(_) => 2,
+                Error::Interrupted => 130,
+                Error::Internal(_) => 1,
+            })
         }
     }
 }
 
-impl From<anyhow::Error> for Failure {
-    /// A refused output path is the user's to fix; anything else writing results is ours.
-    fn from(e: anyhow::Error) -> Self {
-        match e.downcast::<crate::results::OutputError>() {
-            Ok(refused) => Failure::BadInput(refused.0),
-            Err(e) => Failure::Internal(e),
-        }
-    }
-}
-
-impl From<crate::scenario::ScenarioError> for Failure {
-    fn from(e: crate::scenario::ScenarioError) -> Self {
-        Failure::BadInput(e.0)
-    }
-}
-
-impl From<crate::results::OutputError> for Failure {
-    fn from(e: crate::results::OutputError) -> Self {
-        Failure::BadInput(e.0)
-    }
-}
-
-fn validate(path: &std::path::Path, sets: &[String]) -> Result<(), Failure> {
+fn validate(path: &Path, sets: &[String]) -> Result<(), Error> {
     let sc = Scenario::load(path, sets)?;
     print!("{}", sc.to_yaml());
     let points: usize = sc.sweep.values().map(Vec::len).product();
@@ -230,20 +185,25 @@ fn validate(path: &std::path::Path, sets: &[String]) -> Result<(), Failure> {
 }
 
 fn run(
-    path: &std::path::Path,
+    path: &Path,
     seed: Option<u64>,
     out: Option<PathBuf>,
     sets: &[String],
     trace: bool,
-) -> Result<(), Failure> {
+) -> Result<(), Error> {
     let mut sc = Scenario::load(path, sets)?;
     if let Some(seed) = seed {
         sc.seed = seed;
     }
-    let dir = out.unwrap_or_else(|| PathBuf::from("results").join(&sc.name));
-    // Refused before the run, not after minutes of it.
-    crate::results::check_target(&dir)?;
-    let summary = run_quietly(sc.clone(), &dir, true, trace)?;
+    let dir = out.unwrap_or_else(|| app::default_out(&sc));
+    let bar = progress::RunBar::new();
+    let done = app::run(&sc, &dir, trace, &interrupt_flag(), |p| bar.show(p));
+    bar.finish();
+    let done = done?;
+    for w in &done.warnings {
+        eprintln!("chainlab: warning: {w}");
+    }
+    let summary = done.summary;
     println!(
         "{}: {} blocks ({} stale, rate {:.4}), {:.2} TPS confirmed of {:.2} offered, \
 propagation p50 {}, {}-conf p50 {}; {} events in {:.2} s wall",
@@ -264,63 +224,71 @@ propagation p50 {}, {}-conf p50 {}; {} events in {:.2} s wall",
 }
 
 fn run_sweep(
-    path: &std::path::Path,
+    path: &Path,
     jobs: Option<usize>,
     shard: Option<&str>,
     out: Option<PathBuf>,
     sets: &[String],
-) -> Result<(), Failure> {
+) -> Result<(), Error> {
     let base = Scenario::load(path, sets)?;
     let origin = path.display().to_string();
     let points = crate::scenario::sweep::expand(&base, &origin)?;
     let shard = shard
         .map(crate::scenario::sweep::parse_shard)
         .transpose()
-        .map_err(Failure::BadInput)?;
-    let dir = out.unwrap_or_else(|| PathBuf::from("results").join(&base.name));
+        .map_err(Error::BadInput)?;
+    let dir = out.unwrap_or_else(|| app::default_out(&base));
     if jobs == Some(0) {
-        return Err(Failure::BadInput(
+        return Err(Error::BadInput(
             "--jobs 0: give at least 1 (or leave it out to use every core)".into(),
         ));
     }
     let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    sweep::run_sweep(&base, points, &dir, jobs, shard)
+    let bar = indicatif::ProgressBar::new(0);
+    let progress = |done: usize, of: usize| {
+        bar.set_length(of as u64);
+        bar.set_position(done as u64);
+    };
+    let outcome = app::sweep::run_sweep(
+        &base,
+        points,
+        &dir,
+        jobs,
+        shard,
+        &interrupt_flag(),
+        progress,
+    );
+    bar.finish_and_clear();
+    let (table, points) = outcome?;
+    println!("{points} points; table in {}", table.display());
+    Ok(())
 }
 
 fn inspect_dir(
-    dir: &std::path::Path,
+    dir: &Path,
     block: Option<String>,
     tx: Option<String>,
     provenance: Option<String>,
     svg: Option<PathBuf>,
-) -> Result<(), Failure> {
+) -> Result<(), Error> {
+    use app::inspect;
     if let Some(path) = svg {
-        let (_, out, _) = plot::reload_run(dir).map_err(Failure::BadInput)?;
-        let max = report::plots::FORK_TREE_MAX_BLOCKS;
-        if out.tree.len() > max {
-            return Err(Failure::BadInput(format!(
-                "--svg: the tree has {} blocks; pictures are drawn up to {max} (the text tree, without --svg, has them all)",
-                out.tree.len()
-            )));
-        }
-        let svg = report::plots::fork_tree_svg(&out)?;
-        let mark = crate::results::outdir::SVG_MARK;
-        crate::results::outdir::write_own_file(&path, svg.as_bytes(), mark)?;
+        inspect::draw_svg(dir, &path)?;
         println!("fork tree drawn in {}", path.display());
     }
-    let tree = inspect::load(dir).map_err(Failure::BadInput)?;
+    let tree = inspect::load(dir).map_err(Error::BadInput)?;
     let text = match (block, tx, provenance) {
         (Some(b), _, _) => inspect::describe_block(&tree, &b),
         (_, Some(t), _) => inspect::describe_tx(&tree, &t),
         (_, _, Some(p)) => inspect::describe_provenance(&tree, &p),
         _ => Ok(inspect::fork_tree(&tree)),
     }
-    .map_err(Failure::BadInput)?;
+    .map_err(Error::BadInput)?;
     print!("{text}");
     Ok(())
 }
 
-fn bench_scenarios(mut list: Vec<PathBuf>, large: bool) -> Result<(), Failure> {
+fn bench_scenarios(mut list: Vec<PathBuf>, large: bool) -> Result<(), Error> {
     if list.is_empty() {
         list.push(PathBuf::from(bench::STANDARD));
     }
@@ -328,7 +296,7 @@ fn bench_scenarios(mut list: Vec<PathBuf>, large: bool) -> Result<(), Failure> {
         list.push(PathBuf::from(bench::LARGE));
     }
     if let Some(missing) = list.iter().find(|p| !p.is_file()) {
-        return Err(Failure::BadInput(format!(
+        return Err(Error::BadInput(format!(
             "{}: no such scenario file (run chainlab bench from the repository root, or name the scenarios)",
             missing.display()
         )));
@@ -337,14 +305,13 @@ fn bench_scenarios(mut list: Vec<PathBuf>, large: bool) -> Result<(), Failure> {
     for path in &list {
         Scenario::load(path, &[])?;
     }
-    let table = bench::run(&list).map_err(|e| Failure::Internal(anyhow::anyhow!(e)))?;
+    let table = bench::run(&list).map_err(|e| Error::Internal(anyhow::anyhow!(e)))?;
     print!("{table}");
     Ok(())
 }
 
-fn explain(dir: &std::path::Path, limit: usize) -> Result<(), Failure> {
-    let (sc, out, summary) = plot::reload_run(dir).map_err(Failure::BadInput)?;
-    for line in report::story::tell(&sc, &out, &summary, limit) {
+fn explain(dir: &Path, limit: usize) -> Result<(), Error> {
+    for line in app::explain(dir, limit)? {
         println!("{line}");
     }
     Ok(())
@@ -368,76 +335,8 @@ pub(crate) fn interrupt_flag() -> Arc<AtomicBool> {
     .clone()
 }
 
-/// Runs one scenario into `dir`; `show_progress` draws a bar on a terminal.
-pub(crate) fn run_quietly(
-    sc: Scenario,
-    dir: &std::path::Path,
-    show_progress: bool,
-    trace: bool,
-) -> Result<report::Summary, Failure> {
-    let started = std::time::Instant::now();
-    let bar = if show_progress {
-        indicatif::ProgressBar::new(u64::from(sc.stop.blocks.unwrap_or(0)))
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} blocks")
-            .expect("static template")
-            .progress_chars("=> "),
-    );
-    let interrupt = interrupt_flag();
-    let plan = crate::scenario::compile::compile(&sc).map_err(Failure::BadInput)?;
-    let mut network = Network::new(plan);
-    if trace {
-        network = network.with_trace();
-    }
-    // The engine reports every 100,000 events.
-    let mut reports = 0u64;
-    let output = network.run(Some(&interrupt), |sim_s, height| {
-        reports += 1;
-        let rate = (reports * 100_000) as f64 / started.elapsed().as_secs_f64().max(1e-9);
-        bar.set_position(u64::from(height));
-        bar.set_message(format!("t={sim_s:.0}s, {:.1} M events/s", rate / 1e6));
-    });
-    bar.finish_and_clear();
-    if output.interrupted || interrupt.load(Ordering::Relaxed) {
-        return Err(Failure::Interrupted);
-    }
-    if output.time_capped {
-        eprintln!(
-            "chainlab: warning: {} reached a hundred times its expected length ({} blocks at {} each) before stop.blocks, and stopped there; nothing could mine for most of it",
-            sc.name,
-            sc.stop.blocks.unwrap_or(0),
-            sc.consensus.block_interval
-        );
-    }
-    let mut summary = report::summarize(&sc, &output);
-    let wall_s = started.elapsed().as_secs_f64();
-    summary.perf = Some(Perf {
-        events: output.events,
-        wall_s,
-        events_per_s: output.events as f64 / wall_s.max(1e-9),
-        peak_rss_bytes: peak_rss_bytes(),
-    });
-    report::write_results(dir, &sc, &output, &summary)?;
-    Ok(summary)
-}
-
 /// Seconds with two decimals, or "n/a" where nothing was measured.
 fn fmt_opt(v: Option<f64>) -> String {
     v.map(|x| format!("{x:.2} s"))
         .unwrap_or_else(|| "n/a".into())
-}
-
-/// High-water mark of resident memory, from /proc on Linux; 0 where unavailable.
-fn peak_rss_bytes() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb * 1024)
 }

@@ -6,56 +6,8 @@ use crate::ledger::{Amount, BlockId};
 use crate::node::plan::StrategyPlan;
 use crate::node::Outcome;
 use crate::node::RunOutput;
+pub use crate::results::summary::{AttackFigures, FaultFigures};
 use crate::sim::to_secs;
-use serde::{Deserialize, Serialize};
-use std::path::Path;
-
-#[derive(Serialize, Deserialize, Debug, Clone)]
-pub struct AttackFigures {
-    pub attack: u32,
-    pub kind: String,
-    pub hashrate: f64,
-    /// The merchant's confirmations (double spend), γ when set (selfish), and whether
-    /// the double spender pre-mines: what the theory columns were computed for.
-    pub confirmations: Option<u32>,
-    pub gamma: Option<f64>,
-    pub premine: Option<bool>,
-    /// Attempts decided (success or given up; selfish: episodes won or lost).
-    pub attempts: u32,
-    pub successes: u32,
-    pub success_rate: Option<f64>,
-    /// Standard error of `success_rate` (binomial).
-    pub success_rate_se: Option<f64>,
-    pub unfinished: u32,
-    /// The attacker's share of main-chain blocks.
-    pub revenue_share: f64,
-    pub blocks_main: u32,
-    /// The attacker's own blocks that ended off the main chain: work spent for nothing.
-    pub blocks_orphaned: u32,
-    pub rewards_forfeited_sat: Amount,
-    pub time_to_success_s_mean: Option<f64>,
-    pub attacker_blocks_to_success_mean: Option<f64>,
-    pub reverted_blocks_max: u32,
-    pub reverted_txs: u64,
-    /// Closed forms at this hashrate (double spend: the attack's confirmations;
-    /// selfish: its γ when set), `null` where they do not apply.
-    pub theory_nakamoto: Option<f64>,
-    pub theory_rosenfeld: Option<f64>,
-    pub theory_exact_without_premine: Option<f64>,
-    pub theory_eyal_sirer: Option<f64>,
-}
-
-#[derive(Serialize, Deserialize, Debug, Clone)]
-pub struct FaultFigures {
-    pub fault: u32,
-    pub kind: String,
-    pub start_s: f64,
-    pub end_s: Option<f64>,
-    pub nodes: usize,
-    pub messages_lost: u64,
-    pub reorgs_after: u64,
-    pub reorg_depth_max_after: u32,
-}
 
 pub fn attack_figures(out: &RunOutput) -> Vec<AttackFigures> {
     let tree = &out.tree;
@@ -201,46 +153,4 @@ pub fn reverted_txs(out: &RunOutput) -> (u64, u64) {
         .collect();
     let lost = reverted.iter().filter(|t| !on_main.contains(*t)).count();
     (reverted.len() as u64, lost as u64)
-}
-
-pub fn write_attacks_csv(dir: &Path, out: &RunOutput) -> anyhow::Result<()> {
-    if out.attacks.is_empty() {
-        return Ok(());
-    }
-    let mut w = csv::Writer::from_path(dir.join("attacks.csv"))?;
-    w.write_record([
-        "attack",
-        "kind",
-        "attempt",
-        "started_s",
-        "ended_s",
-        "outcome",
-        "confirmed_s",
-        "released_s",
-        "attacker_blocks",
-        "reverted_blocks",
-        "reverted_txs",
-    ])?;
-    let opt = |t: Option<crate::sim::SimTime>| {
-        t.map(|t| format!("{:.6}", to_secs(t))).unwrap_or_default()
-    };
-    for (i, attack) in out.attacks.iter().enumerate() {
-        for (n, r) in attack.records.iter().enumerate() {
-            w.write_record([
-                i.to_string(),
-                attack.plan.strategy.kind().to_string(),
-                (n + 1).to_string(),
-                format!("{:.6}", to_secs(r.started)),
-                opt(r.ended),
-                r.outcome.as_str().to_string(),
-                opt(r.confirmed_at),
-                opt(r.released_at),
-                r.attacker_blocks.to_string(),
-                r.reverted_blocks.to_string(),
-                r.reverted_txs.to_string(),
-            ])?;
-        }
-    }
-    w.flush()?;
-    Ok(())
 }

@@ -3,9 +3,7 @@
 //! projector and with no network fetches. Deterministic like every other result file
 //! (no wall-clock figures).
 
-use super::summary::Summary;
-use crate::node::RunOutput;
-use crate::scenario::Scenario;
+use crate::results::RunResults;
 use anyhow::Result;
 use base64::Engine as _;
 use std::fmt::Write as _;
@@ -35,7 +33,8 @@ fn opt(v: Option<f64>, unit: &str) -> String {
     v.map_or("n/a".into(), |x| format!("{x:.2} {unit}"))
 }
 
-pub fn write_report(dir: &Path, sc: &Scenario, out: &RunOutput, summary: &Summary) -> Result<()> {
+pub fn write_report(dir: &Path, run: &RunResults) -> Result<()> {
+    let (sc, summary) = (&run.scenario, &run.summary);
     let mut h = String::new();
     let title = escape(&format!("chainlab: {}", sc.name));
     let _ = write!(
@@ -165,7 +164,7 @@ pub fn write_report(dir: &Path, sc: &Scenario, out: &RunOutput, summary: &Summar
     }
 
     h.push_str("<h2>The run, block by block</h2>\n<ol class=\"story\">\n");
-    for line in super::story::tell(sc, out, summary, 30) {
+    for line in super::story::tell(run, 30) {
         let _ = writeln!(h, "<li>{}</li>", escape(&line));
     }
     h.push_str("</ol>\n</body></html>\n");

@@ -5,11 +5,13 @@ pub mod adversary;
 pub mod attack_plots;
 pub mod html;
 pub mod plots;
+pub mod rows;
 pub mod story;
 pub mod summary;
 pub mod sweep_plots;
 pub mod theory;
 pub mod write;
 
+pub use rows::results_of;
 pub use summary::{summarize, Summary};
 pub use write::write_results;

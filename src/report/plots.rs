@@ -1,10 +1,8 @@
 //! Plots drawn with plotters, as PNG and SVG, in pure Rust: text is rendered with the
 //! DejaVu Sans font shipped in `assets/fonts/`, so no system fonts are needed.
 
-use super::summary::{latency_samples, tx_latencies, Summary};
-use crate::node::RunOutput;
-use crate::scenario::Scenario;
-use crate::sim::to_secs;
+use super::summary::Summary;
+use crate::results::RunResults;
 use anyhow::{anyhow, Result};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
@@ -197,17 +195,12 @@ where
     finish(&mut chart, area, SeriesLabelPosition::UpperRight)
 }
 
-pub fn draw_plots(dir: &Path, sc: &Scenario, out: &RunOutput, summary: &Summary) -> Result<()> {
+pub fn draw_plots(dir: &Path, run: &RunResults) -> Result<()> {
     register_font();
     let plots = dir.join("plots");
     std::fs::create_dir_all(&plots)?;
 
-    let mut delays: Vec<f64> = out
-        .blocks
-        .iter()
-        .skip(1)
-        .flat_map(|b| b.arrivals.iter().map(|&t| to_secs(t)))
-        .collect();
+    let mut delays: Vec<f64> = run.arrivals.iter().skip(1).flatten().copied().collect();
     delays.sort_by(f64::total_cmp);
     both_formats!(plots.join("propagation_cdf"), |a| draw_cdf(
         a,
@@ -216,8 +209,14 @@ pub fn draw_plots(dir: &Path, sc: &Scenario, out: &RunOutput, summary: &Summary)
         &[("all blocks, all nodes", delays.clone())]
     ))?;
 
-    let k = sc.metrics.confirmations;
-    let (incl, conf) = latency_samples(&tx_latencies(out, k));
+    let k = run.scenario.metrics.confirmations;
+    let sorted = |v: Vec<f64>| {
+        let mut v = v;
+        v.sort_by(f64::total_cmp);
+        v
+    };
+    let incl = sorted(run.txs.iter().filter_map(|t| t.inclusion_s).collect());
+    let conf = sorted(run.txs.iter().filter_map(|t| t.confirmation_s).collect());
     let conf_label = format!("{k} confirmations");
     both_formats!(plots.join("confirmation_cdf"), |a| draw_cdf(
         a,
@@ -229,12 +228,12 @@ pub fn draw_plots(dir: &Path, sc: &Scenario, out: &RunOutput, summary: &Summary)
         ]
     ))?;
 
-    both_formats!(plots.join("miners"), |a| draw_miners(a, summary))?;
+    both_formats!(plots.join("miners"), |a| draw_miners(a, &run.summary))?;
     both_formats!(plots.join("stale_over_time"), |a| draw_stale_over_time(
-        a, out
+        a, run
     ))?;
-    if out.tree.len() <= FORK_TREE_MAX_BLOCKS {
-        both_formats!(plots.join("fork_tree"), |a| draw_fork_tree(a, out))?;
+    if run.blocks.len() <= FORK_TREE_MAX_BLOCKS {
+        both_formats!(plots.join("fork_tree"), |a| draw_fork_tree(a, run))?;
     }
     Ok(())
 }
@@ -243,12 +242,12 @@ pub fn draw_plots(dir: &Path, sc: &Scenario, out: &RunOutput, summary: &Summary)
 /// The fork tree as an SVG document (`inspect --svg`), marked as chainlab's so that a
 /// later `--svg` to the same file may replace it. Trees over
 /// [`FORK_TREE_MAX_BLOCKS`] are the caller's to refuse.
-pub fn fork_tree_svg(out: &RunOutput) -> Result<String> {
+pub fn fork_tree_svg(run: &RunResults) -> Result<String> {
     register_font();
     let mut svg = String::new();
     draw_fork_tree(
         &SVGBackend::with_string(&mut svg, SIZE).into_drawing_area(),
-        out,
+        run,
     )?;
     // First in the file: the proof a later --svg looks for (plotters writes no XML
     // declaration, which would have to come first).
@@ -260,39 +259,14 @@ pub const FORK_TREE_MAX_BLOCKS: usize = 400;
 
 /// The block tree: height across, the main chain on the bottom lane and each stale
 /// branch on a lane above it, blocks coloured by the miner that found them.
-fn draw_fork_tree<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, out: &RunOutput) -> Result<()>
+fn draw_fork_tree<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, run: &RunResults) -> Result<()>
 where
     DB::ErrorType: 'static,
 {
-    let tree = &out.tree;
-    let mut lane = vec![0u32; tree.len()];
-    // Highest height drawn so far in each stale lane; a new branch takes the lowest
-    // lane that is free from its first height on, so short forks share lanes.
-    let mut lane_end: Vec<u32> = vec![u32::MAX];
-    for (id, entry) in tree.entries().iter().enumerate() {
-        if tree.is_on_main_chain(crate::ledger::BlockId(id as u32)) {
-            continue;
-        }
-        let parent = entry.parent.expect("genesis is on the main chain");
-        let parent_lane = lane[parent.index()] as usize;
-        let h = entry.height;
-        let continues = parent_lane != 0 && lane_end[parent_lane] == h - 1;
-        let chosen = if continues {
-            parent_lane
-        } else {
-            match (1..lane_end.len()).find(|&l| lane_end[l] < h) {
-                Some(l) => l,
-                None => {
-                    lane_end.push(0);
-                    lane_end.len() - 1
-                }
-            }
-        };
-        lane_end[chosen] = h;
-        lane[id] = chosen as u32;
-    }
-    let next_lane = lane_end.len() as u32;
-    let height = tree.best_height().max(1) as f64;
+    let lane = fork_tree_lanes(run);
+    let next_lane = lane.iter().max().map_or(1, |&l| l + 1);
+    let best_height = run.best_height();
+    let height = best_height.max(1) as f64;
     let lanes = next_lane as f64;
     // Headroom above the top lane keeps the legend off the blocks.
     let mut chart = chart_on(
@@ -320,28 +294,25 @@ where
         .axis_desc_style((FONT, 20))
         .draw()
         .map_err(err)?;
-    let at = |id: usize| {
-        (
-            f64::from(tree.entry(crate::ledger::BlockId(id as u32)).height),
-            f64::from(lane[id]),
-        )
-    };
+    let at = |id: usize| (f64::from(run.blocks[id].height), f64::from(lane[id]));
     chart
-        .draw_series(tree.entries().iter().enumerate().filter_map(|(id, e)| {
-            e.parent.map(|p| {
+        .draw_series(run.blocks.iter().enumerate().filter_map(|(id, b)| {
+            b.parent.map(|p| {
                 PathElement::new(vec![at(p.index()), at(id)], BLACK.mix(0.5).stroke_width(2))
             })
         }))
         .map_err(err)?;
-    let radius = (600 / (tree.best_height() as i32 + 1)).clamp(3, 9);
-    let colour = |id: usize| match out.blocks[id].miner {
+    let radius = (600 / (best_height as i32 + 1)).clamp(3, 9);
+    let colour = |id: usize| match run.blocks[id].miner {
         None => BLACK,
         Some(m) => miner_colour(m.0),
     };
     chart
-        .draw_series((0..tree.len()).map(|id| Circle::new(at(id), radius, colour(id).filled())))
+        .draw_series(
+            (0..run.blocks.len()).map(|id| Circle::new(at(id), radius, colour(id).filled())),
+        )
         .map_err(err)?;
-    for m in 0..out.miner_nodes.len() as u32 {
+    for m in 0..run.miners() as u32 {
         chart
             .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
             .map_err(err)?
@@ -349,6 +320,37 @@ where
             .legend(move |(x, y)| Circle::new((x + 9, y), 6, miner_colour(m).filled()));
     }
     finish(&mut chart, area, SeriesLabelPosition::UpperLeft)
+}
+
+/// The lane of each block in the fork-tree picture: 0 for the main chain, and for each
+/// stale branch the lowest lane free from its first height on, so short forks share.
+fn fork_tree_lanes(run: &RunResults) -> Vec<u32> {
+    let mut lane = vec![0u32; run.blocks.len()];
+    // Highest height drawn so far in each stale lane; a new branch takes the lowest
+    // lane that is free from its first height on, so short forks share lanes.
+    let mut lane_end: Vec<u32> = vec![u32::MAX];
+    for (id, entry) in run.blocks.iter().enumerate() {
+        let Some(parent) = entry.parent.filter(|_| !entry.main_chain) else {
+            continue; // genesis is on the main chain
+        };
+        let parent_lane = lane[parent.index()] as usize;
+        let h = entry.height;
+        let continues = parent_lane != 0 && lane_end[parent_lane] == h - 1;
+        let chosen = if continues {
+            parent_lane
+        } else {
+            match (1..lane_end.len()).find(|&l| lane_end[l] < h) {
+                Some(l) => l,
+                None => {
+                    lane_end.push(0);
+                    lane_end.len() - 1
+                }
+            }
+        };
+        lane_end[chosen] = h;
+        lane[id] = chosen as u32;
+    }
+    lane
 }
 
 /// Distinct colours for miners: the palette, then hues spread around the wheel.
@@ -369,32 +371,19 @@ fn miner_colour(m: u32) -> RGBColor {
 /// accumulate, and whether they bunch up (a partition, a retarget) or arrive steadily.
 fn draw_stale_over_time<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    out: &RunOutput,
+    run: &RunResults,
 ) -> Result<()>
 where
     DB::ErrorType: 'static,
 {
-    let last_s = out
-        .blocks
-        .iter()
-        .map(|b| to_secs(b.mined_at))
-        .fold(0.0, f64::max);
+    let last_s = run.blocks.iter().map(|b| b.mined_s).fold(0.0, f64::max);
     let (unit, scale) = if last_s < 7200.0 {
         ("minutes", 60.0)
     } else {
         ("hours", 3600.0)
     };
-    let mut mined: Vec<(f64, bool)> = out
-        .blocks
-        .iter()
-        .enumerate()
-        .skip(1)
-        .map(|(id, b)| {
-            (
-                to_secs(b.mined_at) / scale,
-                out.tree.is_on_main_chain(crate::ledger::BlockId(id as u32)),
-            )
-        })
+    let mut mined: Vec<(f64, bool)> = (run.blocks.iter().skip(1))
+        .map(|b| (b.mined_s / scale, b.main_chain))
         .collect();
     mined.sort_by(|a, b| a.0.total_cmp(&b.0));
     let cumulative = |main: bool| {

@@ -1,52 +1,53 @@
 //! A run told in plain sentences, block by block, for classrooms (`chainlab explain`
 //! and report.html).
 
-use super::summary::{block_reach_s, Summary};
 use crate::ledger::BlockId;
-use crate::node::RunOutput;
-use crate::scenario::Scenario;
-use crate::sim::to_secs;
+use crate::results::RunResults;
 use std::fmt::Write as _;
 
 /// Sentences for the first `limit` blocks, then the outcome.
-pub fn tell(sc: &Scenario, out: &RunOutput, summary: &Summary, limit: usize) -> Vec<String> {
-    let tree = &out.tree;
+pub fn tell(run: &RunResults, limit: usize) -> Vec<String> {
+    let (sc, summary) = (&run.scenario, &run.summary);
     let n = sc.network.nodes;
     let mut lines = vec![format!(
         "{} (seed {}): {} nodes, {} miners, one block every {} on average, {} payments offered per second.",
         sc.name,
         sc.seed,
         n,
-        out.miner_nodes.len(),
+        run.miners(),
         sc.consensus.block_interval,
         sc.workload.tx_rate.0
     )];
-    let mut order: Vec<BlockId> = (1..out.blocks.len() as u32).map(BlockId).collect();
-    order.sort_by_key(|&b| (out.blocks[b.index()].mined_at, b));
-    // Attackers are the last miners (also when the run was reloaded from its files).
-    let attackers = out.miner_nodes.len() - summary.attacks.len();
+    let block = |b: BlockId| &run.blocks[b.index()];
+    let mut order: Vec<BlockId> = (1..run.blocks.len() as u32).map(BlockId).collect();
+    order.sort_by(|&a, &b| {
+        block(a)
+            .mined_s
+            .total_cmp(&block(b).mined_s)
+            .then(a.cmp(&b))
+    });
+    // Attackers are the last miners.
+    let attackers = run.miners() - summary.attacks.len();
     for &b in order.iter().take(limit) {
-        let rec = &out.blocks[b.index()];
-        let entry = tree.entry(b);
+        let entry = block(b);
+        let arrivals = &run.arrivals[b.index()];
         let parent = entry.parent.unwrap_or(BlockId::GENESIS);
-        let who = match rec.miner {
+        let who = match entry.miner {
             Some(m) if m.index() >= attackers => format!("attacker {}", m.index() - attackers),
             Some(m) => format!("miner {m}"),
             None => "someone".into(),
         };
         let mut s = format!(
             "t={:.1}s {who} found block {b} (height {}) on top of block {parent}, with {} payment(s)",
-            to_secs(rec.mined_at),
+            entry.mined_s,
             entry.height,
-            entry.txids.len() - 1
+            entry.txs - 1
         );
         let rivals: Vec<BlockId> = order
             .iter()
             .copied()
             .filter(|&o| {
-                o != b
-                    && tree.entry(o).height == entry.height
-                    && out.blocks[o.index()].mined_at < rec.mined_at
+                o != b && block(o).height == entry.height && block(o).mined_s < entry.mined_s
             })
             .collect();
         if !rivals.is_empty() {
@@ -57,10 +58,7 @@ pub fn tell(sc: &Scenario, out: &RunOutput, summary: &Summary, limit: usize) -> 
                 list.join(" and ")
             );
         }
-        match (
-            block_reach_s(&rec.arrivals, n, 0.5),
-            block_reach_s(&rec.arrivals, n, 1.0),
-        ) {
+        match (entry.reach_s[0], entry.reach_s[2]) {
             (Some(half), Some(all)) => {
                 let _ = write!(
                     s,
@@ -68,18 +66,18 @@ pub fn tell(sc: &Scenario, out: &RunOutput, summary: &Summary, limit: usize) -> 
                 );
             }
             (Some(half), None) => {
-                let share = rec.arrivals.len() as f64 / f64::from(n) * 100.0;
+                let share = arrivals.len() as f64 / f64::from(n) * 100.0;
                 let _ = write!(
                     s,
                     "; half the nodes had it after {half:.1} s, {share:.0}% in the end"
                 );
             }
             _ => {
-                let share = rec.arrivals.len() as f64 / f64::from(n) * 100.0;
+                let share = arrivals.len() as f64 / f64::from(n) * 100.0;
                 let _ = write!(s, "; only {share:.0}% of nodes ever took it");
             }
         }
-        if !tree.is_on_main_chain(b) {
+        if !entry.main_chain {
             s.push_str(". It ends stale: the longest chain grew elsewhere");
         }
         s.push('.');

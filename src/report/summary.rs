@@ -1,88 +1,12 @@
 //! The figures of `summary.json`, computed from a finished run.
 
-use super::adversary::{attack_figures, fault_figures, reverted_txs, AttackFigures, FaultFigures};
+use super::adversary::{attack_figures, fault_figures, reverted_txs};
 use crate::ledger::{Amount, BlockId};
 use crate::node::RunOutput;
+pub use crate::results::summary::{MinerFigures, Perf, Summary};
 use crate::scenario::Scenario;
 use crate::sim::to_secs;
-use serde::Serialize;
 use std::collections::HashMap;
-
-#[derive(Serialize, serde::Deserialize, Debug, Clone)]
-pub struct MinerFigures {
-    pub miner: u32,
-    pub node: u32,
-    pub hashrate_share: f64,
-    pub blocks_main: u32,
-    pub blocks_stale: u32,
-    pub revenue_sat: Amount,
-    pub revenue_share: f64,
-}
-
-#[derive(Serialize, serde::Deserialize, Debug, Clone)]
-pub struct Perf {
-    pub events: u64,
-    pub wall_s: f64,
-    pub events_per_s: f64,
-    pub peak_rss_bytes: u64,
-}
-
-/// Field names are the contract: SI units in the names; `None` is `null` in JSON and
-/// means "not measurable in this run" (e.g. no transaction reached k confirmations).
-#[derive(Serialize, serde::Deserialize, Debug, Clone)]
-pub struct Summary {
-    pub scenario: String,
-    pub seed: u64,
-    pub simulated_s: f64,
-    pub nodes: u32,
-    pub txs_offered: u64,
-    pub txs_confirmed: u64,
-    pub tps_offered: f64,
-    pub tps_confirmed: f64,
-    pub confirmations: u32,
-    pub inclusion_s_p50: Option<f64>,
-    pub inclusion_s_p90: Option<f64>,
-    #[serde(default)]
-    pub inclusion_s_p99: Option<f64>,
-    pub confirmation_s_p50: Option<f64>,
-    pub confirmation_s_p90: Option<f64>,
-    pub confirmation_s_p99: Option<f64>,
-    pub propagation_s_p50: Option<f64>,
-    pub propagation_s_p90: Option<f64>,
-    pub propagation_s_p100: Option<f64>,
-    /// How payments travelled: `gossip` or `shortest-path`.
-    #[serde(default)]
-    pub tx_relay: String,
-    /// Gossip only: median over payments of the time from creation until 50%, 90%
-    /// and 100% of the full nodes held it (payments that never got there left out).
-    #[serde(default)]
-    pub tx_propagation_s_p50: Option<f64>,
-    #[serde(default)]
-    pub tx_propagation_s_p90: Option<f64>,
-    #[serde(default)]
-    pub tx_propagation_s_p100: Option<f64>,
-    pub block_interval_s_mean: Option<f64>,
-    pub blocks_main: u32,
-    pub blocks_stale: u32,
-    pub stale_rate: f64,
-    pub reorgs: u64,
-    pub reorg_depth_max: u32,
-    pub chain_bytes: u64,
-    pub chain_bytes_per_day: f64,
-    /// Transactions in blocks that some node accepted and that ended off the main
-    /// chain; and of those, how many never made it back into the main chain.
-    pub txs_reverted: u64,
-    pub txs_reverted_lost: u64,
-    /// Light (headers-only) nodes, the payments to their wallets they checked with a
-    /// Merkle branch, and the median time from a block being mined to that check.
-    pub light_nodes: u32,
-    pub light_proofs: u64,
-    pub light_proof_s_p50: Option<f64>,
-    pub miners: Vec<MinerFigures>,
-    pub attacks: Vec<AttackFigures>,
-    pub faults: Vec<FaultFigures>,
-    pub perf: Option<Perf>,
-}
 
 /// The value below which a fraction `q` of the sorted sample lies (nearest rank).
 pub fn quantile(sorted: &[f64], q: f64) -> Option<f64> {

@@ -3,141 +3,51 @@
 //! free or a results directory chainlab wrote (`results::outdir`), so a failed run never
 //! leaves a half-written directory and never removes anything it did not create.
 
-use super::summary::{block_reach_s, tx_latencies, Summary};
 use crate::node::RunOutput;
-use crate::results::Staging;
-use crate::scenario::Scenario;
+use crate::results::tables::{write_table, ArrivalRow};
+use crate::results::{RunResults, Staging};
 use crate::sim::to_secs;
 use anyhow::Result;
 use std::path::Path;
 
-pub fn write_results(dir: &Path, sc: &Scenario, out: &RunOutput, summary: &Summary) -> Result<()> {
+pub fn write_results(dir: &Path, results: &RunResults, out: &RunOutput) -> Result<()> {
     let staging = Staging::begin(dir)?;
-    write_all(staging.path(), sc, out, summary)?;
+    write_all(staging.path(), results, out)?;
     staging.commit()?;
     Ok(())
 }
 
-fn write_all(dir: &Path, sc: &Scenario, out: &RunOutput, summary: &Summary) -> Result<()> {
-    std::fs::write(dir.join("scenario.resolved.yaml"), sc.to_yaml())?;
-    let mut json = serde_json::to_string_pretty(summary)?;
+fn write_all(dir: &Path, results: &RunResults, out: &RunOutput) -> Result<()> {
+    std::fs::write(
+        dir.join("scenario.resolved.yaml"),
+        results.scenario.to_yaml(),
+    )?;
+    let mut json = serde_json::to_string_pretty(&results.summary)?;
     json.push('\n');
     std::fs::write(dir.join("summary.json"), json)?;
-    write_blocks(dir, sc, out)?;
-    write_txs(dir, sc, out)?;
-    write_propagation(dir, out)?;
-    write_forks(dir, out)?;
-    super::adversary::write_attacks_csv(dir, out)?;
+    write_table(dir, results.blocks.iter().cloned())?;
+    write_table(dir, results.txs.iter().cloned())?;
+    write_table(dir, arrival_rows(results))?;
+    write_table(dir, results.forks.iter().cloned())?;
+    if !results.scenario.attacks.is_empty() {
+        write_table(dir, results.attacks.iter().cloned())?;
+    }
     write_chain(dir, out)?;
     write_trace(dir, out)?;
-    super::plots::draw_plots(dir, sc, out, summary)?;
-    super::html::write_report(dir, sc, out, summary)?;
-    Ok(())
-}
-
-fn write_blocks(dir: &Path, sc: &Scenario, out: &RunOutput) -> Result<()> {
-    let mut w = csv::Writer::from_path(dir.join("blocks.csv"))?;
-    w.write_record([
-        "block",
-        "hash",
-        "height",
-        "parent",
-        "miner",
-        "mined_s",
-        "size_bytes",
-        "txs",
-        "fees_sat",
-        "main_chain",
-        "reach50_s",
-        "reach90_s",
-        "reach100_s",
-    ])?;
-    let opt = |v: Option<f64>| v.map(|x| format!("{x:.6}")).unwrap_or_default();
-    for (id, rec) in out.blocks.iter().enumerate() {
-        let e = out.tree.entry(crate::ledger::BlockId(id as u32));
-        w.write_record([
-            id.to_string(),
-            e.hash.to_string(),
-            e.height.to_string(),
-            e.parent.map(|p| p.to_string()).unwrap_or_default(),
-            rec.miner.map(|m| m.to_string()).unwrap_or_default(),
-            format!("{:.6}", to_secs(rec.mined_at)),
-            e.size.to_string(),
-            e.txids.len().to_string(),
-            e.fees.to_string(),
-            out.tree
-                .is_on_main_chain(crate::ledger::BlockId(id as u32))
-                .to_string(),
-            opt(block_reach_s(&rec.arrivals, sc.network.nodes, 0.5)),
-            opt(block_reach_s(&rec.arrivals, sc.network.nodes, 0.9)),
-            opt(block_reach_s(&rec.arrivals, sc.network.nodes, 1.0)),
-        ])?;
-    }
-    w.flush()?;
-    Ok(())
-}
-
-fn write_txs(dir: &Path, sc: &Scenario, out: &RunOutput) -> Result<()> {
-    let latencies = tx_latencies(out, sc.metrics.confirmations);
-    let mut w = csv::Writer::from_path(dir.join("txs.csv"))?;
-    w.write_record([
-        "txid",
-        "created_s",
-        "origin_node",
-        "size_bytes",
-        "fee_sat",
-        "block_height",
-        "inclusion_s",
-        "confirmation_s",
-    ])?;
-    let opt = |v: Option<f64>| v.map(|x| format!("{x:.6}")).unwrap_or_default();
-    for (r, l) in out.txs.iter().zip(&latencies) {
-        w.write_record([
-            r.txid.to_string(),
-            format!("{:.6}", to_secs(r.created)),
-            r.origin.to_string(),
-            r.size.to_string(),
-            r.fee.to_string(),
-            l.height.map(|h| h.to_string()).unwrap_or_default(),
-            opt(l.inclusion_s),
-            opt(l.confirmation_s),
-        ])?;
-    }
-    w.flush()?;
+    super::plots::draw_plots(dir, results)?;
+    super::html::write_report(dir, results)?;
     Ok(())
 }
 
 /// One row per (block, node reached), in the order nodes got it: the propagation CDF.
-fn write_propagation(dir: &Path, out: &RunOutput) -> Result<()> {
-    let mut w = csv::Writer::from_path(dir.join("propagation.csv"))?;
-    w.write_record(["block", "nodes_reached", "delay_s"])?;
-    for (id, rec) in out.blocks.iter().enumerate().skip(1) {
-        for (i, t) in rec.arrivals.iter().enumerate() {
-            w.write_record([
-                id.to_string(),
-                (i + 1).to_string(),
-                format!("{:.6}", to_secs(*t)),
-            ])?;
-        }
-    }
-    w.flush()?;
-    Ok(())
-}
-
-fn write_forks(dir: &Path, out: &RunOutput) -> Result<()> {
-    let mut w = csv::Writer::from_path(dir.join("forks.csv"))?;
-    w.write_record(["stale_tip", "height", "fork_height", "depth_blocks"])?;
-    for (tip, depth) in out.tree.stale_branch_depths() {
-        let h = out.tree.entry(tip).height;
-        w.write_record([
-            tip.to_string(),
-            h.to_string(),
-            (h - depth).to_string(),
-            depth.to_string(),
-        ])?;
-    }
-    w.flush()?;
-    Ok(())
+fn arrival_rows(results: &RunResults) -> impl Iterator<Item = ArrivalRow> + '_ {
+    (results.arrivals.iter().enumerate().skip(1)).flat_map(|(id, delays)| {
+        (delays.iter().enumerate()).map(move |(i, &delay_s)| ArrivalRow {
+            block: crate::ledger::BlockId(id as u32),
+            nodes_reached: i as u32 + 1,
+            delay_s,
+        })
+    })
 }
 
 /// Every block in the tree, in the order the tree received them (genesis first), as

@@ -1,11 +1,11 @@
 //! Running a sweep's grid points over all cores, and merging shard tables.
 
-use super::Failure;
+use super::Error;
 use crate::report::Summary;
 use crate::scenario::sweep::{describe, Point};
 use crate::scenario::Scenario;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 const FIGURES: [&str; 15] = [
@@ -63,13 +63,17 @@ fn figure_values(summary: &Summary) -> Vec<String> {
 /// Results do not depend on `jobs` or on which thread ran which point. A shard also
 /// writes its manifest (the base scenario's fingerprint, the grid's size, its points),
 /// which `merge` checks.
-pub(super) fn run_sweep(
+/// `point_done(done, of)` is called as points finish. Returns the table's path and how
+/// many points ran.
+pub fn run_sweep(
     base: &Scenario,
     points: Vec<Point>,
     dir: &Path,
     jobs: usize,
     shard: Option<(usize, usize)>,
-) -> Result<(), Failure> {
+    interrupt: &AtomicBool,
+    point_done: impl Fn(usize, usize) + Sync,
+) -> Result<(PathBuf, usize), Error> {
     crate::results::outdir::open_own_dir(dir)?;
     remove_points_beyond(dir, points.len())?;
     let selected: Vec<&Point> = points
@@ -77,10 +81,9 @@ pub(super) fn run_sweep(
         .filter(|p| shard.is_none_or(|(i, n)| p.index % n == i))
         .collect();
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<Summary, Failure>>>> =
+    let results: Mutex<Vec<Option<Result<Summary, Error>>>> =
         Mutex::new((0..selected.len()).map(|_| None).collect());
-    let bar = indicatif::ProgressBar::new(selected.len() as u64);
-    let interrupt = super::interrupt_flag();
+    let done = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         for _ in 0..jobs.min(selected.len()) {
             scope.spawn(|| loop {
@@ -90,13 +93,13 @@ pub(super) fn run_sweep(
                     break;
                 }
                 let point_dir = dir.join(format!("point-{:04}", point.index));
-                let outcome = super::run_quietly(point.scenario.clone(), &point_dir, false, false);
+                let outcome = super::run(&point.scenario, &point_dir, false, interrupt, |_| {})
+                    .map(|d| d.summary);
                 results.lock().expect("results lock")[i] = Some(outcome);
-                bar.inc(1);
+                point_done(done.fetch_add(1, Ordering::SeqCst) + 1, selected.len());
             });
         }
     });
-    bar.finish_and_clear();
     let mut summaries = Vec::with_capacity(selected.len());
     for (point, outcome) in selected
         .iter()
@@ -104,11 +107,11 @@ pub(super) fn run_sweep(
     {
         match outcome {
             Some(Ok(summary)) => summaries.push(summary),
-            None | Some(Err(Failure::Interrupted)) => return Err(Failure::Interrupted),
-            Some(Err(Failure::BadInput(m))) => return Err(Failure::BadInput(m)),
-            Some(Err(Failure::Internal(e))) => {
+            None | Some(Err(Error::Interrupted)) => return Err(Error::Interrupted),
+            Some(Err(Error::BadInput(m))) => return Err(Error::BadInput(m)),
+            Some(Err(Error::Internal(e))) => {
                 let settings = describe(&point.settings);
-                return Err(Failure::Internal(
+                return Err(Error::Internal(
                     e.context(format!("point {} ({settings})", point.index)),
                 ));
             }
@@ -120,16 +123,15 @@ pub(super) fn run_sweep(
     } else {
         crate::report::sweep_plots::draw_sweep_plots(dir)?;
     }
-    println!("{} points; table in {}", selected.len(), table.display());
-    Ok(())
+    Ok((table, selected.len()))
 }
 
 /// Point directories of an earlier, larger grid in the same directory would sit
 /// beside this sweep's and be mistaken for its own: removed (open_own_dir proved the
 /// directory, point directories included, is chainlab's).
-fn remove_points_beyond(dir: &Path, total: usize) -> Result<(), Failure> {
+fn remove_points_beyond(dir: &Path, total: usize) -> Result<(), Error> {
     let entries = std::fs::read_dir(dir)
-        .map_err(|e| Failure::BadInput(format!("{}: cannot list it: {e}", dir.display())))?;
+        .map_err(|e| Error::BadInput(format!("{}: cannot list it: {e}", dir.display())))?;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let index = name
@@ -137,7 +139,7 @@ fn remove_points_beyond(dir: &Path, total: usize) -> Result<(), Failure> {
             .and_then(|d| d.parse::<usize>().ok());
         if index.is_some_and(|i| i >= total) && crate::results::outdir::is_point_name(&name) {
             std::fs::remove_dir_all(entry.path()).map_err(|e| {
-                Failure::Internal(anyhow::anyhow!("removing {}: {e}", entry.path().display()))
+                Error::Internal(anyhow::anyhow!("removing {}: {e}", entry.path().display()))
             })?;
         }
     }

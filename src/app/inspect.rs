@@ -19,6 +19,24 @@ pub fn load(dir: &Path) -> Result<BlockTree, String> {
     crate::results::read::load_chain(&dir.join(CHAIN_FILE), params)
 }
 
+/// Draws the fork tree of the run in `dir` as SVG into `path` (a file chainlab may
+/// write: new, or an SVG it drew before).
+pub fn draw_svg(dir: &Path, path: &Path) -> Result<(), super::Error> {
+    use super::Error;
+    let run = crate::results::RunResults::read(dir).map_err(Error::BadInput)?;
+    let max = crate::report::plots::FORK_TREE_MAX_BLOCKS;
+    if run.blocks.len() > max {
+        return Err(Error::BadInput(format!(
+            "--svg: the tree has {} blocks; pictures are drawn up to {max} (the text tree, without --svg, has them all)",
+            run.blocks.len()
+        )));
+    }
+    let svg = crate::report::plots::fork_tree_svg(&run)?;
+    let mark = crate::results::outdir::SVG_MARK;
+    crate::results::outdir::write_own_file(path, svg.as_bytes(), mark)?;
+    Ok(())
+}
+
 fn short(h: &BlockHash) -> String {
     h.to_string()[..16].to_string()
 }

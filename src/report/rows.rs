@@ -1,0 +1,104 @@
+//! A finished run turned into the results' tables ([`RunResults`]): what is written
+//! to the directory and what the plots, the report and the story are drawn from.
+
+use super::summary::{block_reach_s, summarize, tx_latencies};
+use crate::ledger::BlockId;
+use crate::node::RunOutput;
+use crate::results::tables::{AttackRow, BlockRow, ForkRow, TxRow};
+use crate::results::RunResults;
+use crate::scenario::Scenario;
+use crate::sim::to_secs as secs;
+
+/// The summary and every table of a run.
+pub fn results_of(sc: &Scenario, out: &RunOutput) -> RunResults {
+    RunResults {
+        scenario: sc.clone(),
+        summary: summarize(sc, out),
+        blocks: block_rows(sc, out),
+        arrivals: (out.blocks.iter())
+            .map(|b| b.arrivals.iter().map(|&t| secs(t)).collect())
+            .collect(),
+        txs: tx_rows(sc, out),
+        forks: fork_rows(out),
+        attacks: attack_rows(out),
+    }
+}
+
+fn block_rows(sc: &Scenario, out: &RunOutput) -> Vec<BlockRow> {
+    let reach = |arrivals, q| block_reach_s(arrivals, sc.network.nodes, q);
+    (out.blocks.iter().enumerate())
+        .map(|(id, rec)| {
+            let id = BlockId(id as u32);
+            let e = out.tree.entry(id);
+            BlockRow {
+                block: id,
+                hash: e.hash,
+                height: e.height,
+                parent: e.parent,
+                miner: rec.miner,
+                mined_s: secs(rec.mined_at),
+                size_bytes: e.size as u64,
+                txs: e.txids.len() as u32,
+                fees_sat: e.fees,
+                main_chain: out.tree.is_on_main_chain(id),
+                reach_s: [
+                    reach(&rec.arrivals, 0.5),
+                    reach(&rec.arrivals, 0.9),
+                    reach(&rec.arrivals, 1.0),
+                ],
+            }
+        })
+        .collect()
+}
+
+fn tx_rows(sc: &Scenario, out: &RunOutput) -> Vec<TxRow> {
+    let latencies = tx_latencies(out, sc.metrics.confirmations);
+    (out.txs.iter().zip(&latencies))
+        .map(|(r, l)| TxRow {
+            txid: r.txid,
+            created_s: secs(r.created),
+            origin_node: r.origin,
+            size_bytes: r.size as u64,
+            fee_sat: r.fee,
+            block_height: l.height,
+            inclusion_s: l.inclusion_s,
+            confirmation_s: l.confirmation_s,
+        })
+        .collect()
+}
+
+fn fork_rows(out: &RunOutput) -> Vec<ForkRow> {
+    (out.tree.stale_branch_depths().into_iter())
+        .map(|(tip, depth)| {
+            let height = out.tree.entry(tip).height;
+            ForkRow {
+                stale_tip: tip,
+                height,
+                fork_height: height - depth,
+                depth_blocks: depth,
+            }
+        })
+        .collect()
+}
+
+fn attack_rows(out: &RunOutput) -> Vec<AttackRow> {
+    let mut rows = Vec::new();
+    for (i, attack) in out.attacks.iter().enumerate() {
+        for (n, r) in attack.records.iter().enumerate() {
+            rows.push(AttackRow {
+                attack: i as u32,
+                kind: attack.plan.strategy.kind().to_string(),
+                attempt: n as u32 + 1,
+                started_s: secs(r.started),
+                ended_s: r.ended.map(secs),
+                outcome: r.outcome.as_str().to_string(),
+                confirmed_s: r.confirmed_at.map(secs),
+                released_s: r.released_at.map(secs),
+                attacker_blocks: r.attacker_blocks,
+                reverted_blocks: r.reverted_blocks,
+                reverted_txs: r.reverted_txs,
+            });
+        }
+    }
+    rows
+}
