@@ -4,12 +4,15 @@
 use super::summary::{block_reach_s, summarize, tx_latencies};
 use crate::ledger::BlockId;
 use crate::node::RunOutput;
-use crate::results::tables::{AttackRow, BlockRow, ForkRow, TxRow};
+use crate::results::tables::{
+    as_written, secs_as_written as secs, AttackRow, BlockRow, ForkRow, TxRow,
+};
 use crate::results::RunResults;
 use crate::scenario::Scenario;
-use crate::sim::to_secs as secs;
 
-/// The summary and every table of a run.
+/// The summary and every table of a run. Times in the tables are held as they are
+/// written (to the microsecond), so that the plots drawn now and a later redraw from
+/// the files are the same picture.
 pub fn results_of(sc: &Scenario, out: &RunOutput) -> RunResults {
     RunResults {
         scenario: sc.clone(),
@@ -25,7 +28,7 @@ pub fn results_of(sc: &Scenario, out: &RunOutput) -> RunResults {
 }
 
 fn block_rows(sc: &Scenario, out: &RunOutput) -> Vec<BlockRow> {
-    let reach = |arrivals, q| block_reach_s(arrivals, sc.network.nodes, q);
+    let reach = |arrivals, q| block_reach_s(arrivals, sc.network.nodes, q).map(as_written);
     (out.blocks.iter().enumerate())
         .map(|(id, rec)| {
             let id = BlockId(id as u32);
@@ -61,8 +64,8 @@ fn tx_rows(sc: &Scenario, out: &RunOutput) -> Vec<TxRow> {
             size_bytes: r.size as u64,
             fee_sat: r.fee,
             block_height: l.height,
-            inclusion_s: l.inclusion_s,
-            confirmation_s: l.confirmation_s,
+            inclusion_s: l.inclusion_s.map(as_written),
+            confirmation_s: l.confirmation_s.map(as_written),
         })
         .collect()
 }
