@@ -27,47 +27,13 @@ pub fn attack_figures(out: &RunOutput) -> Vec<AttackFigures> {
                 .collect();
             let n = decided.len() as u32;
             let rate = (n > 0).then(|| wins.len() as f64 / f64::from(n));
-            let (mut blocks_main, mut orphaned, mut forfeited) = (0, 0, Amount::ZERO);
-            for (id, rec) in out.blocks.iter().enumerate().skip(1) {
-                if rec.miner != Some(attack.miner) {
-                    continue;
-                }
-                if tree.is_on_main_chain(BlockId(id as u32)) {
-                    blocks_main += 1;
-                } else {
-                    orphaned += 1;
-                    forfeited += tree.entry(BlockId(id as u32)).block.txdata[0]
-                        .total_output()
-                        .unwrap_or(Amount::ZERO);
-                }
-            }
+            let (blocks_main, orphaned, forfeited) = attacker_blocks(out, attack.miner);
             let mean =
                 |v: Vec<f64>| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
             let q = attack.plan.hashrate;
-            let (nakamoto, rosenfeld, strict, eyal_sirer) = match attack.plan.strategy {
-                StrategyPlan::DoubleSpend {
-                    confirmations: z, ..
-                } => (
-                    Some(theory::nakamoto(q, z)),
-                    Some(theory::rosenfeld(q, z)),
-                    Some(theory::exact_without_premine(q, z)),
-                    None,
-                ),
-                StrategyPlan::Selfish { gamma: Some(g) } => {
-                    (None, None, None, Some(theory::selfish_revenue(q, g)))
-                }
-                _ => (None, None, None, None),
-            };
-            let (confirmations, gamma, premine) = match attack.plan.strategy {
-                StrategyPlan::DoubleSpend {
-                    confirmations,
-                    premine,
-                    ..
-                } => (Some(confirmations), None, Some(premine)),
-                StrategyPlan::Selfish { gamma: Some(g) }
-                | StrategyPlan::Stubborn { gamma: Some(g), .. } => (None, Some(g), None),
-                _ => (None, None, None),
-            };
+            let (nakamoto, rosenfeld, strict, eyal_sirer) =
+                theory_columns(&attack.plan.strategy, q);
+            let (confirmations, gamma, premine) = settings(&attack.plan.strategy);
             AttackFigures {
                 attack: i as u32,
                 kind: attack.plan.strategy.kind().to_string(),
@@ -153,4 +119,60 @@ pub fn reverted_txs(out: &RunOutput) -> (u64, u64) {
         .collect();
     let lost = reverted.iter().filter(|t| !on_main.contains(*t)).count();
     (reverted.len() as u64, lost as u64)
+}
+
+type Theory = (Option<f64>, Option<f64>, Option<f64>, Option<f64>);
+
+/// The closed forms at hashrate `q` (Nakamoto, Rosenfeld, the exact count without a
+/// premine, Eyal–Sirer), where they apply to the strategy.
+fn theory_columns(strategy: &StrategyPlan, q: f64) -> Theory {
+    match *strategy {
+        StrategyPlan::DoubleSpend {
+            confirmations: z, ..
+        } => (
+            Some(theory::nakamoto(q, z)),
+            Some(theory::rosenfeld(q, z)),
+            Some(theory::exact_without_premine(q, z)),
+            None,
+        ),
+        StrategyPlan::Selfish { gamma: Some(g) } => {
+            (None, None, None, Some(theory::selfish_revenue(q, g)))
+        }
+        _ => (None, None, None, None),
+    }
+}
+
+/// What the theory columns were computed for: confirmations, γ, premine.
+fn settings(strategy: &StrategyPlan) -> (Option<u32>, Option<f64>, Option<bool>) {
+    match *strategy {
+        StrategyPlan::DoubleSpend {
+            confirmations,
+            premine,
+            ..
+        } => (Some(confirmations), None, Some(premine)),
+        StrategyPlan::Selfish { gamma: Some(g) }
+        | StrategyPlan::Stubborn { gamma: Some(g), .. } => (None, Some(g), None),
+        _ => (None, None, None),
+    }
+}
+
+/// The attacker's blocks on the main chain, its orphaned ones, and the rewards those
+/// forfeited.
+fn attacker_blocks(out: &RunOutput, miner: crate::node::MinerId) -> (u32, u32, Amount) {
+    let tree = &out.tree;
+    let (mut blocks_main, mut orphaned, mut forfeited) = (0, 0, Amount::ZERO);
+    for (id, rec) in out.blocks.iter().enumerate().skip(1) {
+        if rec.miner != Some(miner) {
+            continue;
+        }
+        if tree.is_on_main_chain(BlockId(id as u32)) {
+            blocks_main += 1;
+        } else {
+            orphaned += 1;
+            forfeited += tree.entry(BlockId(id as u32)).block.txdata[0]
+                .total_output()
+                .unwrap_or(Amount::ZERO);
+        }
+    }
+    (blocks_main, orphaned, forfeited)
 }

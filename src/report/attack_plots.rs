@@ -6,6 +6,7 @@
 use super::plots::{both_formats, chart_on, err, finish, FONT, PALETTE, SIZE};
 use super::theory;
 use anyhow::{Context, Result};
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::Path;
@@ -118,56 +119,72 @@ where
         .enumerate()
     {
         let colour = PALETTE[i % PALETTE.len()];
-        let exact = |z: u32| {
-            if premine {
-                theory::rosenfeld(q, z)
-            } else {
-                theory::exact_without_premine(q, z)
-            }
-        };
-        let zs = 1..=z_max;
-        chart
-            .draw_series(LineSeries::new(
-                zs.clone().map(|z| (f64::from(z), log_p(exact(z)))),
-                colour.stroke_width(2),
-            ))
-            .map_err(err)?
-            .label(format!("attacker's hashrate q = {q}"))
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], colour.stroke_width(2)));
-        chart
-            .draw_series(DashedLineSeries::new(
-                zs.map(|z| (f64::from(z), log_p(theory::nakamoto(q, z)))),
-                6,
-                4,
-                colour.stroke_width(1),
-            ))
-            .map_err(err)?;
-        let mine: Vec<&Point> = points.iter().filter(|p| p.hashrate == q).collect();
-        chart
-            .draw_series(mine.iter().filter_map(|p| {
-                let (z, rate, se) = (p.confirmations?, p.success_rate?, p.success_rate_se?);
-                let x = f64::from(z);
-                Some(ErrorBar::new_vertical(
-                    x,
-                    log_p(rate - 2.0 * se),
-                    log_p(rate),
-                    log_p(rate + 2.0 * se),
-                    colour.filled(),
-                    10,
-                ))
-            }))
-            .map_err(err)?;
-        chart
-            .draw_series(mine.iter().filter_map(|p| {
-                Some(Circle::new(
-                    (f64::from(p.confirmations?), log_p(p.success_rate?)),
-                    6,
-                    colour.filled(),
-                ))
-            }))
-            .map_err(err)?;
+        draw_double_spend_series(&mut chart, points, q, colour, (premine, z_max))?;
     }
     finish(&mut chart, area, SeriesLabelPosition::LowerLeft)
+}
+
+/// One attacker hashrate's curves (exact or Rosenfeld solid, Nakamoto dashed) and its
+/// simulated points with ±2 SE bars.
+fn draw_double_spend_series<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    points: &[Point],
+    q: f64,
+    colour: RGBColor,
+    (premine, z_max): (bool, u32),
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let exact = |z: u32| {
+        if premine {
+            theory::rosenfeld(q, z)
+        } else {
+            theory::exact_without_premine(q, z)
+        }
+    };
+    let zs = 1..=z_max;
+    chart
+        .draw_series(LineSeries::new(
+            zs.clone().map(|z| (f64::from(z), log_p(exact(z)))),
+            colour.stroke_width(2),
+        ))
+        .map_err(err)?
+        .label(format!("attacker's hashrate q = {q}"))
+        .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], colour.stroke_width(2)));
+    chart
+        .draw_series(DashedLineSeries::new(
+            zs.map(|z| (f64::from(z), log_p(theory::nakamoto(q, z)))),
+            6,
+            4,
+            colour.stroke_width(1),
+        ))
+        .map_err(err)?;
+    let mine: Vec<&Point> = points.iter().filter(|p| p.hashrate == q).collect();
+    chart
+        .draw_series(mine.iter().filter_map(|p| {
+            let (z, rate, se) = (p.confirmations?, p.success_rate?, p.success_rate_se?);
+            let x = f64::from(z);
+            Some(ErrorBar::new_vertical(
+                x,
+                log_p(rate - 2.0 * se),
+                log_p(rate),
+                log_p(rate + 2.0 * se),
+                colour.filled(),
+                10,
+            ))
+        }))
+        .map_err(err)?;
+    chart
+        .draw_series(mine.iter().filter_map(|p| {
+            Some(Circle::new(
+                (f64::from(p.confirmations?), log_p(p.success_rate?)),
+                6,
+                colour.filled(),
+            ))
+        }))
+        .map_err(err)?;
+    Ok(())
 }
 
 fn draw_selfish<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, points: &[Point]) -> Result<()>

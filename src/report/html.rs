@@ -3,7 +3,7 @@
 //! projector and with no network fetches. Deterministic like every other result file
 //! (no wall-clock figures).
 
-use crate::results::RunResults;
+use crate::results::{RunResults, Summary};
 use anyhow::Result;
 use base64::Engine as _;
 use std::fmt::Write as _;
@@ -46,7 +46,39 @@ pub fn write_report(dir: &Path, run: &RunResults) -> Result<()> {
         "<p>Seed {}, {} nodes, {} simulated seconds. Everything here is in the results directory beside this file (summary.json, CSV files, plots/).</p>",
         sc.seed, sc.network.nodes, summary.simulated_s.round()
     );
-    let rows: Vec<(&str, String)> = vec![
+    let rows = summary_rows(summary);
+    h.push_str("<h2>Summary</h2>\n<table id=\"summary\">\n");
+    for (k, v) in rows {
+        let _ = writeln!(h, "<tr><th>{k}</th><td>{}</td></tr>", escape(&v));
+    }
+    h.push_str("</table>\n");
+
+    attack_and_fault_tables(&mut h, summary);
+
+    for (stem, caption) in PLOTS {
+        let path = dir.join("plots").join(format!("{stem}.png"));
+        let Ok(png) = std::fs::read(&path) else {
+            continue; // the fork tree is drawn for small runs only
+        };
+        let data = base64::engine::general_purpose::STANDARD.encode(png);
+        let _ = writeln!(
+            h,
+            "<h2>{caption}</h2>\n<img class=\"plot\" id=\"{stem}\" alt=\"{caption}\" src=\"data:image/png;base64,{data}\">"
+        );
+    }
+
+    h.push_str("<h2>The run, block by block</h2>\n<ol class=\"story\">\n");
+    for line in super::story::tell(run, 30) {
+        let _ = writeln!(h, "<li>{}</li>", escape(&line));
+    }
+    h.push_str("</ol>\n</body></html>\n");
+    std::fs::write(dir.join("report.html"), h)?;
+    Ok(())
+}
+
+/// The summary table's rows: what a class or a reader looks at first.
+fn summary_rows(summary: &Summary) -> Vec<(&'static str, String)> {
+    vec![
         ("Blocks on the main chain", summary.blocks_main.to_string()),
         (
             "Stale blocks (rate)",
@@ -111,13 +143,11 @@ pub fn write_report(dir: &Path, run: &RunResults) -> Result<()> {
                 summary.chain_bytes_per_day / 1e6
             ),
         ),
-    ];
-    h.push_str("<h2>Summary</h2>\n<table id=\"summary\">\n");
-    for (k, v) in rows {
-        let _ = writeln!(h, "<tr><th>{k}</th><td>{}</td></tr>", escape(&v));
-    }
-    h.push_str("</table>\n");
+    ]
+}
 
+/// The attacks' and faults' tables, when the run had any.
+fn attack_and_fault_tables(h: &mut String, summary: &Summary) {
     if !summary.attacks.is_empty() {
         h.push_str("<h2>Attacks</h2>\n<table id=\"attacks\"><tr><th>attack</th><th>hashrate</th><th>attempts</th><th>successes</th><th>success rate</th><th>share of main-chain blocks</th></tr>\n");
         for a in &summary.attacks {
@@ -150,24 +180,4 @@ pub fn write_report(dir: &Path, run: &RunResults) -> Result<()> {
         }
         h.push_str("</table>\n");
     }
-
-    for (stem, caption) in PLOTS {
-        let path = dir.join("plots").join(format!("{stem}.png"));
-        let Ok(png) = std::fs::read(&path) else {
-            continue; // the fork tree is drawn for small runs only
-        };
-        let data = base64::engine::general_purpose::STANDARD.encode(png);
-        let _ = writeln!(
-            h,
-            "<h2>{caption}</h2>\n<img class=\"plot\" id=\"{stem}\" alt=\"{caption}\" src=\"data:image/png;base64,{data}\">"
-        );
-    }
-
-    h.push_str("<h2>The run, block by block</h2>\n<ol class=\"story\">\n");
-    for line in super::story::tell(run, 30) {
-        let _ = writeln!(h, "<li>{}</li>", escape(&line));
-    }
-    h.push_str("</ol>\n</body></html>\n");
-    std::fs::write(dir.join("report.html"), h)?;
-    Ok(())
 }

@@ -29,59 +29,7 @@ pub fn tell(run: &RunResults, limit: usize) -> Vec<String> {
     // Attackers are the last miners.
     let attackers = run.miners() - summary.attacks.len();
     for &b in order.iter().take(limit) {
-        let entry = block(b);
-        let arrivals = &run.arrivals[b.index()];
-        let parent = entry.parent.unwrap_or(BlockId::GENESIS);
-        let who = match entry.miner {
-            Some(m) if m.index() >= attackers => format!("attacker {}", m.index() - attackers),
-            Some(m) => format!("miner {m}"),
-            None => "someone".into(),
-        };
-        let mut s = format!(
-            "t={:.1}s {who} found block {b} (height {}) on top of block {parent}, with {} payment(s)",
-            entry.mined_s,
-            entry.height,
-            entry.txs - 1
-        );
-        let rivals: Vec<BlockId> = order
-            .iter()
-            .copied()
-            .filter(|&o| {
-                o != b && block(o).height == entry.height && block(o).mined_s < entry.mined_s
-            })
-            .collect();
-        if !rivals.is_empty() {
-            let list: Vec<String> = rivals.iter().map(|r| format!("block {r}")).collect();
-            let _ = write!(
-                s,
-                " — a fork: it competes with {} at that height",
-                list.join(" and ")
-            );
-        }
-        match (entry.reach_s[0], entry.reach_s[2]) {
-            (Some(half), Some(all)) => {
-                let _ = write!(
-                    s,
-                    "; half the nodes had it after {half:.1} s, all after {all:.1} s"
-                );
-            }
-            (Some(half), None) => {
-                let share = arrivals.len() as f64 / f64::from(n) * 100.0;
-                let _ = write!(
-                    s,
-                    "; half the nodes had it after {half:.1} s, {share:.0}% in the end"
-                );
-            }
-            _ => {
-                let share = arrivals.len() as f64 / f64::from(n) * 100.0;
-                let _ = write!(s, "; only {share:.0}% of nodes ever took it");
-            }
-        }
-        if !entry.main_chain {
-            s.push_str(". It ends stale: the longest chain grew elsewhere");
-        }
-        s.push('.');
-        lines.push(s);
+        lines.push(block_sentence(run, &order, b, attackers));
     }
     if order.len() > limit {
         lines.push(format!(
@@ -117,4 +65,62 @@ pub fn tell(run: &RunResults, limit: usize) -> Vec<String> {
         summary.reorg_depth_max
     ));
     lines
+}
+
+/// What happened to one block: who found it on top of what, rivals at its height, how
+/// far it spread, whether it ended stale.
+fn block_sentence(run: &RunResults, order: &[BlockId], b: BlockId, attackers: usize) -> String {
+    let n = run.scenario.network.nodes;
+    let block = |b: BlockId| &run.blocks[b.index()];
+    let entry = block(b);
+    let arrivals = &run.arrivals[b.index()];
+    let parent = entry.parent.unwrap_or(BlockId::GENESIS);
+    let who = match entry.miner {
+        Some(m) if m.index() >= attackers => format!("attacker {}", m.index() - attackers),
+        Some(m) => format!("miner {m}"),
+        None => "someone".into(),
+    };
+    let mut s = format!(
+        "t={:.1}s {who} found block {b} (height {}) on top of block {parent}, with {} payment(s)",
+        entry.mined_s,
+        entry.height,
+        entry.txs - 1
+    );
+    let rivals: Vec<BlockId> = order
+        .iter()
+        .copied()
+        .filter(|&o| o != b && block(o).height == entry.height && block(o).mined_s < entry.mined_s)
+        .collect();
+    if !rivals.is_empty() {
+        let list: Vec<String> = rivals.iter().map(|r| format!("block {r}")).collect();
+        let _ = write!(
+            s,
+            " — a fork: it competes with {} at that height",
+            list.join(" and ")
+        );
+    }
+    match (entry.reach_s[0], entry.reach_s[2]) {
+        (Some(half), Some(all)) => {
+            let _ = write!(
+                s,
+                "; half the nodes had it after {half:.1} s, all after {all:.1} s"
+            );
+        }
+        (Some(half), None) => {
+            let share = arrivals.len() as f64 / f64::from(n) * 100.0;
+            let _ = write!(
+                s,
+                "; half the nodes had it after {half:.1} s, {share:.0}% in the end"
+            );
+        }
+        _ => {
+            let share = arrivals.len() as f64 / f64::from(n) * 100.0;
+            let _ = write!(s, "; only {share:.0}% of nodes ever took it");
+        }
+    }
+    if !entry.main_chain {
+        s.push_str(". It ends stale: the longest chain grew elsewhere");
+    }
+    s.push('.');
+    s
 }

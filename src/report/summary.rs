@@ -107,41 +107,7 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
         to_secs(out.blocks[main.last().unwrap().index()].mined_at) / f64::from(blocks_main)
     });
 
-    let mut miners: Vec<MinerFigures> = out
-        .miner_nodes
-        .iter()
-        .enumerate()
-        .map(|(i, &node)| MinerFigures {
-            miner: i as u32,
-            node: node.0,
-            hashrate_share: out.shares[i],
-            blocks_main: 0,
-            blocks_stale: 0,
-            revenue_sat: Amount::ZERO,
-            revenue_share: 0.0,
-        })
-        .collect();
-    for (id, rec) in out.blocks.iter().enumerate().skip(1) {
-        let Some(m) = rec.miner else { continue };
-        let figures = &mut miners[m.index()];
-        if tree.is_on_main_chain(BlockId(id as u32)) {
-            figures.blocks_main += 1;
-            figures.revenue_sat += tree.entry(BlockId(id as u32)).block.txdata[0]
-                .total_output()
-                .unwrap_or(Amount::ZERO);
-        } else {
-            figures.blocks_stale += 1;
-        }
-    }
-    let revenue_total: Amount = miners.iter().map(|m| m.revenue_sat).sum();
-    for m in &mut miners {
-        m.revenue_share = if revenue_total > Amount::ZERO {
-            m.revenue_sat.0 as f64 / revenue_total.0 as f64
-        } else {
-            0.0
-        };
-    }
-
+    let miners = miner_figures(out);
     let (txs_reverted, txs_reverted_lost) = reverted_txs(out);
     let mut proof_delays: Vec<f64> = out
         .light_proofs
@@ -195,6 +161,47 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
         faults: fault_figures(out),
         perf: None,
     }
+}
+
+/// Blocks and revenue per miner (honest miners first, then attackers).
+fn miner_figures(out: &RunOutput) -> Vec<MinerFigures> {
+    let tree = &out.tree;
+    let mut miners: Vec<MinerFigures> = out
+        .miner_nodes
+        .iter()
+        .enumerate()
+        .map(|(i, &node)| MinerFigures {
+            miner: i as u32,
+            node: node.0,
+            hashrate_share: out.shares[i],
+            blocks_main: 0,
+            blocks_stale: 0,
+            revenue_sat: Amount::ZERO,
+            revenue_share: 0.0,
+        })
+        .collect();
+    for (id, rec) in out.blocks.iter().enumerate().skip(1) {
+        let Some(m) = rec.miner else { continue };
+        let figures = &mut miners[m.index()];
+        if tree.is_on_main_chain(BlockId(id as u32)) {
+            figures.blocks_main += 1;
+            figures.revenue_sat += tree.entry(BlockId(id as u32)).block.txdata[0]
+                .total_output()
+                .unwrap_or(Amount::ZERO);
+        } else {
+            figures.blocks_stale += 1;
+        }
+    }
+    let revenue_total: Amount = miners.iter().map(|m| m.revenue_sat).sum();
+    for m in &mut miners {
+        m.revenue_share = if revenue_total > Amount::ZERO {
+            m.revenue_sat.0 as f64 / revenue_total.0 as f64
+        } else {
+            0.0
+        };
+    }
+
+    miners
 }
 
 #[cfg(test)]

@@ -46,65 +46,21 @@ pub fn parse(bytes: &[u8], place: &str, nodes: u32) -> Result<Vec<EdgeSpec>, Str
                 header.len()
             ));
         }
-        let field = |k: usize| record.get(k).unwrap_or("");
-        let node = |k: usize| -> Result<u32, String> {
-            let text = field(k);
-            match text.parse::<u32>() {
-                Ok(id) if id < nodes => Ok(id),
-                Ok(id) => Err(format!(
-                    "{place}: line {line}: node {id} is unknown; network.nodes is {nodes}, so ids run from 0 to {}",
-                    nodes - 1
-                )),
-                Err(_) => Err(format!(
-                    "{place}: line {line}: {:?} in column {} is not a node id (a whole number from 0 to {})",
-                    text,
-                    header.get(k).map_or("?", String::as_str),
-                    nodes - 1
-                )),
-            }
-        };
         if edges.len() as u64 >= super::limits::MAX_LINKS {
             return Err(format!(
                 "{place}: line {line}: more than {} links; at most that many can be simulated",
                 super::limits::MAX_LINKS
             ));
         }
-        let (a, b) = (node(0)?, node(1)?);
-        if a == b {
-            return Err(format!("{place}: line {line}: node {a} linked to itself"));
-        }
+        let edge =
+            edge(&record, &header, nodes).map_err(|e| format!("{place}: line {line}: {e}"))?;
+        let (a, b) = (edge.a.0, edge.b.0);
         if !seen.insert((a.min(b), a.max(b))) {
             return Err(format!(
                 "{place}: line {line}: nodes {a} and {b} are already linked"
             ));
         }
-        // The same ranges as network.latency and network.bandwidth.
-        let latency: Duration = field(2)
-            .parse()
-            .map_err(|e| format!("{place}: line {line}: latency: {e}"))?;
-        super::limits::duration("latency", latency.0, 0, super::limits::MAX_LATENCY)
-            .map_err(|e| format!("{place}: line {line}: {e}"))?;
-        let bandwidth_bps = match field(3) {
-            "" => f64::INFINITY,
-            text => {
-                let bw: Bandwidth = text
-                    .parse()
-                    .map_err(|e| format!("{place}: line {line}: bandwidth: {e}"))?;
-                let (min, max) = (super::limits::MIN_BANDWIDTH, super::limits::MAX_BANDWIDTH);
-                if !(min..=max).contains(&bw.0) {
-                    return Err(format!(
-                        "{place}: line {line}: bandwidth is {bw}; allowed: 1kbps to 1000Gbps"
-                    ));
-                }
-                bw.0
-            }
-        };
-        edges.push(EdgeSpec {
-            a: crate::net::NodeId(a),
-            b: crate::net::NodeId(b),
-            latency: crate::sim::SimTime(latency.0),
-            bandwidth_bps,
-        });
+        edges.push(edge);
     }
     let topo = crate::net::Topology::from_edges(nodes, &edges);
     if !topo.is_connected() {
@@ -118,4 +74,49 @@ pub fn parse(bytes: &[u8], place: &str, nodes: u32) -> Result<Vec<EdgeSpec>, Str
         ));
     }
     Ok(edges)
+}
+
+/// One line's link, checked: known distinct nodes, latency and bandwidth in the same
+/// ranges as network.latency and network.bandwidth.
+fn edge(record: &csv::StringRecord, header: &[String], nodes: u32) -> Result<EdgeSpec, String> {
+    let field = |k: usize| record.get(k).unwrap_or("");
+    let node = |k: usize| -> Result<u32, String> {
+        let text = field(k);
+        match text.parse::<u32>() {
+            Ok(id) if id < nodes => Ok(id),
+            Ok(id) => Err(format!(
+                "node {id} is unknown; network.nodes is {nodes}, so ids run from 0 to {}",
+                nodes - 1
+            )),
+            Err(_) => Err(format!(
+                "{:?} in column {} is not a node id (a whole number from 0 to {})",
+                text,
+                header.get(k).map_or("?", String::as_str),
+                nodes - 1
+            )),
+        }
+    };
+    let (a, b) = (node(0)?, node(1)?);
+    if a == b {
+        return Err(format!("node {a} linked to itself"));
+    }
+    let latency: Duration = field(2).parse().map_err(|e| format!("latency: {e}"))?;
+    super::limits::duration("latency", latency.0, 0, super::limits::MAX_LATENCY)?;
+    let bandwidth_bps = match field(3) {
+        "" => f64::INFINITY,
+        text => {
+            let bw: Bandwidth = text.parse().map_err(|e| format!("bandwidth: {e}"))?;
+            let (min, max) = (super::limits::MIN_BANDWIDTH, super::limits::MAX_BANDWIDTH);
+            if !(min..=max).contains(&bw.0) {
+                return Err(format!("bandwidth is {bw}; allowed: 1kbps to 1000Gbps"));
+            }
+            bw.0
+        }
+    };
+    Ok(EdgeSpec {
+        a: crate::net::NodeId(a),
+        b: crate::net::NodeId(b),
+        latency: crate::sim::SimTime(latency.0),
+        bandwidth_bps,
+    })
 }

@@ -7,8 +7,9 @@ use super::{coinbase_height_prefix, BlockContext, CoinView, ValidationError};
 use crate::ledger::block::Block;
 use crate::ledger::keys::SigCache;
 use crate::ledger::params::ConsensusParams;
-use crate::ledger::tx::{Amount, OutPoint, Txid};
+use crate::ledger::tx::{Amount, OutPoint, Transaction, Txid};
 use crate::ledger::utxo::{Coin, FastMap, UtxoSet};
+use crate::ledger::BlockHash;
 use std::collections::HashSet;
 
 /// The UTXO set as a block sees it while being validated: the parent's coins, plus the
@@ -65,52 +66,8 @@ pub fn check_block_against_state(
     let mut jobs = Vec::new();
     let sequential = (|| {
         for (position, (tx, &txid)) in block.txdata.iter().zip(txids).enumerate() {
-            let fail = |e| Err(((position, 0, 0), e));
-            if !tx.is_final(ctx.height, ctx.median_time_past) {
-                return fail(ValidationError::NonFinal {
-                    txid,
-                    height: ctx.height,
-                    lock_time: tx.lock_time,
-                });
-            }
-            if (0..tx.outputs.len() as u32).any(|vout| utxo.contains(&OutPoint::new(txid, vout))) {
-                return fail(ValidationError::DuplicateTransaction { hash, txid });
-            }
-            if !tx.is_coinbase() {
-                if let Some(input) = tx
-                    .inputs
-                    .iter()
-                    .find(|i| view.spent.contains(&i.previous_output))
-                {
-                    return fail(ValidationError::DoubleSpendInBlock {
-                        txid,
-                        outpoint: input.previous_output,
-                    });
-                }
-                fees += check_inputs_with(tx, txid, &view, ctx.height, params, |index, script| {
-                    jobs.push(SigJob {
-                        position: (position, index, 1),
-                        tx,
-                        txid,
-                        index,
-                        script: script.to_vec(),
-                    });
-                    Ok(())
-                })
-                .map_err(|(input, e)| ((position, input, 0), e))?;
-                view.spent
-                    .extend(tx.inputs.iter().map(|i| i.previous_output));
-            }
-            for (vout, output) in tx.outputs.iter().enumerate() {
-                view.created.insert(
-                    OutPoint::new(txid, vout as u32),
-                    Coin {
-                        output: output.clone(),
-                        height: ctx.height,
-                        is_coinbase: tx.is_coinbase(),
-                    },
-                );
-            }
+            let checks = (ctx, utxo, params, hash);
+            fees += check_in_block(position, tx, txid, checks, &mut view, &mut jobs)?;
         }
         Ok(())
     })();
@@ -130,4 +87,63 @@ pub fn check_block_against_state(
         });
     }
     Ok(fees)
+}
+
+/// A block position and what went wrong there, for reporting the first failure.
+type Failure = ((usize, usize, u8), ValidationError);
+
+/// One transaction of a block, at `position`, in the order a sequential validator
+/// meets its rules: finality, BIP 30, double spends within the block, inputs (their
+/// signatures queued in `jobs`). Its outputs join `view`. Returns its fee.
+fn check_in_block<'a>(
+    position: usize,
+    tx: &'a Transaction,
+    txid: Txid,
+    (ctx, utxo, params, hash): (&BlockContext, &UtxoSet, &ConsensusParams, BlockHash),
+    view: &mut BlockView<'_>,
+    jobs: &mut Vec<SigJob<'a>>,
+) -> Result<Amount, Failure> {
+    let fail = |e| Err(((position, 0, 0), e));
+    if !tx.is_final(ctx.height, ctx.median_time_past) {
+        return fail(ValidationError::NonFinal {
+            txid,
+            height: ctx.height,
+            lock_time: tx.lock_time,
+        });
+    }
+    if (0..tx.outputs.len() as u32).any(|vout| utxo.contains(&OutPoint::new(txid, vout))) {
+        return fail(ValidationError::DuplicateTransaction { hash, txid });
+    }
+    let mut fee = Amount::ZERO;
+    if !tx.is_coinbase() {
+        if let Some(input) = (tx.inputs.iter()).find(|i| view.spent.contains(&i.previous_output)) {
+            return fail(ValidationError::DoubleSpendInBlock {
+                txid,
+                outpoint: input.previous_output,
+            });
+        }
+        fee = check_inputs_with(tx, txid, &*view, ctx.height, params, |index, script| {
+            jobs.push(SigJob {
+                position: (position, index, 1),
+                tx,
+                txid,
+                index,
+                script: script.to_vec(),
+            });
+            Ok(())
+        })
+        .map_err(|(input, e)| ((position, input, 0), e))?;
+        (view.spent).extend(tx.inputs.iter().map(|i| i.previous_output));
+    }
+    for (vout, output) in tx.outputs.iter().enumerate() {
+        view.created.insert(
+            OutPoint::new(txid, vout as u32),
+            Coin {
+                output: output.clone(),
+                height: ctx.height,
+                is_coinbase: tx.is_coinbase(),
+            },
+        );
+    }
+    Ok(fee)
 }
