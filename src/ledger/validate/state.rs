@@ -95,6 +95,8 @@ type Failure = ((usize, usize, u8), ValidationError);
 /// One transaction of a block, at `position`, in the order a sequential validator
 /// meets its rules: finality, BIP 30, double spends within the block, inputs (their
 /// signatures queued in `jobs`). Its outputs join `view`. Returns its fee.
+// Large errors, at most one per invalid block (as check_block_against_state).
+#[allow(clippy::result_large_err)]
 fn check_in_block<'a>(
     position: usize,
     tx: &'a Transaction,
