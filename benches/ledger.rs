@@ -39,7 +39,7 @@ fn setup() -> (Block, Block) {
     let premine = (0..TXS)
         .map(|_| TxOut {
             value: COIN,
-            script_pubkey: payer.receive_script(),
+            script_pubkey: payer.receive_script().into(),
         })
         .collect();
     let p = params();

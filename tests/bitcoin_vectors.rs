@@ -33,7 +33,7 @@ fn genesis() -> Block {
         }],
         outputs: vec![TxOut {
             value: 50 * COIN,
-            script_pubkey: script::p2pk(&pubkey),
+            script_pubkey: script::p2pk(&pubkey).into(),
         }],
         lock_time: 0,
     };

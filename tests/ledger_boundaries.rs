@@ -35,7 +35,7 @@ fn paying(f: &mut Fixture, values: &[Amount]) -> Transaction {
         .iter()
         .map(|&value| TxOut {
             value,
-            script_pubkey: to.clone(),
+            script_pubkey: to.clone().into(),
         })
         .collect();
     resign(f, &mut tx);
@@ -147,14 +147,14 @@ fn block_of_size(f: &Fixture, size: usize) -> Block {
     let mut block = tip_block(f, vec![], 0);
     block.txdata[0].outputs.push(TxOut {
         value: Amount::ZERO,
-        script_pubkey: op_return(&[]),
+        script_pubkey: op_return(&[]).into(),
     });
     // The data length sets the size, up to the push and compact-size steps.
     let mut data = 0i64;
     for _ in 0..8 {
         data = (data + size as i64 - block.size() as i64).max(0);
         let out = block.txdata[0].outputs.last_mut().unwrap();
-        out.script_pubkey = op_return(&vec![0u8; data as usize]);
+        out.script_pubkey = op_return(&vec![0u8; data as usize]).into();
     }
     reseal(&mut block);
     assert_eq!(block.size(), size, "padding reached the size asked for");

@@ -213,7 +213,7 @@ fn a_p2pkh_spend_needs_exactly_a_signature_and_a_key() {
         }],
         outputs: vec![TxOut {
             value: Amount(1),
-            script_pubkey: spent.clone(),
+            script_pubkey: spent.clone().into(),
         }],
         lock_time: 0,
     };
@@ -254,7 +254,7 @@ fn input_values_are_bounded_one_by_one_and_in_total() {
     let coin = |value| Coin {
         output: TxOut {
             value,
-            script_pubkey: lock.clone(),
+            script_pubkey: lock.clone().into(),
         },
         height: 0,
         is_coinbase: false,
@@ -271,7 +271,7 @@ fn input_values_are_bounded_one_by_one_and_in_total() {
                 .collect(),
             outputs: vec![TxOut {
                 value: Amount(1),
-                script_pubkey: vec![0x51],
+                script_pubkey: vec![0x51].into(),
             }],
             lock_time: 0,
         };

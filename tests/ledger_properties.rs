@@ -59,7 +59,7 @@ fn input() -> impl Strategy<Value = TxIn> {
 fn output() -> impl Strategy<Value = TxOut> {
     (any::<u64>(), length()).prop_map(|(value, len)| TxOut {
         value: Amount(value),
-        script_pubkey: vec![0xac; len],
+        script_pubkey: vec![0xac; len].into(),
     })
 }
 

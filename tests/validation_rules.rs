@@ -219,7 +219,7 @@ fn a_signature_by_the_wrong_key_is_rejected() {
 fn a_tampered_output_breaks_the_signature() {
     let mut f = fixture(2, 10 * COIN);
     let mut tx = pay(&mut f, 0, 1, COIN);
-    tx.outputs[0].script_pubkey = f.miner.receive_script();
+    tx.outputs[0].script_pubkey = f.miner.receive_script().into();
     let block = tip_block(&f, vec![tx.clone()], 0);
     assert!(matches!(
         submit(&mut f, block),
@@ -284,7 +284,7 @@ fn oversized_block_is_rejected() {
     let mut block = tip_block(&f, vec![], 0);
     block.txdata[0].outputs.push(TxOut {
         value: Amount::ZERO,
-        script_pubkey: chainlab::ledger::script::op_return(&[0u8; 1000]),
+        script_pubkey: chainlab::ledger::script::op_return(&[0u8; 1000]).into(),
     });
     reseal(&mut block);
     let (hash, size) = (block.block_hash(), block.size());

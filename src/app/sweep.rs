@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-const FIGURES: [&str; 15] = [
+const FIGURES: [&str; 17] = [
     "tps_offered",
     "tps_confirmed",
     "inclusion_s_p50",
@@ -21,6 +21,8 @@ const FIGURES: [&str; 15] = [
     "blocks_main",
     "blocks_stale",
     "stale_rate",
+    "stale_rate_seen",
+    "received_s_node_mean_p50",
     "reorgs",
     "reorg_depth_max",
     "chain_bytes_per_day",

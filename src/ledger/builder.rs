@@ -4,7 +4,7 @@ use super::block::{Block, BlockHash, Header};
 use super::encode::compact_size_len;
 use super::grind::grind;
 use super::script;
-use super::tx::{Amount, OutPoint, Transaction, TxIn, TxOut, SEQUENCE_FINAL};
+use super::tx::{Amount, OutPoint, Script, Transaction, TxIn, TxOut, SEQUENCE_FINAL};
 use super::validate::{coinbase_height_prefix, BlockContext};
 
 /// Block version with BIP 9 version bits, as today's miners signal.
@@ -28,7 +28,7 @@ pub fn coinbase(height: u32, payout: Vec<u8>, value: Amount, tag: &[u8]) -> Tran
         }],
         outputs: vec![TxOut {
             value,
-            script_pubkey: payout,
+            script_pubkey: payout.into(),
         }],
         lock_time: 0,
     }
@@ -53,9 +53,22 @@ pub fn pad_coinbase(coinbase: &mut Transaction, bytes: usize) {
         left -= output_size(data) + count_growth;
         coinbase.outputs.push(TxOut {
             value: Amount::ZERO,
-            script_pubkey: script::op_return(&vec![0u8; data]),
+            script_pubkey: zero_padding(data),
         });
     }
+}
+
+/// The `OP_RETURN` script of `data` zero bytes, one allocation per size for the whole
+/// process: sized blocks of long runs would otherwise each hold their megabytes.
+fn zero_padding(data: usize) -> Script {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static SCRIPTS: OnceLock<Mutex<HashMap<usize, Script>>> = OnceLock::new();
+    let mut scripts = SCRIPTS.get_or_init(Default::default).lock().expect("not poisoned");
+    scripts
+        .entry(data)
+        .or_insert_with(|| script::op_return(&vec![0u8; data]).into())
+        .clone()
 }
 
 /// Serialized size of a padding output carrying `data` bytes: value, script length,

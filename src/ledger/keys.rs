@@ -199,7 +199,7 @@ mod tests {
             }],
             outputs: vec![TxOut {
                 value: COIN,
-                script_pubkey: to.script_pubkey(),
+                script_pubkey: to.script_pubkey().into(),
             }],
             lock_time: 0,
         };
@@ -215,7 +215,7 @@ mod tests {
         assert_eq!(verify_input(&tx, 0, &script), Ok(()));
 
         let mut redirected = tx.clone();
-        redirected.outputs[0].script_pubkey = alice.script_pubkey();
+        redirected.outputs[0].script_pubkey = alice.script_pubkey().into();
         assert_eq!(
             verify_input(&redirected, 0, &script),
             Err(ScriptError::SignatureMismatch)

@@ -156,7 +156,7 @@ mod tests {
             Coin {
                 output: TxOut {
                     value: 10 * COIN,
-                    script_pubkey: wallet.receive_script(),
+                    script_pubkey: wallet.receive_script().into(),
                 },
                 height: 1,
                 is_coinbase: false,

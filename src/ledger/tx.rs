@@ -66,10 +66,15 @@ pub struct TxIn {
     pub sequence: u32,
 }
 
+/// An output script, shared rather than copied: outputs are cloned into the UTXO set,
+/// wallets and templates, and the zero-filled padding of sized blocks is the same
+/// script in every block (`builder::pad_coinbase` hands out one allocation per size).
+pub type Script = std::sync::Arc<[u8]>;
+
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct TxOut {
     pub value: Amount,
-    pub script_pubkey: Vec<u8>,
+    pub script_pubkey: Script,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -227,7 +232,7 @@ impl Decodable for Transaction {
         for _ in 0..n_out {
             outputs.push(TxOut {
                 value: Amount(r.u64()?),
-                script_pubkey: r.var_bytes()?,
+                script_pubkey: r.var_bytes()?.into(),
             });
         }
         Ok(Transaction {
@@ -253,7 +258,7 @@ mod tests {
             }],
             outputs: vec![TxOut {
                 value: 5 * COIN,
-                script_pubkey: vec![0xac; 25],
+                script_pubkey: vec![0xac; 25].into(),
             }],
             lock_time: 0,
         }

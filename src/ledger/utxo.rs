@@ -157,7 +157,7 @@ impl UtxoSet {
     pub fn balance_of(&self, script_pubkey: &[u8]) -> Amount {
         self.coins
             .values()
-            .filter(|c| c.output.script_pubkey == script_pubkey)
+            .filter(|c| *c.output.script_pubkey == *script_pubkey)
             .map(|c| c.output.value)
             .sum()
     }

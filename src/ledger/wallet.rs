@@ -145,13 +145,13 @@ impl Wallet {
         }
         let mut outputs = vec![TxOut {
             value: amount,
-            script_pubkey: to,
+            script_pubkey: to.into(),
         }];
         let change = selected_value.saturating_sub(amount + fee_with_change);
         if change >= DUST {
             outputs.push(TxOut {
                 value: change,
-                script_pubkey: self.receive_script(),
+                script_pubkey: self.receive_script().into(),
             });
         }
         let mut tx = Transaction {

@@ -1,5 +1,7 @@
 //! Building the topology and the nodes' bandwidths a [`NetworkPlan`] describes.
 
+use super::gervais2016;
+use super::hubs::HubGraph;
 use super::plan::{LinkModel, NetworkPlan, Shape};
 use super::topology::uniform_latency;
 use super::{NodeId, Topology, Uplinks};
@@ -24,9 +26,11 @@ pub fn build(plan: &NetworkPlan, seed: u64, extra: &[(NodeId, u32)]) -> (Topolog
             for &(node, count) in extra {
                 topo.add_random_links(node, count, &mut rng, &mut latency);
             }
-            return (topo, Uplinks::uniform(n as usize, bandwidth_bps));
+            let uplinks = Uplinks::uniform(n as usize, bandwidth_bps).with_transfer(plan.transfer);
+            return (topo, uplinks);
         }
         LinkModel::Regions(preset) => preset,
+        LinkModel::Measured2016 { .. } => return build_measured(plan, seed, extra),
     };
     let mut region_rng = stream(seed, "regions", 0);
     let region: Vec<usize> = (0..n)
@@ -43,7 +47,10 @@ pub fn build(plan: &NetworkPlan, seed: u64, extra: &[(NodeId, u32)]) -> (Topolog
     }
     let up = region.iter().map(|&r| preset.upload_bps[r]).collect();
     let down = region.iter().map(|&r| preset.download_bps[r]).collect();
-    (topo, Uplinks::per_node(up, down))
+    (
+        topo,
+        Uplinks::per_node(up, down).with_transfer(plan.transfer),
+    )
 }
 
 /// The graph the plan asks for, with `latency` giving each generated link its delay.
@@ -58,5 +65,56 @@ fn shape(
         Shape::Regular => Topology::random_regular(n, 2 * k, rng, latency),
         Shape::SmallWorld { rewire } => Topology::small_world(n, k, *rewire, rng, latency),
         Shape::Edges(edges) => Topology::from_edges(n, edges),
+        Shape::Hubs { hubs, hub_peers } => HubGraph::build(n, hubs, *hub_peers, rng, latency),
     }
+}
+
+/// Gervais et al.'s network: regions, Pareto latencies, per-node speeds from the
+/// measured tables (`LinkModel::Measured2016`).
+fn build_measured(plan: &NetworkPlan, seed: u64, extra: &[(NodeId, u32)]) -> (Topology, Uplinks) {
+    let LinkModel::Measured2016 {
+        hub_regions,
+        pareto_latency,
+        speed_tables,
+        hub_bps,
+    } = &plan.links
+    else {
+        unreachable!("called for the measured model only")
+    };
+    let n = plan.nodes as usize;
+    let mut region_rng = stream(seed, "regions", 0);
+    let mut region: Vec<usize> = (0..n)
+        .map(|_| gervais2016::draw_region(&mut region_rng))
+        .collect();
+    for &(node, r) in hub_regions {
+        region[node.index()] = r;
+    }
+    let pareto = *pareto_latency;
+    let mut latency = |a: NodeId, b: NodeId, rng: &mut SimRng| {
+        let ms = gervais2016::draw_latency_ms(region[a.index()], region[b.index()], pareto, rng);
+        SimTime((ms * 1e6).round() as u64)
+    };
+    let mut rng = stream(seed, "topology", 0);
+    let mut topo = shape(plan, &mut rng, &mut latency);
+    for &(node, count) in extra {
+        topo.add_random_links(node, count, &mut rng, &mut latency);
+    }
+    let tables = gervais2016::speed_tables();
+    let mut speed_rng = stream(seed, "bandwidth", 0);
+    let (mut up, mut down): (Vec<f64>, Vec<f64>) = (region.iter())
+        .map(|&r| match speed_tables {
+            true => (
+                tables.upload[r].draw_bps(&mut speed_rng),
+                tables.download[r].draw_bps(&mut speed_rng),
+            ),
+            false => (tables.upload[r].mean_bps(), tables.download[r].mean_bps()),
+        })
+        .unzip();
+    if let Some(bps) = hub_bps {
+        for &(node, _) in hub_regions {
+            (up[node.index()], down[node.index()]) = (*bps, *bps);
+        }
+    }
+    let uplinks = Uplinks::per_node(up, down).with_transfer(plan.transfer);
+    (topo, uplinks)
 }

@@ -1,13 +1,32 @@
 //! Transmission: a node's upload link sends one message at a time, so relaying a
-//! 1 MB block to eight peers takes eight transmission times, not one.
+//! 1 MB block to eight peers takes eight transmission times, not one. With
+//! [`Transfer::download_queue`] a receiver's download link queues too, so a node that many
+//! peers send blocks to at once takes them one after the other.
 
-use super::NodeId;
+use super::plan::Transfer;
+use super::{Link, NodeId};
 use crate::sim::SimTime;
+
+/// What a message is: with [`Transfer::download_queue`] payloads queue at both ends,
+/// and without [`Transfer::control_queued`] control messages behind nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Traffic {
+    Control,
+    Payload,
+}
 
 pub struct Uplinks {
     free_at: Vec<SimTime>,
     upload_bps: Vec<f64>,
     download_bps: Vec<f64>,
+    transfer: Transfer,
+    /// When each node's download link is free (with the download queue only).
+    down_free_at: Vec<SimTime>,
+}
+
+/// Nanoseconds to move `bytes` at `bps`.
+fn duration(bytes: usize, bps: f64) -> SimTime {
+    SimTime(((bytes as f64 * 8.0 / bps) * 1e9).round() as u64)
 }
 
 impl Uplinks {
@@ -21,7 +40,51 @@ impl Uplinks {
             free_at: vec![SimTime::ZERO; upload_bps.len()],
             upload_bps,
             download_bps,
+            transfer: Transfer::UPLINK,
+            down_free_at: Vec::new(),
         }
+    }
+
+    pub fn with_transfer(mut self, transfer: Transfer) -> Self {
+        self.transfer = transfer;
+        if transfer.download_queue {
+            self.down_free_at = vec![SimTime::ZERO; self.free_at.len()];
+        }
+        self
+    }
+
+    /// When `bytes` that `from` sends at `now` over `link` arrive at the other end.
+    pub fn deliver(
+        &mut self,
+        from: NodeId,
+        link: &Link,
+        now: SimTime,
+        bytes: usize,
+        traffic: Traffic,
+    ) -> SimTime {
+        let to = link.peer;
+        if traffic == Traffic::Control && !self.transfer.control_queued {
+            now + link.latency + self.transmission_time(from, to, link.bandwidth_bps, bytes)
+        } else if traffic == Traffic::Payload && self.transfer.download_queue {
+            self.payload(from, link, now, bytes)
+        } else {
+            self.send(from, to, link.bandwidth_bps, now, bytes) + link.latency
+        }
+    }
+
+    /// A payload with the download queue: the sender's uplink is held for the bytes
+    /// at its own upload rate and the message leaves when its turn comes; the receiver
+    /// takes it after what its download link is already taking, holding that link for
+    /// the bytes at its download rate, and has it all after the bytes at the slower end.
+    fn payload(&mut self, from: NodeId, link: &Link, now: SimTime, bytes: usize) -> SimTime {
+        let to = link.peer;
+        let (up, down) = (self.upload_bps[from.index()], self.download_bps[to.index()]);
+        let start = self.free_at[from.index()].max(now);
+        self.free_at[from.index()] = start + duration(bytes, up.min(link.bandwidth_bps));
+        let reached = start + link.latency;
+        let begin = self.down_free_at[to.index()].max(reached);
+        self.down_free_at[to.index()] = begin + duration(bytes, down);
+        begin + duration(bytes, up.min(down).min(link.bandwidth_bps))
     }
 
     /// Time to move `bytes` from `from` to `to` over a link of `link_bps`: at the
@@ -36,13 +99,12 @@ impl Uplinks {
         let bps = self.upload_bps[from.index()]
             .min(self.download_bps[to.index()])
             .min(link_bps);
-        SimTime(((bytes as f64 * 8.0 / bps) * 1e9).round() as u64)
+        duration(bytes, bps)
     }
 
     /// Queues `bytes` for `to` on `from`'s uplink at `now`; returns when the last bit
-    /// leaves. Downloads are not queued: a receiver's link is rarely the bottleneck
-    /// when many senders share it over time (docs/scenario.md).
-    pub fn send(
+    /// leaves. Downloads are not queued.
+    fn send(
         &mut self,
         from: NodeId,
         to: NodeId,
@@ -77,6 +139,35 @@ mod tests {
             SimTime(2_000_000_000)
         );
         assert_eq!(up.send(B, A, any, SimTime(500), 1_000), SimTime(1_000_500));
+    }
+
+    #[test]
+    fn with_up_down_queues_a_receiver_takes_payloads_one_at_a_time() {
+        // Two senders at 8 Mbit/s, one receiver at 8 Mbit/s down: each 1 MB takes 1 s,
+        // so the second arrives a second after the first although both left at once;
+        // a control message in between queues behind neither.
+        let both = Transfer {
+            download_queue: true,
+            control_queued: false,
+        };
+        let mut up = Uplinks::per_node(vec![8e6; 3], vec![8e6; 3]).with_transfer(both);
+        let to_c = |back| Link {
+            peer: NodeId(2),
+            back,
+            latency: SimTime(1_000),
+            bandwidth_bps: f64::INFINITY,
+        };
+        let one_s = 1_000_000_000;
+        let first = up.deliver(A, &to_c(0), SimTime(0), 1_000_000, Traffic::Payload);
+        let second = up.deliver(B, &to_c(1), SimTime(0), 1_000_000, Traffic::Payload);
+        assert_eq!(first, SimTime(1_000 + one_s));
+        assert_eq!(second, SimTime(1_000 + 2 * one_s));
+        let inv = up.deliver(A, &to_c(0), SimTime(10), 61, Traffic::Control);
+        assert_eq!(inv, SimTime(10 + 1_000 + 61_000));
+        // A's uplink is free at 1 s, but the receiver's downlink only after the second
+        // megabyte: 1 kB more takes 1 ms after that.
+        let third = up.deliver(A, &to_c(0), SimTime(0), 1_000, Traffic::Payload);
+        assert_eq!(third, SimTime(2 * one_s + 1_000 + 1_000_000));
     }
 
     #[test]

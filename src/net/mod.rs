@@ -4,6 +4,8 @@
 
 pub mod build;
 pub mod faults;
+pub mod gervais2016;
+pub mod hubs;
 pub mod ids;
 pub mod link;
 pub mod plan;
@@ -13,6 +15,6 @@ pub mod transport;
 pub mod wire;
 
 pub use ids::NodeId;
-pub use link::Uplinks;
+pub use link::{Traffic, Uplinks};
 pub use topology::{EdgeSpec, Link, Topology};
 pub use transport::Transport;

@@ -1,9 +1,10 @@
 //! The one place that turns "node a sends m bytes to its peer b" into when they
-//! arrive: queued behind what a's uplink is already sending, at the slowest of a's
-//! upload, the link and b's download, then the link's latency. On arrival the fault
+//! arrive (`link`: queued behind what a's uplink is already sending, and with
+//! `Transfer::UpDown` behind what b's downlink is taking, then the link's latency). On arrival the fault
 //! filter decides whether the message was delivered at all.
 
 use super::faults::Faults;
+use super::link::Traffic;
 use super::{Link, NodeId, Topology, Uplinks};
 use crate::sim::SimTime;
 
@@ -30,21 +31,32 @@ impl Transport {
         self.topology.peers(node)
     }
 
-    /// When `bytes` that `from` queues for its peer `to` at `now` arrive.
-    pub fn send(&mut self, now: SimTime, from: NodeId, to: NodeId, bytes: usize) -> SimTime {
+    /// When `bytes` that `from` sends its peer `to` at `now` arrive.
+    pub fn send(
+        &mut self,
+        now: SimTime,
+        from: NodeId,
+        to: NodeId,
+        bytes: usize,
+        traffic: Traffic,
+    ) -> SimTime {
         let link = self
             .topology
             .link(from, to)
             .expect("messages travel between peers");
-        self.send_over(now, from, link, bytes)
+        self.send_over(now, from, link, bytes, traffic)
     }
 
     /// As [`Transport::send`], over a link the caller already holds.
-    pub fn send_over(&mut self, now: SimTime, from: NodeId, link: Link, bytes: usize) -> SimTime {
-        let sent = self
-            .uplinks
-            .send(from, link.peer, link.bandwidth_bps, now, bytes);
-        sent + link.latency
+    pub fn send_over(
+        &mut self,
+        now: SimTime,
+        from: NodeId,
+        link: Link,
+        bytes: usize,
+        traffic: Traffic,
+    ) -> SimTime {
+        self.uplinks.deliver(from, &link, now, bytes, traffic)
     }
 
     /// Whether a message from `from` reaching `to` now was delivered (not lost to a

@@ -26,7 +26,8 @@ impl Network {
         let mut ready = vec![(block, from)];
         while let Some((b, f)) = ready.pop() {
             self.core.views.set_seen(b, node, Seen::Connected);
-            self.core.rec.connected(b, now);
+            let height = self.core.tree.entry(b).height;
+            self.core.rec.connected(b, now, (node, height, f == node));
             self.consider_tip(now, node, b);
             let (core, q) = (&mut self.core, &mut self.q);
             let known = core.heard.heard_from(node, b, q.position());

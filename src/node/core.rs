@@ -9,6 +9,7 @@ use super::paybook::Paybook;
 use super::plan::RunPlan;
 use super::recorder::Recorder;
 use super::relay::announce::Announcements;
+use super::relay::timeout::Requests;
 use super::table::NodeTable;
 use crate::ledger::BlockTree;
 use crate::net::Transport;
@@ -25,6 +26,8 @@ pub struct Core {
     pub rec: Recorder,
     /// Block announcements heard but not yet acted on (`relay::announce`).
     pub heard: Announcements,
+    /// Requests waited for, when they time out (`relay::timeout`).
+    pub requests: Option<Requests>,
 }
 
 impl Core {

@@ -3,7 +3,7 @@
 
 use super::ids::{AttackerId, ListId, MinerId, PaymentId};
 use crate::ledger::BlockId;
-use crate::net::NodeId;
+use crate::net::{NodeId, Traffic};
 
 pub enum Event {
     /// A message from `from` arriving at `to`.
@@ -34,6 +34,11 @@ pub enum Event {
     Retry {
         node: NodeId,
         peer: NodeId,
+        block: BlockId,
+    },
+    /// `node` asked for `block` a timeout ago (`relay::timeout`).
+    RequestTimeout {
+        node: NodeId,
         block: BlockId,
     },
     /// Gossip: a node's payment announcement timer fires.
@@ -72,6 +77,17 @@ pub enum Msg {
 }
 
 impl Msg {
+    /// Blocks and payments are payloads, announcements and requests control messages
+    /// (`net::Transfer` says how each queues).
+    pub fn traffic(self) -> Traffic {
+        match self {
+            Msg::Block(_) | Msg::BlockTxn(_) | Msg::MerkleBlock { .. } | Msg::TxData(_) => {
+                Traffic::Payload
+            }
+            _ => Traffic::Control,
+        }
+    }
+
     /// Whether the fault filter applies. Merkle branches to light nodes are modelled
     /// as always arriving (a stated simplification, docs/scenario.md).
     pub fn lossy(self) -> bool {
@@ -86,6 +102,7 @@ impl Event {
             self,
             Event::Mine { .. }
                 | Event::NewPayment
+                | Event::RequestTimeout { .. }
                 | Event::FaultStarts(_)
                 | Event::FaultEnds(_)
                 | Event::AttackStarts(_)

@@ -8,7 +8,7 @@ use super::event::{Event, Msg};
 use super::recorder::LightProof;
 use crate::ledger::merkle::MerkleProof;
 use crate::ledger::BlockId;
-use crate::net::{wire, NodeId};
+use crate::net::{wire, NodeId, Traffic};
 use crate::sim::{EventQueue, SimTime};
 
 /// A light node connected `block` (a header) from `from`: it asks for the branch of
@@ -34,8 +34,8 @@ pub fn connected(
     let siblings = (txids.len() as f64).log2().ceil() as usize;
     let bytes = wire::MERKLEBLOCK_BYTES + 32 * (siblings + 1);
     for position in mine {
-        let asked = core.transport.send(now, node, from, wire::INV_BYTES);
-        let at = core.transport.send(asked, from, node, bytes);
+        let asked = (core.transport).send(now, node, from, wire::INV_BYTES, Traffic::Control);
+        let at = (core.transport).send(asked, from, node, bytes, Traffic::Payload);
         let msg = Msg::MerkleBlock { block, position };
         q.schedule(
             at,

@@ -32,3 +32,4 @@ pub use mining::miner_of;
 pub use network::Network;
 pub use output::{BlockRecord, RunOutput, TxRecord};
 pub use plan::RunPlan;
+pub use table::miner_node;

@@ -59,7 +59,7 @@ impl Network {
             .saturating_mul(u64::from(stop.blocks.unwrap_or(u32::MAX)))
             .saturating_mul(100);
         let stop_time = stop.time.unwrap_or(time_cap);
-        let finish = engine::run(&mut self, stop_time, interrupt, |p| {
+        let finish = engine::run(&mut self, (stop_time, stop.drain), interrupt, |p| {
             progress(p.now.secs(), p.height)
         });
         let time_capped = stop.time.is_none()
@@ -110,6 +110,9 @@ impl Network {
             }
             Event::Retry { node, peer, block } => {
                 relay::retry(&mut self.core, &mut self.q, now, node, peer, block)
+            }
+            Event::RequestTimeout { node, block } => {
+                relay::timeout::expired(&mut self.core, &mut self.q, now, node, block)
             }
             Event::TxAnnounce { node } => self.txs.announce(&mut self.core, &mut self.q, now, node),
             Event::TxRetry { node, peer, list } => {
@@ -197,6 +200,7 @@ impl Network {
             Event::Mine { .. }
             | Event::NewPayment
             | Event::AttackStarts(_)
+            | Event::RequestTimeout { .. }
             | Event::TxAnnounce { .. } => {}
         }
     }

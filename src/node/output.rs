@@ -6,7 +6,7 @@ use super::attack::AttackOutput;
 use super::ids::MinerId;
 use super::network::Network;
 use super::plan::TxRelayKind;
-use super::recorder::{LightProof, TraceRow};
+use super::recorder::{LightProof, NodeSeen, TraceRow};
 use crate::ledger::BlockTree;
 use crate::net::faults::FaultOutput;
 use crate::net::NodeId;
@@ -43,6 +43,8 @@ pub struct RunOutput {
     pub events: u64,
     pub reorgs: u64,
     pub reorg_depth_max: u32,
+    /// What each node saw (blocks held, stale as it saw them, delays to receive).
+    pub node_seen: Vec<NodeSeen>,
 }
 
 impl RunOutput {
@@ -75,6 +77,7 @@ impl Network {
             blocks: std::mem::take(&mut rec.blocks),
             reorgs: rec.reorgs,
             reorg_depth_max: rec.reorg_depth_max,
+            node_seen: std::mem::take(&mut rec.nodes),
             txs: core.pays.into_records(),
             tree: core.tree,
         }

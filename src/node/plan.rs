@@ -16,9 +16,7 @@ pub struct RunPlan {
     pub relay: BlockRelayKind,
     /// Fraction of the non-mining nodes that are light (headers only).
     pub light_fraction: f64,
-    /// Modelled time to validate a block: base plus per transaction.
-    pub validation_base: SimTime,
-    pub validation_per_tx: SimTime,
+    pub validation: ValidationPlan,
     pub consensus: ConsensusParams,
     pub block_interval: SimTime,
     /// Expected hashes per block at the start (simulated difficulty).
@@ -29,10 +27,31 @@ pub struct RunPlan {
     pub faults: Vec<FaultPlan>,
 }
 
+/// Modelled time to validate a block (base, per transaction and per megabyte), and
+/// how long a node waits for a requested block before asking another peer that
+/// announced it (the first request stays pending).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ValidationPlan {
+    pub base: SimTime,
+    pub per_tx: SimTime,
+    pub per_mb: SimTime,
+    pub request_timeout: Option<SimTime>,
+}
+
+impl ValidationPlan {
+    /// Time to validate a block of `txs` transactions and `bytes` bytes.
+    pub fn block(&self, txs: u64, bytes: u64) -> SimTime {
+        let by_size = u128::from(self.per_mb.0) * u128::from(bytes) / 1_000_000;
+        self.base + self.per_tx * txs + SimTime(by_size as u64)
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StopPlan {
     pub blocks: Option<u32>,
     pub time: Option<SimTime>,
+    /// Messages still travelling at the stop are delivered (else the run ends there).
+    pub drain: bool,
 }
 
 /// How blocks travel between full nodes (`node::relay` has one file each).

@@ -32,23 +32,33 @@ pub struct TraceRow {
     pub detail: String,
 }
 
+/// What one node saw, for the figures Gervais et al. report per node.
+#[derive(Clone, Copy, Default)]
+pub struct NodeSeen {
+    /// Blocks connected, and the highest of them: a node holds every height up to its
+    /// highest (a block connects only on its parent), so the blocks beyond that count
+    /// landed on a height the node already had — stale as the node saw it.
+    pub connected: u32,
+    pub height: u32,
+    /// Blocks fully received (its own mined ones count, at 0 s), and the sum of the
+    /// delays from mining to having all of the block, before validating it.
+    pub received: u32,
+    pub received_delay_sum: SimTime,
+}
+
 pub struct Recorder {
     pub blocks: Vec<BlockRecord>,
+    pub nodes: Vec<NodeSeen>,
     pub reorgs: u64,
     pub reorg_depth_max: u32,
     pub light_proofs: Vec<LightProof>,
     trace: Option<Vec<TraceRow>>,
 }
 
-impl Default for Recorder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Recorder {
-    pub fn new() -> Self {
+    pub fn new(nodes: u32) -> Self {
         Recorder {
+            nodes: vec![NodeSeen::default(); nodes as usize],
             blocks: vec![BlockRecord {
                 miner: None,
                 mined_at: SimTime::ZERO,
@@ -103,9 +113,28 @@ impl Recorder {
         });
     }
 
-    pub fn connected(&mut self, block: BlockId, now: SimTime) {
+    /// `node` connected `block` at `height`; `own` when it mined (or released) it.
+    pub fn connected(
+        &mut self,
+        block: BlockId,
+        now: SimTime,
+        (node, height, own): (NodeId, u32, bool),
+    ) {
         let record = &mut self.blocks[block.index()];
         record.arrivals.push(now - record.mined_at);
+        let seen = &mut self.nodes[node.index()];
+        seen.connected += 1;
+        seen.height = seen.height.max(height);
+        if own {
+            seen.received += 1;
+        }
+    }
+
+    /// All of `block` reached `node` (it validates it next).
+    pub fn received(&mut self, block: BlockId, node: NodeId, now: SimTime) {
+        let seen = &mut self.nodes[node.index()];
+        seen.received += 1;
+        seen.received_delay_sum += now - self.blocks[block.index()].mined_at;
     }
 
     pub fn reorg(&mut self, depth: u32) {

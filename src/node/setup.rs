@@ -12,7 +12,7 @@ use super::paybook::Paybook;
 use super::payments::{PaymentFeed, Workload};
 use super::plan::{RunPlan, StrategyPlan, TxRelayKind};
 use super::recorder::Recorder;
-use super::relay::{self, announce::Announcements};
+use super::relay::{self, announce::Announcements, timeout::Requests};
 use super::table::{miner_node, NodeTable};
 use super::txrelay;
 use crate::ledger::pow::Target;
@@ -85,8 +85,9 @@ impl Network {
             views: ChainViews::new(n),
             pays: Paybook::new(paying && (gossip || compact)),
             pools: vec![Vec::new(); miner_count],
-            rec: Recorder::new(),
+            rec: Recorder::new(n),
             heard: Announcements::new(n),
+            requests: (plan.validation.request_timeout).map(|t| Requests::new(t, plan.seed)),
             nodes,
             tree,
             plan,
@@ -147,7 +148,7 @@ fn genesis(plan: &RunPlan) -> (Vec<Wallet>, Vec<Wallet>, BlockTree) {
     let mut premine = Vec::new();
     for w in &wallets {
         for _ in 0..coins {
-            let script_pubkey = w.receive_script();
+            let script_pubkey = w.receive_script().into();
             premine.push(TxOut {
                 value: PER_COIN,
                 script_pubkey,
@@ -156,7 +157,7 @@ fn genesis(plan: &RunPlan) -> (Vec<Wallet>, Vec<Wallet>, BlockTree) {
     }
     for (w, a) in attackers.iter().zip(&plan.attacks) {
         if a.funds > Amount::ZERO {
-            let script_pubkey = w.receive_script();
+            let script_pubkey = w.receive_script().into();
             premine.push(TxOut {
                 value: a.funds,
                 script_pubkey,

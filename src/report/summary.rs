@@ -108,6 +108,7 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
     });
 
     let miners = miner_figures(out);
+    let node_means = received_node_means(out);
     let (txs_reverted, txs_reverted_lost) = reverted_txs(out);
     let mut proof_delays: Vec<f64> = out
         .light_proofs
@@ -147,6 +148,10 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
         } else {
             0.0
         },
+        stale_rate_seen: stale_rate_seen(out),
+        received_s_node_mean_p10: quantile(&node_means, 0.1),
+        received_s_node_mean_p50: quantile(&node_means, 0.5),
+        received_s_node_mean_p90: quantile(&node_means, 0.9),
         reorgs: out.reorgs,
         reorg_depth_max: out.reorg_depth_max,
         chain_bytes,
@@ -161,6 +166,25 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
         faults: fault_figures(out),
         perf: None,
     }
+}
+
+/// Σ over nodes of the blocks beyond one per height, over Σ of the blocks held with
+/// genesis: what Gervais et al. call the stale rate.
+fn stale_rate_seen(out: &RunOutput) -> f64 {
+    let (stale, held) = (out.node_seen.iter()).fold((0u64, 0u64), |(s, h), n| {
+        (s + u64::from(n.connected.saturating_sub(n.height)), h + u64::from(n.connected) + 1)
+    });
+    stale as f64 / held.max(1) as f64
+}
+
+/// Each node's mean delay to receive a block, sorted (nodes that received none left out).
+fn received_node_means(out: &RunOutput) -> Vec<f64> {
+    let mut means: Vec<f64> = (out.node_seen.iter())
+        .filter(|n| n.received > 0)
+        .map(|n| to_secs(n.received_delay_sum) / f64::from(n.received))
+        .collect();
+    means.sort_by(f64::total_cmp);
+    means
 }
 
 /// Blocks and revenue per miner (honest miners first, then attackers).

@@ -55,13 +55,15 @@ fn arrival_rows(results: &RunResults) -> impl Iterator<Item = ArrivalRow> + '_ {
 /// `chainlab inspect` reloads and re-validates.
 fn write_chain(dir: &Path, out: &RunOutput) -> Result<()> {
     use crate::ledger::encode::Encodable;
-    let mut bytes = Vec::new();
+    use std::io::Write;
+    // Streamed: a long run of large blocks is gigabytes, never held twice in memory.
+    let mut file = std::io::BufWriter::new(std::fs::File::create(dir.join(CHAIN_FILE))?);
     for entry in out.tree.entries() {
         let block = entry.block.to_bytes();
-        bytes.extend_from_slice(&(block.len() as u32).to_le_bytes());
-        bytes.extend_from_slice(&block);
+        file.write_all(&(block.len() as u32).to_le_bytes())?;
+        file.write_all(&block)?;
     }
-    std::fs::write(dir.join(CHAIN_FILE), bytes)?;
+    file.flush()?;
     Ok(())
 }
 

@@ -61,6 +61,20 @@ pub struct Summary {
     pub blocks_main: u32,
     pub blocks_stale: u32,
     pub stale_rate: f64,
+    /// Stale as each node saw it (Gervais et al.'s `sr`): blocks that landed on a
+    /// height the node already held, over all blocks nodes held (genesis included),
+    /// summed over nodes.
+    #[serde(default)]
+    pub stale_rate_seen: f64,
+    /// Per node, the mean delay from a block's mining to the node having all of it
+    /// (before validating it; its own blocks count 0 s); then these quantiles over
+    /// nodes (Gervais et al.'s t10, tmedian, t90).
+    #[serde(default)]
+    pub received_s_node_mean_p10: Option<f64>,
+    #[serde(default)]
+    pub received_s_node_mean_p50: Option<f64>,
+    #[serde(default)]
+    pub received_s_node_mean_p90: Option<f64>,
     pub reorgs: u64,
     pub reorg_depth_max: u32,
     pub chain_bytes: u64,

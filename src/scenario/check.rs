@@ -5,7 +5,7 @@
 
 use super::adversary::Attack;
 use super::limits::*;
-use super::{RegionModel, Scenario, TopologySpec};
+use super::{NetworkModel, RegionModel, Scenario, TopologySpec};
 use std::fmt::Display;
 
 fn require(ok: bool, message: impl FnOnce() -> String) -> Result<(), String> {
@@ -135,6 +135,19 @@ impl Scenario {
 
     /// Each shape is built as asked or refused: none is silently replaced by another.
     fn check_topology(&self) -> Result<(), String> {
+        let n = &self.network;
+        if n.model == NetworkModel::Gervais2016 {
+            require(
+                n.topology == TopologySpec::Random && n.regions == RegionModel::None,
+                || {
+                    "network.model gervais-2016 brings its own topology, regions, latencies and bandwidths; leave network.topology and network.regions unset".into()
+                },
+            )?;
+        } else {
+            require(n.without.is_empty(), || {
+                "network.without switches off mechanisms of network.model: gervais-2016; this scenario's network.model is simple".into()
+            })?;
+        }
         let (nodes, k) = (
             u64::from(self.network.nodes),
             u64::from(self.network.outbound),

@@ -2,14 +2,10 @@
 //! satoshis, defaults filled, the topology file read, `auto` choices made. The node
 //! and network layers read the plan only, never the file's schema.
 
-use super::{
-    Attack, BlockRelay, Fault, Gamma, GiveUp, NodeSet, PowMode, RegionModel, Scenario,
-    TopologySpec, TxRelay,
-};
+use super::{Attack, BlockRelay, Fault, Gamma, GiveUp, NodeSet, PowMode, Scenario, TxRelay};
 use crate::ledger::pow::{RetargetRule, Target};
 use crate::ledger::{Amount, ConsensusParams};
-use crate::net::plan::{FaultKind, FaultPlan, LinkModel, NetworkPlan, NodeSet as PlanNodes, Shape};
-use crate::net::regions::{BITCOIN_2015, BITCOIN_2019};
+use crate::net::plan::{FaultKind, FaultPlan, NodeSet as PlanNodes};
 use crate::net::NodeId;
 use crate::node::plan::{
     AttackPlan, BlockRelayKind, MiningPlan, PowMode as PlanPow, RunPlan, StopPlan, StrategyPlan,
@@ -27,8 +23,9 @@ pub fn compile(sc: &Scenario) -> Result<RunPlan, String> {
         stop: StopPlan {
             blocks: sc.stop.blocks,
             time: sc.stop.time.map(|d| SimTime(d.0)),
+            drain: sc.stop.in_flight == super::InFlight::Deliver,
         },
-        network: network_plan(sc)?,
+        network: super::compile_network::network_plan(sc)?,
         relay: match n.relay {
             BlockRelay::InvGetdata => BlockRelayKind::InvGetdata,
             BlockRelay::Push => BlockRelayKind::Push,
@@ -36,8 +33,7 @@ pub fn compile(sc: &Scenario) -> Result<RunPlan, String> {
             BlockRelay::Headers => BlockRelayKind::Headers,
         },
         light_fraction: n.light_nodes,
-        validation_base: SimTime(n.validation_base.0),
-        validation_per_tx: SimTime(n.validation_per_tx.0),
+        validation: super::compile_network::validation_plan(sc),
         consensus: consensus_params(sc),
         block_interval: SimTime(sc.consensus.block_interval.0),
         hashes_per_block: sc.consensus.hashes_per_block,
@@ -68,31 +64,6 @@ pub fn tx_relay_kind(sc: &Scenario) -> TxRelayKind {
         TxRelay::Gossip => TxRelayKind::Gossip,
         _ => TxRelayKind::ShortestPath,
     }
-}
-
-fn network_plan(sc: &Scenario) -> Result<NetworkPlan, String> {
-    let n = &sc.network;
-    let shape = match &n.topology {
-        TopologySpec::Random => Shape::Random,
-        TopologySpec::Regular => Shape::Regular,
-        TopologySpec::SmallWorld { rewire } => Shape::SmallWorld { rewire: *rewire },
-        TopologySpec::Csv { file } => Shape::Edges(super::topology_file::read(file, n.nodes)?),
-    };
-    let links = match n.regions {
-        RegionModel::None => LinkModel::Uniform {
-            latency: SimTime(n.latency.0),
-            jitter: SimTime(n.jitter.0),
-            bandwidth_bps: n.bandwidth.0,
-        },
-        RegionModel::Bitcoin2015 => LinkModel::Regions(&BITCOIN_2015),
-        RegionModel::Bitcoin2019 => LinkModel::Regions(&BITCOIN_2019),
-    };
-    Ok(NetworkPlan {
-        nodes: n.nodes,
-        outbound: n.outbound,
-        shape,
-        links,
-    })
 }
 
 /// The consensus rules of the scenario's chain.

@@ -4,9 +4,11 @@
 pub mod adversary;
 mod check;
 pub mod compile;
+mod compile_network;
 mod faults;
 mod limits;
 mod load;
+pub mod network_model;
 mod overrides;
 pub mod sweep;
 pub mod topology_file;
@@ -16,6 +18,7 @@ pub use adversary::{Attack, Gamma, GiveUp};
 pub use faults::{Fault, NodeSet};
 pub use limits::MAX_TIME;
 pub use load::MAX_SCENARIO_BYTES;
+pub use network_model::{Mechanism, NetworkModel};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 pub use units::{Bandwidth, Duration, FeeRate, Rate, Size};
@@ -51,6 +54,25 @@ pub struct Stop {
     /// Or when simulated time reaches this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<Duration>,
+    /// What happens to messages still travelling at the stop: delivered (the default:
+    /// the last blocks' propagation is measured in full) or dropped (a hard horizon,
+    /// as Gervais et al.'s simulator stops).
+    #[serde(default, skip_serializing_if = "InFlight::is_deliver")]
+    pub in_flight: InFlight,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum InFlight {
+    #[default]
+    Deliver,
+    Drop,
+}
+
+impl InFlight {
+    pub fn is_deliver(&self) -> bool {
+        *self == InFlight::Deliver
+    }
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -126,6 +148,12 @@ pub struct Network {
     /// Modelled time a node takes to validate a block: base plus per transaction.
     pub validation_base: Duration,
     pub validation_per_tx: Duration,
+    /// The network model; `simple` is left out of the resolved scenario.
+    #[serde(skip_serializing_if = "NetworkModel::is_simple")]
+    pub model: NetworkModel,
+    /// Mechanisms of the `gervais-2016` model switched off.
+    #[serde(skip_serializing_if = "network_model::no_mechanisms")]
+    pub without: Vec<Mechanism>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -239,6 +267,7 @@ impl Default for Stop {
         Stop {
             blocks: Some(144),
             time: None,
+            in_flight: InFlight::Deliver,
         }
     }
 }
@@ -257,6 +286,8 @@ impl Default for Network {
             light_nodes: 0.0,
             validation_base: Duration(5_000_000),
             validation_per_tx: Duration(50_000),
+            model: NetworkModel::Simple,
+            without: Vec::new(),
         }
     }
 }

@@ -48,10 +48,11 @@ pub struct Finish {
     pub interrupted: bool,
 }
 
-/// Runs `model` until its queue is empty; see the module comment.
+/// Runs `model` until its queue is empty; see the module comment. Without `drain`,
+/// the run ends at the stop instead: what is still in flight is dropped.
 pub fn run<M: Model>(
     model: &mut M,
-    stop_time: SimTime,
+    (stop_time, drain): (SimTime, bool),
     interrupt: Option<&AtomicBool>,
     mut progress: impl FnMut(Progress),
 ) -> Finish {
@@ -61,6 +62,9 @@ pub fn run<M: Model>(
     while let Some((now, event)) = model.queue().pop() {
         if stopped_at.is_none() && (now > stop_time || model.finished()) {
             stopped_at = Some(now.min(stop_time));
+            if !drain {
+                break;
+            }
         }
         if stopped_at.is_some() && M::starts_work(&event) {
             continue;
@@ -148,7 +152,7 @@ mod tests {
     #[test]
     fn after_the_stop_new_work_is_dropped_and_messages_still_arrive() {
         let mut model = Counter::new(3);
-        let finish = run(&mut model, SimTime::MAX, None, |_| {});
+        let finish = run(&mut model, (SimTime::MAX, true), None, |_| {});
         assert_eq!(
             model.count, 3,
             "ticks at 0, 10, 20; the one at 30 is dropped"
@@ -168,8 +172,21 @@ mod tests {
     #[test]
     fn the_stop_time_ends_the_run_where_it_lies() {
         let mut model = Counter::new(u32::MAX);
-        let finish = run(&mut model, SimTime(45), None, |_| {});
+        let finish = run(&mut model, (SimTime(45), true), None, |_| {});
         assert_eq!(model.count, 5, "ticks at 0..=40");
+        assert_eq!(finish.end_time, SimTime(45));
+    }
+
+    #[test]
+    fn without_draining_what_is_in_flight_at_the_stop_is_dropped() {
+        // Ticks at 0..=40 each send a message 25 later: those of the ticks at 30 and 40
+        // (due at 55 and 65) are still travelling at the stop, 45.
+        let mut drained = Counter::new(u32::MAX);
+        run(&mut drained, (SimTime(45), true), None, |_| {});
+        let mut cut = Counter::new(u32::MAX);
+        let finish = run(&mut cut, (SimTime(45), false), None, |_| {});
+        assert_eq!(drained.delivered, 5);
+        assert_eq!(cut.delivered, 3, "messages due at 25, 35, 45");
         assert_eq!(finish.end_time, SimTime(45));
     }
 }

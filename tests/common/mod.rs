@@ -61,7 +61,7 @@ pub fn fixture_with(params: ConsensusParams, n: usize, per_wallet: Amount) -> Fi
         .iter()
         .map(|w| TxOut {
             value: per_wallet,
-            script_pubkey: w.receive_script(),
+            script_pubkey: w.receive_script().into(),
         })
         .collect();
     let genesis = builder::genesis(

@@ -16,7 +16,7 @@ use super::super::chain_view::Seen;
 use super::super::core::Core;
 use super::super::event::{Event, Msg};
 use crate::ledger::BlockId;
-use crate::net::{Link, NodeId};
+use crate::net::{Link, NodeId, Traffic};
 use crate::sim::{EventQueue, SimTime};
 
 /// An announcement of `block` from the peer in `slot`, landing at (`time`, `seq`) in
@@ -40,6 +40,16 @@ impl Announcements {
         Announcements {
             heard: vec![Vec::new(); nodes as usize],
         }
+    }
+
+    /// Peers (by slot) whose announcement of `block` has reached `node` before
+    /// `position` (now, in event order), every one of them; nothing is forgotten.
+    pub fn announcers(&self, node: NodeId, block: BlockId, position: (SimTime, u64)) -> Vec<u32> {
+        let heard = self.heard[node.index()].iter();
+        heard
+            .filter(|h| h.block == block && (h.time, h.seq) < position)
+            .map(|h| h.slot)
+            .collect()
     }
 
     /// Peers (by slot) whose announcement of `block` reached `node` before `position`
@@ -71,7 +81,7 @@ pub fn send(
     bytes: usize,
 ) {
     let (peer, block) = (link.peer, msg_block(msg));
-    let arrival = core.transport.send_over(now, node, link, bytes);
+    let arrival = (core.transport).send_over(now, node, link, bytes, Traffic::Control);
     let event = Event::Wire {
         from: node,
         to: peer,

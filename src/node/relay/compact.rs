@@ -9,7 +9,7 @@ use super::super::event::{Event, Msg};
 use super::super::txrelay::TxRelay;
 use super::BlockProtocol;
 use crate::ledger::BlockId;
-use crate::net::{wire, NodeId};
+use crate::net::{wire, NodeId, Traffic};
 use crate::sim::{EventQueue, SimTime};
 
 pub struct Compact;
@@ -47,12 +47,16 @@ impl BlockProtocol for Compact {
                 format!("{count} transaction(s) missing, asked of node {from}")
             });
         // The answer leaves the sender once the request has arrived.
-        let at_sender = core
-            .transport
-            .send(now, node, from, wire::GETBLOCKTXN_BYTES);
-        let back = core
-            .transport
-            .send(at_sender, from, node, bytes + wire::BLOCKTXN_OVERHEAD);
+        let at_sender =
+            core.transport
+                .send(now, node, from, wire::GETBLOCKTXN_BYTES, Traffic::Control);
+        let back = core.transport.send(
+            at_sender,
+            from,
+            node,
+            bytes + wire::BLOCKTXN_OVERHEAD,
+            Traffic::Payload,
+        );
         let answer = Event::Wire {
             from,
             to: node,

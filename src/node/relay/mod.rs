@@ -13,6 +13,7 @@ mod compact;
 mod headers;
 mod inv;
 mod push;
+pub mod timeout;
 
 use super::chain_view::Seen;
 use super::core::Core;
@@ -170,6 +171,7 @@ pub fn request(
         Msg::GetData(block),
         wire::INV_BYTES,
     );
+    timeout::asked(core, q, now, node, peer, block);
 }
 
 /// `from` sends `msg` of `bytes` to its peer `to`: queued on its uplink, arriving
@@ -182,7 +184,7 @@ pub fn send(
     msg: Msg,
     bytes: usize,
 ) {
-    let at = core.transport.send(now, from, to, bytes);
+    let at = core.transport.send(now, from, to, bytes, msg.traffic());
     q.schedule(at, Event::Wire { from, to, msg });
 }
 
@@ -200,12 +202,15 @@ pub fn received(
         return;
     }
     core.views.set_seen(block, node, Seen::Received);
-    let n_tx = if core.nodes.is_light(node) {
-        0
+    core.rec.received(block, node, now);
+    timeout::arrived(core, node, block);
+    let entry = core.tree.entry(block);
+    let (n_tx, bytes) = if core.nodes.is_light(node) {
+        (0, 0)
     } else {
-        core.tree.entry(block).txids.len() as u64
+        (entry.txids.len() as u64, entry.size as u64)
     };
-    let delay = core.plan.validation_base + core.plan.validation_per_tx * n_tx;
+    let delay = core.plan.validation.block(n_tx, bytes);
     q.schedule(now + delay, Event::Validated { node, from, block });
 }
 

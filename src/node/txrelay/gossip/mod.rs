@@ -17,7 +17,7 @@ use super::super::plan::TxRelayKind;
 use super::TxRelay;
 use crate::ledger::mempool::Mempool;
 use crate::ledger::{BlockId, Transaction};
-use crate::net::{wire, NodeId};
+use crate::net::{wire, NodeId, Traffic};
 use crate::sim::rng::{exponential, stream, SimRng};
 use crate::sim::{EventQueue, SimTime};
 
@@ -138,7 +138,9 @@ impl Gossip {
         list: ListId,
     ) {
         let bytes = wire::inventory_bytes(self.lists.len(list));
-        let at = core.transport.send(now, node, peer, bytes);
+        let at = core
+            .transport
+            .send(now, node, peer, bytes, Traffic::Control);
         let msg = Msg::TxGetData(list);
         q.schedule(
             at,
@@ -256,8 +258,8 @@ impl TxRelay for Gossip {
                     .iter()
                     .map(|&tx| core.pays.record(tx).size + wire::TX_MESSAGE_OVERHEAD)
                     .sum();
-                let validation = core.plan.validation_per_tx * txs.len() as u64;
-                let at = core.transport.send(now, to, from, bytes);
+                let validation = core.plan.validation.per_tx * txs.len() as u64;
+                let at = core.transport.send(now, to, from, bytes, Traffic::Payload);
                 let msg = Msg::TxData(list);
                 q.schedule(
                     at + validation,
@@ -319,9 +321,13 @@ impl TxRelay for Gossip {
             if told == 0 {
                 continue;
             }
-            let at = core
-                .transport
-                .send_over(now, node, link, wire::inventory_bytes(told));
+            let at = core.transport.send_over(
+                now,
+                node,
+                link,
+                wire::inventory_bytes(told),
+                Traffic::Control,
+            );
             let list: Vec<PaymentId> = outbox
                 .iter()
                 .filter(|&&(tx, from)| {
