@@ -1,5 +1,7 @@
 //! The command line as a user meets it: runs, determinism, and bad input.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -31,12 +33,13 @@ workload: { tx_rate: 2/s, wallets: 30, coins_per_wallet: 5 }
 ";
 
 /// Every file of a results directory, with the wall-clock `perf` block removed from
-/// summary.json (the one place the contract allows machine-dependent figures).
+/// summary.json and without record.json (the places the contract allows figures of
+/// the machine and the command line).
 fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file())
+        .filter(|p| p.is_file() && !p.ends_with("record.json"))
         .map(|p| {
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
             let mut bytes = std::fs::read(&p).unwrap();
@@ -434,13 +437,21 @@ fn inspect_reloads_the_chain_and_traces_a_coin_back_to_coinbases() {
         "header, genesis and 12 blocks"
     );
 
-    // A truncated chain file is bad input, reported with the byte offset.
+    // A truncated chain file is bad input: changed since chainlab wrote it, and with
+    // the record forged to match, reported with the byte offset.
     let chain = std::fs::read(out.join("chain.dat")).unwrap();
     std::fs::write(out.join("chain.dat"), &chain[..chain.len() - 10]).unwrap();
-    let bad = chainlab()
-        .args(["inspect", out.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let inspect = || {
+        chainlab()
+            .args(["inspect", out.to_str().unwrap()])
+            .output()
+            .unwrap()
+    };
+    let bad = inspect();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("changed since chainlab wrote it"));
+    common::reseal(&out, "chain.dat");
+    let bad = inspect();
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("at byte"));
 }

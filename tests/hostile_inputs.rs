@@ -4,6 +4,8 @@
 //! files around it as they were: a sentinel beside the output survives, and no
 //! results or partial directory is left behind.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -308,6 +310,14 @@ fn files_that_never_end_are_not_read() {
     let hostile = resolved.replace("kind: random", "kind: csv\n    file: /dev/zero");
     std::fs::write(dir.join("r/scenario.resolved.yaml"), hostile).unwrap();
     for cmd in ["inspect", "explain", "plot"] {
+        refused(
+            &run(&dir, &[cmd, "r"]),
+            &["changed since chainlab wrote it"],
+        );
+    }
+    // With the record forged to match, the file is still never read.
+    common::reseal(&dir.join("r"), "scenario.resolved.yaml");
+    for cmd in ["inspect", "explain", "plot"] {
         refused(&run(&dir, &[cmd, "r"]), &["/dev/zero"]);
     }
     untouched(&dir);
@@ -406,6 +416,11 @@ fn an_altered_results_directory_is_bad_input_not_a_crash() {
         let mut bad = chain.clone();
         bad[offset] ^= 0x40;
         std::fs::write(dir.join("r/chain.dat"), &bad).unwrap();
+        refused(
+            &run(&dir, &["inspect", "r"]),
+            &["chain.dat", "changed since"],
+        );
+        common::reseal(&dir.join("r"), "chain.dat");
         refused(&run(&dir, &["inspect", "r"]), &["chain.dat", "invalid"]);
         // explain and plot read the tables, not chain.dat (docs/results.md).
         for cmd in ["explain", "plot"] {
@@ -425,6 +440,11 @@ fn an_altered_results_directory_is_bad_input_not_a_crash() {
     std::fs::write(dir.join("r/blocks.csv"), edited.join("\n") + "\n").unwrap();
     refused(
         &run(&dir, &["explain", "r"]),
+        &["blocks.csv", "changed since"],
+    );
+    common::reseal(&dir.join("r"), "blocks.csv");
+    refused(
+        &run(&dir, &["explain", "r"]),
         &["blocks.csv line 3", "miner 4000000000"],
     );
     // Tables that parse but cannot describe a run: a block before its parent, a block
@@ -438,20 +458,24 @@ fn an_altered_results_directory_is_bad_input_not_a_crash() {
         rows[line][column] = value.into();
         let edited: Vec<String> = rows.iter().map(|r| r.join(",")).collect();
         std::fs::write(dir.join("r").join(file), edited.join("\n") + "\n").unwrap();
+        common::reseal(&dir.join("r"), file);
     };
     std::fs::write(dir.join("r/blocks.csv"), &blocks).unwrap();
+    common::reseal(&dir.join("r"), "blocks.csv");
     edit("blocks.csv", 2, 3, "3");
     refused(
         &run(&dir, &["plot", "r"]),
         &["blocks.csv", "block 1 has parent 3"],
     );
     std::fs::write(dir.join("r/blocks.csv"), &blocks).unwrap();
+    common::reseal(&dir.join("r"), "blocks.csv");
     edit("blocks.csv", 2, 7, "0");
     refused(
         &run(&dir, &["explain", "r"]),
         &["blocks.csv line 3", "coinbase"],
     );
     std::fs::write(dir.join("r/blocks.csv"), &blocks).unwrap();
+    common::reseal(&dir.join("r"), "blocks.csv");
     let propagation = std::fs::read_to_string(dir.join("r/propagation.csv")).unwrap();
     edit("propagation.csv", 2, 2, "999.0");
     refused(
@@ -459,6 +483,9 @@ fn an_altered_results_directory_is_bad_input_not_a_crash() {
         &["propagation.csv line 4", "earlier"],
     );
     std::fs::write(dir.join("r/propagation.csv"), &propagation).unwrap();
+    for file in ["blocks.csv", "propagation.csv"] {
+        common::reseal(&dir.join("r"), file);
+    }
     assert!(run(&dir, &["plot", "r"]).status.success());
     untouched(&dir);
 }

@@ -21,6 +21,8 @@ pub enum Error {
     BadInput(String),
     Interrupted,
     Internal(anyhow::Error),
+    /// Standard output could not be written (a full disk, a closed pipe).
+    Unwritable(std::io::Error),
 }
 
 impl std::fmt::Display for Error {
@@ -31,6 +33,7 @@ impl std::fmt::Display for Error {
                 f.write_str("interrupted; results of unfinished runs were not written")
             }
             Error::Internal(e) => write!(f, "internal error: {e:#}"),
+            Error::Unwritable(e) => write!(f, "cannot write to standard output: {e}"),
         }
     }
 }
@@ -164,8 +167,11 @@ pub fn replot(dir: &Path) -> Result<(), Error> {
         return Ok(report::sweep_plots::draw_sweep_plots(dir)?);
     }
     let run = RunResults::read(dir).map_err(Error::BadInput)?;
+    let record = crate::results::record::Record::read(dir).map_err(Error::BadInput)?;
     report::plots::draw_plots(dir, &run)?;
-    Ok(report::html::write_report(dir, &run)?)
+    report::html::write_report(dir, &run)?;
+    // The pictures are chainlab's again: listed with their new hashes.
+    record.seal(dir).map_err(|e| Error::Internal(e.into()))
 }
 
 /// The run in sentences, the first `limit` blocks one by one.

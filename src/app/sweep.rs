@@ -2,6 +2,7 @@
 
 use super::Error;
 use crate::report::Summary;
+use crate::results::record::Record;
 use crate::scenario::sweep::{describe, Point};
 use crate::scenario::Scenario;
 use std::path::{Path, PathBuf};
@@ -111,6 +112,7 @@ pub fn run_sweep(
             Some(Ok(summary)) => summaries.push(summary),
             None | Some(Err(Error::Interrupted)) => return Err(Error::Interrupted),
             Some(Err(Error::BadInput(m))) => return Err(Error::BadInput(m)),
+            Some(Err(e @ Error::Unwritable(_))) => return Err(e),
             Some(Err(Error::Internal(e))) => {
                 let settings = describe(&point.settings);
                 return Err(Error::Internal(
@@ -125,6 +127,10 @@ pub fn run_sweep(
     } else {
         crate::report::sweep_plots::draw_sweep_plots(dir)?;
     }
+    let seeds = selected.iter().map(|p| p.scenario.seed).collect();
+    Record::new(Some(&base.to_yaml()), seeds)
+        .seal(dir)
+        .map_err(|e| Error::Internal(e.into()))?;
     Ok((table, selected.len()))
 }
 
@@ -228,6 +234,15 @@ pub fn merge(dirs: &[PathBuf]) -> Result<PathBuf, String> {
                 dir.display()
             ));
         }
+        // Each shard's table and manifest as chainlab wrote them.
+        let names: Vec<String> = (found.iter())
+            .flat_map(|(path, _)| {
+                let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+                [format!("{stem}.json"), format!("{stem}.csv")]
+            })
+            .collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        Record::verify(dir, &names, &[])?;
         shards.extend(found);
     }
     check_complete(&shards)?;
@@ -257,6 +272,11 @@ pub fn merge(dirs: &[PathBuf]) -> Result<PathBuf, String> {
     }
     w.flush().map_err(|e| e.to_string())?;
     crate::report::sweep_plots::draw_sweep_plots(&dirs[0]).map_err(|e| format!("{e:#}"))?;
+    let mut record = Record::read(&dirs[0])?;
+    record.command = std::env::args().collect();
+    record
+        .seal(&dirs[0])
+        .map_err(|e| format!("{}: {e}", dirs[0].display()))?;
     Ok(out)
 }
 

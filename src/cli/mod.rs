@@ -4,6 +4,7 @@
 use crate::app::{self, Error};
 use crate::scenario::Scenario;
 use clap::{Parser, Subcommand};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -151,21 +152,24 @@ pub fn main() -> ExitCode {
         } => inspect_dir(&dir, block, tx, provenance, svg),
         Command::Bench { scenarios, large } => bench_scenarios(scenarios, large),
         Command::Explain { dir, limit } => explain(&dir, limit),
-        Command::Plot { dir } => {
-            app::replot(&dir).map(|()| println!("plots in {}", dir.join("plots").display()))
-        }
+        Command::Plot { dir } => app::replot(&dir)
+            .and_then(|()| say(&format!("plots in {}\n", dir.join("plots").display()))),
         Command::Merge { dirs } => app::sweep::merge(&dirs)
-            .map(|path| println!("merged into {}", path.display()))
-            .map_err(Error::BadInput),
+            .map_err(Error::BadInput)
+            .and_then(|path| say(&format!("merged into {}\n", path.display()))),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
+        // Nobody reads a closed pipe (`chainlab explain DIR | head`): stop quietly.
+        Err(Error::Unwritable(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
-            eprintln!("chainlab: {e}");
+            let _ = writeln!(std::io::stderr(), "chainlab: {e}");
             ExitCode::from(match e {
                 Error::BadInput(_) => 2,
                 Error::Interrupted => 130,
-                Error::Internal(_) => 1,
+                Error::Internal(_) | Error::Unwritable(_) => 1,
             })
         }
     }
@@ -173,14 +177,17 @@ pub fn main() -> ExitCode {
 
 fn validate(path: &Path, sets: &[String]) -> Result<(), Error> {
     let sc = Scenario::load(path, sets)?;
-    print!("{}", sc.to_yaml());
+    say(&sc.to_yaml())?;
     let points: usize = sc.sweep.values().map(Vec::len).product();
     let grid = if sc.sweep.is_empty() {
         String::new()
     } else {
         format!(", and its sweep: grid of {points} points")
     };
-    println!("# {} is a valid scenario{grid}.", path.display());
+    say(&format!(
+        "# {} is a valid scenario{grid}.\n",
+        path.display()
+    ))?;
     Ok(())
 }
 
@@ -201,12 +208,12 @@ fn run(
     bar.finish();
     let done = done?;
     for w in &done.warnings {
-        eprintln!("chainlab: warning: {w}");
+        let _ = writeln!(std::io::stderr(), "chainlab: warning: {w}");
     }
     let summary = done.summary;
-    println!(
+    say(&format!(
         "{}: {} blocks ({} stale, rate {:.4}), {:.2} TPS confirmed of {:.2} offered, \
-propagation p50 {}, {}-conf p50 {}; {} events in {:.2} s wall",
+propagation p50 {}, {}-conf p50 {}; {} events in {:.2} s wall\n",
         sc.name,
         summary.blocks_main,
         summary.blocks_stale,
@@ -218,8 +225,8 @@ propagation p50 {}, {}-conf p50 {}; {} events in {:.2} s wall",
         fmt_opt(summary.confirmation_s_p50),
         summary.perf.as_ref().map_or(0, |p| p.events),
         summary.perf.as_ref().map_or(0.0, |p| p.wall_s),
-    );
-    println!("results in {}", dir.display());
+    ))?;
+    say(&format!("results in {}\n", dir.display()))?;
     Ok(())
 }
 
@@ -260,7 +267,7 @@ fn run_sweep(
     );
     bar.finish_and_clear();
     let (table, points) = outcome?;
-    println!("{points} points; table in {}", table.display());
+    say(&format!("{points} points; table in {}\n", table.display()))?;
     Ok(())
 }
 
@@ -274,7 +281,7 @@ fn inspect_dir(
     use app::inspect;
     if let Some(path) = svg {
         inspect::draw_svg(dir, &path)?;
-        println!("fork tree drawn in {}", path.display());
+        say(&format!("fork tree drawn in {}\n", path.display()))?;
     }
     let tree = inspect::load(dir).map_err(Error::BadInput)?;
     let text = match (block, tx, provenance) {
@@ -284,7 +291,7 @@ fn inspect_dir(
         _ => Ok(inspect::fork_tree(&tree)),
     }
     .map_err(Error::BadInput)?;
-    print!("{text}");
+    say(&text)?;
     Ok(())
 }
 
@@ -305,14 +312,14 @@ fn bench_scenarios(mut list: Vec<PathBuf>, large: bool) -> Result<(), Error> {
     for path in &list {
         Scenario::load(path, &[])?;
     }
-    let table = bench::run(&list).map_err(|e| Error::Internal(anyhow::anyhow!(e)))?;
-    print!("{table}");
+    let table = bench::run(&list)?;
+    say(&table)?;
     Ok(())
 }
 
 fn explain(dir: &Path, limit: usize) -> Result<(), Error> {
     for line in app::explain(dir, limit)? {
-        println!("{line}");
+        say(&format!("{line}\n"))?;
     }
     Ok(())
 }
@@ -333,6 +340,15 @@ pub(crate) fn interrupt_flag() -> Arc<AtomicBool> {
         flag
     })
     .clone()
+}
+
+/// Writes to standard output; a closed pipe or a full disk is an error to report
+/// (or, for a pipe, to stop at quietly), never a panic.
+fn say(text: &str) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(Error::Unwritable)
 }
 
 /// Seconds with two decimals, or "n/a" where nothing was measured.

@@ -73,29 +73,35 @@ impl fmt::Display for Amount {
     }
 }
 
+/// The operators never wrap, in any build: consensus keeps every amount within
+/// MoneyRange, so an amount past 2^64 − 1 satoshis is a bug to stop at, not a number to
+/// report. Totals that may legitimately pass it (revenue over a long run) are summed in
+/// u128 by their callers.
+const OVERFLOW: &str = "an amount overflowed 2^64 − 1 satoshis";
+
 impl Add for Amount {
     type Output = Amount;
     fn add(self, rhs: Amount) -> Amount {
-        Amount(self.0 + rhs.0)
+        Amount(self.0.checked_add(rhs.0).expect(OVERFLOW))
     }
 }
 
 impl AddAssign for Amount {
     fn add_assign(&mut self, rhs: Amount) {
-        self.0 += rhs.0;
+        *self = *self + rhs;
     }
 }
 
 impl Sub for Amount {
     type Output = Amount;
     fn sub(self, rhs: Amount) -> Amount {
-        Amount(self.0 - rhs.0)
+        Amount(self.0.checked_sub(rhs.0).expect(OVERFLOW))
     }
 }
 
 impl SubAssign for Amount {
     fn sub_assign(&mut self, rhs: Amount) {
-        self.0 -= rhs.0;
+        *self = *self - rhs;
     }
 }
 
@@ -103,14 +109,14 @@ impl SubAssign for Amount {
 impl Mul<Amount> for u64 {
     type Output = Amount;
     fn mul(self, rhs: Amount) -> Amount {
-        Amount(self * rhs.0)
+        Amount(self.checked_mul(rhs.0).expect(OVERFLOW))
     }
 }
 
 impl Mul<u64> for Amount {
     type Output = Amount;
     fn mul(self, rhs: u64) -> Amount {
-        Amount(self.0 * rhs)
+        Amount(self.0.checked_mul(rhs).expect(OVERFLOW))
     }
 }
 

@@ -64,7 +64,10 @@ fn zero_padding(data: usize) -> Script {
     use std::collections::HashMap;
     use std::sync::{Mutex, OnceLock};
     static SCRIPTS: OnceLock<Mutex<HashMap<usize, Script>>> = OnceLock::new();
-    let mut scripts = SCRIPTS.get_or_init(Default::default).lock().expect("not poisoned");
+    let mut scripts = SCRIPTS
+        .get_or_init(Default::default)
+        .lock()
+        .expect("not poisoned");
     scripts
         .entry(data)
         .or_insert_with(|| script::op_return(&vec![0u8; data]).into())

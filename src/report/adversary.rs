@@ -2,7 +2,7 @@
 //! `attacks.csv` (one row per attempt or selfish episode).
 
 use super::theory;
-use crate::ledger::{Amount, BlockId};
+use crate::ledger::BlockId;
 use crate::node::plan::StrategyPlan;
 use crate::node::Outcome;
 use crate::node::RunOutput;
@@ -158,9 +158,9 @@ fn settings(strategy: &StrategyPlan) -> (Option<u32>, Option<f64>, Option<bool>)
 
 /// The attacker's blocks on the main chain, its orphaned ones, and the rewards those
 /// forfeited.
-fn attacker_blocks(out: &RunOutput, miner: crate::node::MinerId) -> (u32, u32, Amount) {
+fn attacker_blocks(out: &RunOutput, miner: crate::node::MinerId) -> (u32, u32, u128) {
     let tree = &out.tree;
-    let (mut blocks_main, mut orphaned, mut forfeited) = (0, 0, Amount::ZERO);
+    let (mut blocks_main, mut orphaned, mut forfeited) = (0, 0, 0u128);
     for (id, rec) in out.blocks.iter().enumerate().skip(1) {
         if rec.miner != Some(miner) {
             continue;
@@ -169,9 +169,7 @@ fn attacker_blocks(out: &RunOutput, miner: crate::node::MinerId) -> (u32, u32, A
             blocks_main += 1;
         } else {
             orphaned += 1;
-            forfeited += tree.entry(BlockId(id as u32)).block.txdata[0]
-                .total_output()
-                .unwrap_or(Amount::ZERO);
+            forfeited += u128::from(super::summary::coinbase_value(tree, BlockId(id as u32)).0);
         }
     }
     (blocks_main, orphaned, forfeited)

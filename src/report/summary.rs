@@ -172,7 +172,10 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
 /// genesis: what Gervais et al. call the stale rate.
 fn stale_rate_seen(out: &RunOutput) -> f64 {
     let (stale, held) = (out.node_seen.iter()).fold((0u64, 0u64), |(s, h), n| {
-        (s + u64::from(n.connected.saturating_sub(n.height)), h + u64::from(n.connected) + 1)
+        (
+            s + u64::from(n.connected.saturating_sub(n.height)),
+            h + u64::from(n.connected) + 1,
+        )
     });
     stale as f64 / held.max(1) as f64
 }
@@ -185,6 +188,12 @@ fn received_node_means(out: &RunOutput) -> Vec<f64> {
         .collect();
     means.sort_by(f64::total_cmp);
     means
+}
+
+/// What a block's coinbase pays out (subsidy and fees).
+pub fn coinbase_value(tree: &crate::ledger::BlockTree, id: BlockId) -> Amount {
+    let coinbase = &tree.entry(id).block.txdata[0];
+    coinbase.total_output().unwrap_or(Amount::ZERO)
 }
 
 /// Blocks and revenue per miner (honest miners first, then attackers).
@@ -200,7 +209,7 @@ fn miner_figures(out: &RunOutput) -> Vec<MinerFigures> {
             hashrate_share: out.shares[i],
             blocks_main: 0,
             blocks_stale: 0,
-            revenue_sat: Amount::ZERO,
+            revenue_sat: 0,
             revenue_share: 0.0,
         })
         .collect();
@@ -209,17 +218,15 @@ fn miner_figures(out: &RunOutput) -> Vec<MinerFigures> {
         let figures = &mut miners[m.index()];
         if tree.is_on_main_chain(BlockId(id as u32)) {
             figures.blocks_main += 1;
-            figures.revenue_sat += tree.entry(BlockId(id as u32)).block.txdata[0]
-                .total_output()
-                .unwrap_or(Amount::ZERO);
+            figures.revenue_sat += u128::from(coinbase_value(tree, BlockId(id as u32)).0);
         } else {
             figures.blocks_stale += 1;
         }
     }
-    let revenue_total: Amount = miners.iter().map(|m| m.revenue_sat).sum();
+    let revenue_total: u128 = miners.iter().map(|m| m.revenue_sat).sum();
     for m in &mut miners {
-        m.revenue_share = if revenue_total > Amount::ZERO {
-            m.revenue_sat.0 as f64 / revenue_total.0 as f64
+        m.revenue_share = if revenue_total > 0 {
+            m.revenue_sat as f64 / revenue_total as f64
         } else {
             0.0
         };

@@ -4,6 +4,7 @@
 //! leaves a half-written directory and never removes anything it did not create.
 
 use crate::node::RunOutput;
+use crate::results::record::Record;
 use crate::results::tables::{write_table, ArrivalRow};
 use crate::results::{RunResults, Staging};
 use crate::sim::to_secs;
@@ -36,6 +37,8 @@ fn write_all(dir: &Path, results: &RunResults, out: &RunOutput) -> Result<()> {
     write_trace(dir, out)?;
     super::plots::draw_plots(dir, results)?;
     super::html::write_report(dir, results)?;
+    let yaml = results.scenario.to_yaml();
+    Record::new(Some(&yaml), vec![results.scenario.seed]).seal(dir)?;
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 
 pub mod outdir;
 pub mod read;
+pub mod record;
 pub mod run;
 pub mod summary;
 pub mod tables;

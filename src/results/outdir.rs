@@ -31,12 +31,14 @@ pub const RUN_FILES: &[&str] = &[
     "trace.csv",
     "report.html",
     "topology.csv",
+    "record.json",
 ];
 
 /// Files a sweep's directory may hold (besides the marker, `plots/` and `point-NNNN/`).
 fn is_sweep_file(name: &str) -> bool {
     name == "sweep.csv"
         || name == "runs.csv"
+        || name == "record.json"
         || (name.starts_with("sweep.shard-") && (name.ends_with(".csv") || name.ends_with(".json")))
 }
 

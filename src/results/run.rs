@@ -30,6 +30,15 @@ impl RunResults {
     /// order), so an edited or damaged directory gets a message, never a panic or a
     /// picture of something that cannot have happened.
     pub fn read(dir: &Path) -> Result<RunResults, String> {
+        let tables = [
+            "scenario.resolved.yaml",
+            "summary.json",
+            "blocks.csv",
+            "txs.csv",
+            "propagation.csv",
+            "forks.csv",
+        ];
+        super::record::Record::verify(dir, &tables, &["attacks.csv"])?;
         let scenario =
             Scenario::load(&dir.join("scenario.resolved.yaml"), &[]).map_err(|e| e.to_string())?;
         let summary = read_summary(dir)?;

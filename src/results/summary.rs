@@ -1,7 +1,6 @@
 //! The figures of `summary.json`: the contract's field names and types (docs/DESIGN.md),
 //! written after a run and read back as untrusted input. Computed in `report`.
 
-use crate::ledger::Amount;
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize, Debug, Clone)]
@@ -11,7 +10,9 @@ pub struct MinerFigures {
     pub hashrate_share: f64,
     pub blocks_main: u32,
     pub blocks_stale: u32,
-    pub revenue_sat: Amount,
+    /// Satoshis (summed as a wide integer: over a long run with a large reward the
+    /// total can pass 2^64).
+    pub revenue_sat: u128,
     pub revenue_share: f64,
 }
 
@@ -116,7 +117,7 @@ pub struct AttackFigures {
     pub blocks_main: u32,
     /// The attacker's own blocks that ended off the main chain: work spent for nothing.
     pub blocks_orphaned: u32,
-    pub rewards_forfeited_sat: Amount,
+    pub rewards_forfeited_sat: u128,
     pub time_to_success_s_mean: Option<f64>,
     pub attacker_blocks_to_success_mean: Option<f64>,
     pub reverted_blocks_max: u32,

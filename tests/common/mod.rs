@@ -119,3 +119,15 @@ pub fn extend(
     let now = now_for(&block);
     f.tree.add_block(block, now).expect("valid block").id()
 }
+
+/// Rewrites `name`'s hash in a results directory's record.json, as someone forging a
+/// directory would: what chainlab checks after the record is then exercised.
+pub fn reseal(dir: &std::path::Path, name: &str) {
+    use sha2::{Digest, Sha256};
+    let record_path = dir.join("record.json");
+    let mut record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&record_path).unwrap()).unwrap();
+    let hash = hex::encode(Sha256::digest(std::fs::read(dir.join(name)).unwrap()));
+    record["files"][name] = serde_json::Value::String(hash);
+    std::fs::write(record_path, serde_json::to_vec_pretty(&record).unwrap()).unwrap();
+}

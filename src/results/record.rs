@@ -1,0 +1,137 @@
+//! `record.json`: how a results directory was made (chainlab's version and the commit
+//! it was built from, the command line, the resolved scenario's SHA-256 and the seed)
+//! and the SHA-256 of every file chainlab wrote there. It describes the making, not the
+//! results, so it differs between machines and command lines (like summary.json's
+//! `perf`). Reading a directory back checks the files it reads against the record: a
+//! file changed since chainlab wrote it is refused, not drawn or narrated.
+
+use super::outdir::MARKER;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
+
+pub const RECORD: &str = "record.json";
+
+/// The commit chainlab was built from (build.rs), or `unknown` outside a checkout.
+pub const COMMIT: &str = env!("CHAINLAB_COMMIT");
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Record {
+    pub chainlab: String,
+    pub commit: String,
+    pub command: Vec<String>,
+    pub scenario_sha256: Option<String>,
+    pub seeds: Vec<u64>,
+    /// Every file chainlab wrote, by path below the directory: its SHA-256.
+    pub files: BTreeMap<String, String>,
+}
+
+/// SHA-256 of a file, read as a stream.
+fn file_sha256(path: &Path) -> std::io::Result<String> {
+    let (mut file, _) = crate::files::open_regular(path).map_err(|e| std::io::Error::other(e.0))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        match file.read(&mut buf)? {
+            0 => return Ok(hex::encode(hasher.finalize())),
+            n => hasher.update(&buf[..n]),
+        }
+    }
+}
+
+/// The files below `dir` a record covers: all but the marker, the record itself and
+/// the point directories of a sweep (each has its own record).
+fn covered(dir: &Path) -> std::io::Result<Vec<String>> {
+    let mut names = Vec::new();
+    let mut stack = vec![(dir.to_path_buf(), String::new())];
+    while let Some((d, prefix)) = stack.pop() {
+        for entry in std::fs::read_dir(&d)? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let rel = format!("{prefix}{name}");
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                if !super::outdir::is_point_name(&name) {
+                    stack.push((entry.path(), format!("{rel}/")));
+                }
+            } else if rel != MARKER && rel != RECORD {
+                names.push(rel);
+            }
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+impl Record {
+    /// A record of this process's making, for files still to be listed by `seal`.
+    pub fn new(scenario_yaml: Option<&str>, seeds: Vec<u64>) -> Record {
+        Record {
+            chainlab: env!("CARGO_PKG_VERSION").to_string(),
+            commit: COMMIT.to_string(),
+            command: std::env::args().collect(),
+            scenario_sha256: scenario_yaml.map(|y| hex::encode(Sha256::digest(y.as_bytes()))),
+            seeds,
+            files: BTreeMap::new(),
+        }
+    }
+
+    /// Lists every file now in `dir` with its hash and writes the record there.
+    pub fn seal(mut self, dir: &Path) -> std::io::Result<()> {
+        self.files.clear();
+        for name in covered(dir)? {
+            let hash = file_sha256(&dir.join(&name))?;
+            self.files.insert(name, hash);
+        }
+        let mut json = serde_json::to_string_pretty(&self).map_err(std::io::Error::other)?;
+        json.push('\n');
+        std::fs::write(dir.join(RECORD), json)
+    }
+
+    pub fn read(dir: &Path) -> Result<Record, String> {
+        let path = dir.join(RECORD);
+        let text = crate::files::read_text_limited(&path, 64 << 20, "record").map_err(|e| {
+            format!(
+                "{} (a results directory of this chainlab holds one; rerun the scenario)",
+                e.0
+            )
+        })?;
+        serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "{}: not a chainlab record (line {}, column {}); rerun the scenario",
+                path.display(),
+                e.line(),
+                e.column()
+            )
+        })
+    }
+
+    /// Checks that each of `names` is as chainlab wrote it (files not there are
+    /// skipped when `optional`).
+    pub fn verify(dir: &Path, names: &[&str], optional: &[&str]) -> Result<Record, String> {
+        let record = Record::read(dir)?;
+        for name in names.iter().chain(optional) {
+            let path = dir.join(name);
+            let Some(expected) = record.files.get(*name) else {
+                if optional.contains(name) && !path.exists() {
+                    continue;
+                }
+                return Err(format!(
+                    "{}: not listed in {RECORD}; chainlab did not write it",
+                    path.display()
+                ));
+            };
+            let actual =
+                file_sha256(&path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+            if &actual != expected {
+                return Err(format!(
+                    "{}: changed since chainlab wrote it (its SHA-256 differs from {RECORD}); rerun the scenario to get it back",
+                    path.display()
+                ));
+            }
+        }
+        Ok(record)
+    }
+}
