@@ -667,15 +667,15 @@ fn inputs_found_by_the_sweep_are_refused_or_handled() {
 }
 
 #[test]
-fn a_run_that_cannot_mine_stops_at_a_hundred_times_its_length_and_says_so() {
+fn a_run_that_cannot_mine_stops_at_ten_times_its_length_and_says_so() {
     let dir = workspace("stuck");
     scenario(&dir, "stuck.yaml", "stop: { blocks: 1 }\nnetwork: { nodes: 2, outbound: 1 }\nmining: { miners: 1 }\nworkload: { tx_rate: 0/s }\nfaults: [ { kind: crash, at: 0s, for: 3650d, nodes: [0] } ]\n");
     let out = run(&dir, &["run", "stuck.yaml", "--out", "r"]);
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("a hundred times its expected length"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ten times its expected length"));
     let summary = std::fs::read_to_string(dir.join("r/summary.json")).unwrap();
     assert!(
-        summary.contains("\"simulated_s\": 60000.0"),
-        "stopped at 100 × 10 minutes"
+        summary.contains("\"simulated_s\": 6000.0"),
+        "stopped at 10 × 10 minutes"
     );
 }

@@ -12,7 +12,8 @@ use std::path::Path;
 /// Bad input (a missing or malformed results directory) is an `Err` with the place
 /// named. Every block is re-validated, genesis included: the directory is not trusted.
 pub fn load(dir: &Path) -> Result<BlockTree, String> {
-    crate::results::record::Record::verify(dir, &["scenario.resolved.yaml", CHAIN_FILE], &[])?;
+    let files = ["scenario.resolved.yaml", CHAIN_FILE];
+    crate::results::record::Record::verify(dir, &files, &["topology.csv"])?;
     let resolved = dir.join("scenario.resolved.yaml");
     let sc = Scenario::load(&resolved, &[])
         .map_err(|e| format!("{e} (is {} a results directory?)", dir.display()))?;

@@ -102,18 +102,42 @@ pub struct RunDone {
 /// Runs `sc` and writes its results directory `dir`. The target is checked first
 /// (refused before the run, not after minutes of it); `trace` also writes trace.csv.
 /// Once `interrupt` is set the run stops and nothing is written.
+/// What a run writes besides its summary.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Outputs {
+    /// trace.csv: every event.
+    pub trace: bool,
+    /// Only scenario.resolved.yaml, summary.json and record.json: no tables, chain,
+    /// plots or report (sweeps that need the figures only).
+    pub lean: bool,
+}
+
+/// chain.dat is refused above this many bytes without `--lean`.
+pub const MAX_CHAIN_FILE: f64 = 16e9;
+
 pub fn run(
     sc: &Scenario,
     dir: &Path,
-    trace: bool,
+    outputs: Outputs,
     interrupt: &AtomicBool,
     mut progress: impl FnMut(&RunProgress),
 ) -> Result<RunDone, Error> {
-    crate::results::check_target(dir)?;
+    let chain = sc.estimated_chain_bytes();
+    if !outputs.lean && chain > MAX_CHAIN_FILE {
+        return Err(Error::BadInput(format!(
+            "{}: chain.dat would hold about {:.0} GB (blocks × mining.block_padding); at most {:.0} GB are written. Add --lean to keep the figures only",
+            sc.name,
+            chain / 1e9,
+            MAX_CHAIN_FILE / 1e9
+        )));
+    }
+    // Staged before the run: a path that cannot be written is refused now, not after
+    // minutes of simulation. Dropped unfinished (an error, an interrupt), it is removed.
+    let staging = crate::results::Staging::begin(dir)?;
     let started = std::time::Instant::now();
     let plan = crate::scenario::compile::compile(sc).map_err(Error::BadInput)?;
     let mut network = Network::new(plan);
-    if trace {
+    if outputs.trace {
         network = network.with_trace();
     }
     let mut reports = 0u64;
@@ -134,7 +158,7 @@ pub fn run(
     let mut warnings = Vec::new();
     if output.time_capped {
         warnings.push(format!(
-            "{} reached a hundred times its expected length ({} blocks at {} each) before stop.blocks, and stopped there; nothing could mine for most of it",
+            "{} reached ten times its expected length ({} blocks at {} each) before stop.blocks, and stopped there; nothing could mine for most of it",
             sc.name,
             sc.stop.blocks.unwrap_or(0),
             sc.consensus.block_interval
@@ -148,7 +172,16 @@ pub fn run(
         events_per_s: output.events as f64 / wall_s.max(1e-9),
         peak_rss_bytes: peak_rss_bytes(),
     });
-    report::write_results(dir, &results, &output)?;
+    if outputs.lean {
+        report::write::write_lean(staging.path(), &results)?;
+    } else {
+        report::write::write_all(staging.path(), &results, &output)?;
+    }
+    // Ctrl-C while the files were being written: they are not put in place.
+    if interrupt.load(Ordering::Relaxed) {
+        return Err(Error::Interrupted);
+    }
+    staging.commit()?;
     Ok(RunDone {
         summary: results.summary,
         warnings,

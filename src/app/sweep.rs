@@ -73,7 +73,7 @@ pub fn run_sweep(
     points: Vec<Point>,
     dir: &Path,
     jobs: usize,
-    shard: Option<(usize, usize)>,
+    (shard, lean): (Option<(usize, usize)>, bool),
     interrupt: &AtomicBool,
     point_done: impl Fn(usize, usize) + Sync,
 ) -> Result<(PathBuf, usize), Error> {
@@ -96,7 +96,8 @@ pub fn run_sweep(
                     break;
                 }
                 let point_dir = dir.join(format!("point-{:04}", point.index));
-                let outcome = super::run(&point.scenario, &point_dir, false, interrupt, |_| {})
+                let outputs = super::Outputs { trace: false, lean };
+                let outcome = super::run(&point.scenario, &point_dir, outputs, interrupt, |_| {})
                     .map(|d| d.summary);
                 results.lock().expect("results lock")[i] = Some(outcome);
                 point_done(done.fetch_add(1, Ordering::SeqCst) + 1, selected.len());

@@ -50,6 +50,10 @@ enum Command {
         /// teaching and debugging. Large for large runs.
         #[arg(long)]
         trace: bool,
+        /// Write only scenario.resolved.yaml, summary.json and record.json (no tables,
+        /// chain.dat, plots or report).
+        #[arg(long)]
+        lean: bool,
     },
     /// Run every point of the scenario's `sweep:` grid, in parallel, and write sweep.csv.
     ///
@@ -70,6 +74,9 @@ enum Command {
         out: Option<PathBuf>,
         #[arg(long = "set", value_name = "KEY=VALUE")]
         sets: Vec<String>,
+        /// Each point keeps only scenario.resolved.yaml, summary.json and record.json.
+        #[arg(long)]
+        lean: bool,
     },
     /// Join the shard tables of a sweep into one sweep.csv (written to the first DIR).
     Merge {
@@ -135,14 +142,16 @@ pub fn main() -> ExitCode {
             out,
             sets,
             trace,
-        } => run(&scenario, seed, out, &sets, trace),
+            lean,
+        } => run(&scenario, seed, out, &sets, app::Outputs { trace, lean }),
         Command::Sweep {
             scenario,
             jobs,
             shard,
             out,
             sets,
-        } => run_sweep(&scenario, jobs, shard.as_deref(), out, &sets),
+            lean,
+        } => run_sweep(&scenario, jobs, (shard.as_deref(), lean), out, &sets),
         Command::Inspect {
             dir,
             block,
@@ -178,7 +187,10 @@ pub fn main() -> ExitCode {
 fn validate(path: &Path, sets: &[String]) -> Result<(), Error> {
     let sc = Scenario::load(path, sets)?;
     say(&sc.to_yaml())?;
-    let points: usize = sc.sweep.values().map(Vec::len).product();
+    let points = match sc.sweep.is_empty() {
+        true => 0,
+        false => crate::scenario::sweep::expand(&sc, &path.display().to_string())?.len(),
+    };
     let grid = if sc.sweep.is_empty() {
         String::new()
     } else {
@@ -196,7 +208,7 @@ fn run(
     seed: Option<u64>,
     out: Option<PathBuf>,
     sets: &[String],
-    trace: bool,
+    outputs: app::Outputs,
 ) -> Result<(), Error> {
     let mut sc = Scenario::load(path, sets)?;
     if let Some(seed) = seed {
@@ -204,7 +216,7 @@ fn run(
     }
     let dir = out.unwrap_or_else(|| app::default_out(&sc));
     let bar = progress::RunBar::new();
-    let done = app::run(&sc, &dir, trace, &interrupt_flag(), |p| bar.show(p));
+    let done = app::run(&sc, &dir, outputs, &interrupt_flag(), |p| bar.show(p));
     bar.finish();
     let done = done?;
     for w in &done.warnings {
@@ -230,10 +242,13 @@ propagation p50 {}, {}-conf p50 {}; {} events in {:.2} s wall\n",
     Ok(())
 }
 
+/// Parallel sweep runs at most: each holds a run in memory.
+const MAX_JOBS: usize = 256;
+
 fn run_sweep(
     path: &Path,
     jobs: Option<usize>,
-    shard: Option<&str>,
+    (shard, lean): (Option<&str>, bool),
     out: Option<PathBuf>,
     sets: &[String],
 ) -> Result<(), Error> {
@@ -245,10 +260,10 @@ fn run_sweep(
         .transpose()
         .map_err(Error::BadInput)?;
     let dir = out.unwrap_or_else(|| app::default_out(&base));
-    if jobs == Some(0) {
-        return Err(Error::BadInput(
-            "--jobs 0: give at least 1 (or leave it out to use every core)".into(),
-        ));
+    if let Some(j) = jobs.filter(|j| !(1..=MAX_JOBS).contains(j)) {
+        return Err(Error::BadInput(format!(
+            "--jobs {j}: give 1 to {MAX_JOBS} (or leave it out to use every core); each job holds a whole run in memory"
+        )));
     }
     let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let bar = indicatif::ProgressBar::new(0);
@@ -261,7 +276,7 @@ fn run_sweep(
         points,
         &dir,
         jobs,
-        shard,
+        (shard, lean),
         &interrupt_flag(),
         progress,
     );
@@ -334,6 +349,8 @@ pub(crate) fn interrupt_flag() -> Arc<AtomicBool> {
         // Without a handler (another library installed one) Ctrl-C kills as usual.
         let _ = ctrlc::set_handler(move || {
             if seen.swap(true, Ordering::SeqCst) {
+                // The second Ctrl-C: stop now, leaving nothing half-written behind.
+                crate::results::outdir::remove_unfinished();
                 std::process::exit(130);
             }
         });

@@ -72,19 +72,46 @@ impl Uplinks {
         }
     }
 
-    /// A payload with the download queue: the sender's uplink is held for the bytes
-    /// at its own upload rate and the message leaves when its turn comes; the receiver
-    /// takes it after what its download link is already taking, holding that link for
-    /// the bytes at its download rate, and has it all after the bytes at the slower end.
+    /// A payload with the download queue, in one step: [`Uplinks::upload`] then
+    /// [`Uplinks::download`] at once. The receiver's downlink is then reserved from the
+    /// moment of sending, ahead of transfers that may reach it sooner: block relay takes
+    /// the two steps apart (an event between them); payments and Merkle branches,
+    /// which no measured model sends, use this.
     fn payload(&mut self, from: NodeId, link: &Link, now: SimTime, bytes: usize) -> SimTime {
-        let to = link.peer;
-        let (up, down) = (self.upload_bps[from.index()], self.download_bps[to.index()]);
+        let reached = self.upload(from, link, now, bytes);
+        self.download(from, link.peer, link.bandwidth_bps, reached, bytes)
+    }
+
+    /// With the download queue: `from`'s uplink is held for `bytes` at its own upload
+    /// rate from when its earlier payloads are done; returns when the payload's first
+    /// bit reaches the receiver (its turn, then the link's latency).
+    pub fn upload(&mut self, from: NodeId, link: &Link, now: SimTime, bytes: usize) -> SimTime {
+        let up = self.upload_bps[from.index()].min(link.bandwidth_bps);
         let start = self.free_at[from.index()].max(now);
-        self.free_at[from.index()] = start + duration(bytes, up.min(link.bandwidth_bps));
-        let reached = start + link.latency;
-        let begin = self.down_free_at[to.index()].max(reached);
+        self.free_at[from.index()] = start + duration(bytes, up);
+        start + link.latency
+    }
+
+    /// With the download queue: a payload from `from` reaches `to` at `now`; `to` takes
+    /// it after what its downlink is already taking, holding the downlink for the bytes
+    /// at its download rate, and has all of it after the bytes at the slower end.
+    pub fn download(
+        &mut self,
+        from: NodeId,
+        to: NodeId,
+        link_bps: f64,
+        now: SimTime,
+        bytes: usize,
+    ) -> SimTime {
+        let (up, down) = (self.upload_bps[from.index()], self.download_bps[to.index()]);
+        let begin = self.down_free_at[to.index()].max(now);
         self.down_free_at[to.index()] = begin + duration(bytes, down);
-        begin + duration(bytes, up.min(down).min(link.bandwidth_bps))
+        begin + duration(bytes, up.min(down).min(link_bps))
+    }
+
+    /// Whether payloads queue at the receiver too.
+    pub fn download_queue(&self) -> bool {
+        self.transfer.download_queue
     }
 
     /// Time to move `bytes` from `from` to `to` over a link of `link_bps`: at the

@@ -17,4 +17,4 @@ pub mod wire;
 pub use ids::NodeId;
 pub use link::{Traffic, Uplinks};
 pub use topology::{EdgeSpec, Link, Topology};
-pub use transport::Transport;
+pub use transport::{Arrival, Transport};

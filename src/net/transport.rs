@@ -8,6 +8,13 @@ use super::link::Traffic;
 use super::{Link, NodeId, Topology, Uplinks};
 use crate::sim::SimTime;
 
+/// When a message sent with [`Transport::send_staged`] arrives.
+pub enum Arrival {
+    At(SimTime),
+    /// Reaches the receiver's downlink then (see [`Transport::downlink`]).
+    Downlink(SimTime),
+}
+
 pub struct Transport {
     topology: Topology,
     uplinks: Uplinks,
@@ -57,6 +64,39 @@ impl Transport {
         traffic: Traffic,
     ) -> SimTime {
         self.uplinks.deliver(from, &link, now, bytes, traffic)
+    }
+
+    /// As [`Transport::send`], for a message that may take two steps: with the download
+    /// queue a payload first reaches the receiver's downlink ([`Arrival::Downlink`]:
+    /// the caller calls [`Transport::downlink`] then, in event order, so that the
+    /// receiver takes payloads in the order they reach it).
+    pub fn send_staged(
+        &mut self,
+        now: SimTime,
+        from: NodeId,
+        to: NodeId,
+        bytes: usize,
+        traffic: Traffic,
+    ) -> Arrival {
+        if traffic == Traffic::Payload && self.uplinks.download_queue() {
+            let link = self
+                .topology
+                .link(from, to)
+                .expect("messages travel between peers");
+            Arrival::Downlink(self.uplinks.upload(from, &link, now, bytes))
+        } else {
+            Arrival::At(self.send(now, from, to, bytes, traffic))
+        }
+    }
+
+    /// A payload from `from` reaches `to`'s downlink now: when `to` has all of it.
+    pub fn downlink(&mut self, now: SimTime, from: NodeId, to: NodeId, bytes: usize) -> SimTime {
+        let link = self
+            .topology
+            .link(from, to)
+            .expect("messages travel between peers");
+        self.uplinks
+            .download(from, to, link.bandwidth_bps, now, bytes)
     }
 
     /// Whether a message from `from` reaching `to` now was delivered (not lost to a

@@ -12,6 +12,14 @@ pub enum Event {
         to: NodeId,
         msg: Msg,
     },
+    /// A payload from `from` reaches `to`'s download link (which may still be busy):
+    /// the transport decides when it is all there (`net::Transfer::download_queue`).
+    Downlink {
+        from: NodeId,
+        to: NodeId,
+        msg: Msg,
+        bytes: u32,
+    },
     /// A miner's block is found, unless its tip changed since (the epoch moved on).
     Mine {
         miner: MinerId,

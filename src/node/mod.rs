@@ -29,7 +29,7 @@ mod workload;
 pub use attack::{AttackOutput, AttemptRecord, Outcome};
 pub use ids::{AttackerId, MinerId, PaymentId};
 pub use mining::miner_of;
-pub use network::Network;
+pub use network::{Network, LENGTH_CAP};
 pub use output::{BlockRecord, RunOutput, TxRecord};
 pub use plan::RunPlan;
 pub use table::miner_node;

@@ -14,6 +14,9 @@ use super::payments::PaymentFeed;
 use super::relay::{self, BlockProtocol};
 use super::txrelay::TxRelay;
 use crate::net::NodeId;
+/// How many expected lengths a run stopped by blocks alone may take.
+pub const LENGTH_CAP: u64 = 10;
+
 use crate::sim::engine::{self, Model};
 use crate::sim::{EventQueue, SimTime};
 use std::sync::atomic::AtomicBool;
@@ -49,15 +52,16 @@ impl Network {
     ) -> RunOutput {
         self.start();
         let stop = self.core.plan.stop;
-        // A run stopped by blocks alone also stops at a hundred times its expected
-        // length: a network that cannot mine (every miner crashed, every message lost)
-        // would otherwise run, and grow, forever. The output says when this happened.
+        // A run stopped by blocks alone also stops at ten times its expected length
+        // (scenario::LENGTH_CAP): a network that cannot mine (every miner crashed, every
+        // message lost) would otherwise run, and grow, forever. The scenario's budget
+        // counts the workload up to this cap; the output says when it was reached.
         let time_cap = self
             .core
             .plan
             .block_interval
             .saturating_mul(u64::from(stop.blocks.unwrap_or(u32::MAX)))
-            .saturating_mul(100);
+            .saturating_mul(LENGTH_CAP);
         let stop_time = stop.time.unwrap_or(time_cap);
         let finish = engine::run(&mut self, (stop_time, stop.drain), interrupt, |p| {
             progress(p.now.secs(), p.height)
@@ -92,6 +96,15 @@ impl Network {
     fn dispatch(&mut self, now: SimTime, event: Event) {
         match event {
             Event::Wire { from, to, msg } => self.wire(now, from, to, msg),
+            Event::Downlink {
+                from,
+                to,
+                msg,
+                bytes,
+            } => {
+                let at = (self.core.transport).downlink(now, from, to, bytes as usize);
+                self.q.schedule(at, Event::Wire { from, to, msg });
+            }
             Event::Mine { miner, epoch } => {
                 if self.miners.epoch(miner) == epoch {
                     self.mine_block(now, miner);
@@ -201,6 +214,7 @@ impl Network {
             | Event::NewPayment
             | Event::AttackStarts(_)
             | Event::RequestTimeout { .. }
+            | Event::Downlink { .. }
             | Event::TxAnnounce { .. } => {}
         }
     }

@@ -19,7 +19,7 @@ pub use super::recorder::BlockRecord;
 pub struct RunOutput {
     /// The run was stopped early (the interrupt flag): its figures are partial.
     pub interrupted: bool,
-    /// Stopped by blocks alone, it reached a hundred times its expected length first.
+    /// Stopped by blocks alone, it reached ten times its expected length first.
     pub time_capped: bool,
     pub tree: BlockTree,
     /// Every event, when the run was asked to trace.

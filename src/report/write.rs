@@ -18,11 +18,19 @@ pub fn write_results(dir: &Path, results: &RunResults, out: &RunOutput) -> Resul
     Ok(())
 }
 
-fn write_all(dir: &Path, results: &RunResults, out: &RunOutput) -> Result<()> {
-    std::fs::write(
-        dir.join("scenario.resolved.yaml"),
-        results.scenario.to_yaml(),
-    )?;
+/// Writes the scenario, the summary and the record only (`--lean`).
+pub fn write_lean(dir: &Path, results: &RunResults) -> Result<()> {
+    let yaml = write_scenario(dir, &results.scenario)?;
+    let mut json = serde_json::to_string_pretty(&results.summary)?;
+    json.push('\n');
+    std::fs::write(dir.join("summary.json"), json)?;
+    Record::new(Some(&yaml), vec![results.scenario.seed]).seal(dir)?;
+    Ok(())
+}
+
+/// Writes every file of the results into `dir` (a staging directory).
+pub fn write_all(dir: &Path, results: &RunResults, out: &RunOutput) -> Result<()> {
+    let yaml = write_scenario(dir, &results.scenario)?;
     let mut json = serde_json::to_string_pretty(&results.summary)?;
     json.push('\n');
     std::fs::write(dir.join("summary.json"), json)?;
@@ -37,9 +45,28 @@ fn write_all(dir: &Path, results: &RunResults, out: &RunOutput) -> Result<()> {
     write_trace(dir, out)?;
     super::plots::draw_plots(dir, results)?;
     super::html::write_report(dir, results)?;
-    let yaml = results.scenario.to_yaml();
     Record::new(Some(&yaml), vec![results.scenario.seed]).seal(dir)?;
     Ok(())
+}
+
+/// scenario.resolved.yaml, and a topology file copied beside it as topology.csv (named
+/// so in the resolved scenario): a results directory stands alone, wherever it is
+/// moved. Returns the YAML written.
+fn write_scenario(dir: &Path, sc: &crate::scenario::Scenario) -> Result<String> {
+    let mut sc = sc.clone();
+    if let crate::scenario::TopologySpec::Csv { file } = &mut sc.network.topology {
+        let bytes = crate::files::read_limited(
+            file,
+            crate::scenario::topology_file::MAX_TOPOLOGY_BYTES,
+            "topology file",
+        )
+        .map_err(|e| anyhow::anyhow!(e.0))?;
+        std::fs::write(dir.join("topology.csv"), bytes)?;
+        *file = "topology.csv".into();
+    }
+    let yaml = sc.to_yaml();
+    std::fs::write(dir.join("scenario.resolved.yaml"), &yaml)?;
+    Ok(yaml)
 }
 
 /// One row per (block, node reached), in the order nodes got it: the propagation CDF.

@@ -166,6 +166,13 @@ fn split(target: &Path) -> Result<(PathBuf, String), OutputError> {
 pub fn check_target(target: &Path) -> Result<(), OutputError> {
     // `DIR/.` names DIR; without this, removing `DIR/.` would empty DIR and then fail.
     let (parent, name) = split(target)?;
+    if name.len() > MAX_NAME_BYTES {
+        return Err(OutputError(format!(
+            "{}: the name is {} bytes; file names are at most {MAX_NAME_BYTES}",
+            target.display(),
+            name.len()
+        )));
+    }
     let target = &parent.join(name);
     let refuse = |what: &str| {
         Err(OutputError(format!(
@@ -188,6 +195,22 @@ pub fn check_target(target: &Path) -> Result<(), OutputError> {
     }
 }
 
+/// The longest file name most systems allow, in bytes.
+const MAX_NAME_BYTES: usize = 255;
+
+/// The start of `name` (at most 100 bytes, whole characters) for a hidden sibling's
+/// name, which adds its own suffix and must stay within [`MAX_NAME_BYTES`].
+fn short_name(name: &str) -> String {
+    let mut short = String::new();
+    for c in name.chars() {
+        if short.len() + c.len_utf8() > 100 {
+            break;
+        }
+        short.push(c);
+    }
+    short
+}
+
 fn is_empty_dir(dir: &Path) -> bool {
     std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
 }
@@ -202,6 +225,25 @@ pub struct Staging {
 
 static STAGINGS: AtomicU32 = AtomicU32::new(0);
 
+/// Staging directories this process is writing, so that a second Ctrl-C (which ends
+/// the process at once) can remove them first.
+static LIVE: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Removes every staging directory this process has not finished: they are its own.
+/// For the moment before the process ends abruptly.
+pub fn remove_unfinished() {
+    let live = LIVE.lock().map(|l| l.clone()).unwrap_or_default();
+    for dir in live {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+fn forget_live(dir: &Path) {
+    if let Ok(mut live) = LIVE.lock() {
+        live.retain(|d| d != dir);
+    }
+}
+
 impl Staging {
     /// Checks the target ([`check_target`]), creates its parent if missing, and creates
     /// the staging directory with its marker.
@@ -210,8 +252,7 @@ impl Staging {
         let (parent, name) = split(target)?;
         // Spelled as parent and plain name from here on (see check_target).
         let target = &parent.join(&name);
-        // A long name would make the hidden sibling's name too long for the system.
-        let short: String = name.chars().take(60).collect();
+        let short = short_name(&name);
         std::fs::create_dir_all(&parent)
             .map_err(|e| OutputError(format!("{}: cannot create it: {e}", parent.display())))?;
         let tmp = loop {
@@ -229,6 +270,9 @@ impl Staging {
                 }
             }
         };
+        if let Ok(mut live) = LIVE.lock() {
+            live.push(tmp.clone());
+        }
         let staging = Staging {
             tmp,
             target: target.to_path_buf(),
@@ -264,6 +308,7 @@ impl Staging {
             ))
         })?;
         self.done = true;
+        forget_live(&self.tmp);
         Ok(())
     }
 }
@@ -273,6 +318,7 @@ impl Drop for Staging {
         if !self.done {
             // Created by this process in `begin`: ours to remove.
             let _ = std::fs::remove_dir_all(&self.tmp);
+            forget_live(&self.tmp);
         }
     }
 }
@@ -315,7 +361,14 @@ pub const SVG_MARK: &str = "<!-- drawn by chainlab -->";
 pub fn write_own_file(path: &Path, bytes: &[u8], mark: &str) -> Result<(), OutputError> {
     let (parent, name) = split(path)?;
     let path = &parent.join(&name);
-    let name: String = name.chars().take(60).collect();
+    if name.len() > MAX_NAME_BYTES {
+        return Err(OutputError(format!(
+            "{}: the name is {} bytes; file names are at most {MAX_NAME_BYTES}",
+            path.display(),
+            name.len()
+        )));
+    }
+    let name = short_name(&name);
     let refuse = |what: &str| {
         Err(OutputError(format!(
             "{}: {what}; chainlab overwrites only files it wrote. Choose another name, or move it away",

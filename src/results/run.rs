@@ -38,7 +38,7 @@ impl RunResults {
             "propagation.csv",
             "forks.csv",
         ];
-        super::record::Record::verify(dir, &tables, &["attacks.csv"])?;
+        super::record::Record::verify(dir, &tables, &["attacks.csv", "topology.csv"])?;
         let scenario =
             Scenario::load(&dir.join("scenario.resolved.yaml"), &[]).map_err(|e| e.to_string())?;
         let summary = read_summary(dir)?;

@@ -55,6 +55,16 @@ pub(crate) fn check_name(name: &str) -> Result<(), String> {
     )
 }
 
+/// A length in nanoseconds as a person reads it, however large (the scenario's own
+/// units stop at u64 nanoseconds).
+fn duration_text(ns: f64) -> String {
+    match ns / 1e9 {
+        s if s >= 86_400.0 => format!("{:.1} days", s / 86_400.0),
+        s if s >= 3_600.0 => format!("{:.1} h", s / 3_600.0),
+        s => format!("{s:.1} s"),
+    }
+}
+
 impl Scenario {
     /// Every check, in the order of the file's sections.
     pub(crate) fn check(&self) -> Result<(), String> {
@@ -374,20 +384,32 @@ impl Scenario {
         .into_iter()
         .flatten()
         .fold(f64::INFINITY, f64::min);
-        let length = super::Duration(length_ns.min(u64::MAX as f64) as u64);
+        let length = duration_text(length_ns);
         let blocks = (length_ns / interval).ceil();
-        let payments = self.workload.tx_rate.0 * length_ns / 1e9;
+        // Stopped by blocks alone, a run may take up to LENGTH_CAP times as long (when
+        // it cannot mine), and the workload keeps offering payments all that time.
+        let longest_ns = match self.stop.time {
+            Some(t) => t.0 as f64,
+            None => length_ns * crate::node::LENGTH_CAP as f64,
+        };
+        let payments = self.workload.tx_rate.0 * longest_ns / 1e9;
         require(payments <= MAX_PAYMENTS, || {
-            format!("workload.tx_rate × the run's expected length ({length}) is about {payments:.3e} payments; at most {MAX_PAYMENTS:.0} can be simulated in one run")
+            let what = match self.stop.time {
+                Some(_) => format!("stop.time ({length})"),
+                None => format!("the longest a run stopped by blocks may take ({}, ten times its expected length; give stop.time to bound it)", duration_text(longest_ns)),
+            };
+            format!("workload.tx_rate × {what} is about {payments:.3e} payments; at most {MAX_PAYMENTS:.0} can be simulated in one run")
         })?;
         let nodes = f64::from(self.network.nodes);
         let arrivals = blocks * nodes;
         require(arrivals <= MAX_BLOCK_ARRIVALS, || {
             format!("about {blocks:.0} blocks (the run's expected length, {length}, over consensus.block_interval) × network.nodes is {arrivals:.3e} block arrivals; at most {MAX_BLOCK_ARRIVALS:.0e}")
         })?;
-        let chain = blocks * self.mining.block_padding.0 as f64 + payments * 250.0;
+        // Block padding is shared (one allocation per size), so memory holds the
+        // payments; chain.dat on disk holds the padding too (checked where it is written).
+        let chain = payments * 250.0;
         require(chain <= MAX_CHAIN_BYTES, || {
-            format!("the chain would hold about {:.1} GB (blocks × mining.block_padding plus the payments); at most {:.0} GB are kept in memory", chain / 1e9, MAX_CHAIN_BYTES / 1e9)
+            format!("the chain would hold about {:.1} GB of payments; at most {:.0} GB are kept in memory", chain / 1e9, MAX_CHAIN_BYTES / 1e9)
         })?;
         let gossip = self.workload.relay.resolve(self.network.nodes) == super::TxRelay::Gossip;
         let held = payments * nodes;

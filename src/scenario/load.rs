@@ -21,16 +21,22 @@ impl Scenario {
         let text = crate::files::read_text_limited(path, MAX_SCENARIO_BYTES, "scenario file")
             .map_err(|e| ScenarioError(e.0))?;
         let origin = path.display().to_string();
-        let mut sc = Self::parse(&text, &origin, overrides)?;
-        if let TopologySpec::Csv { file } = &mut sc.network.topology {
-            // Made absolute, so that scenario.resolved.yaml names the same file wherever
-            // it is read from.
-            let joined = path.parent().unwrap_or(Path::new("")).join(&*file);
-            *file = std::fs::canonicalize(&joined).unwrap_or(joined);
-        }
+        let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+        let sc = Self::parse_in(&text, &origin, overrides, Some(dir))?;
         sc.check_files()
             .map_err(|msg| ScenarioError(format!("{origin}: {msg}")))?;
         Ok(sc)
+    }
+
+    /// A relative topology file is read from the scenario file's directory.
+    pub fn resolve_files(&mut self) {
+        if let (TopologySpec::Csv { file }, Some(dir)) =
+            (&mut self.network.topology, &self.source_dir)
+        {
+            if file.is_relative() {
+                *file = dir.join(&*file);
+            }
+        }
     }
 
     /// Checks what the scenario refers to outside itself (a topology file).
@@ -49,12 +55,24 @@ impl Scenario {
         origin: &str,
         overrides: &[String],
     ) -> Result<Scenario, ScenarioError> {
+        Self::parse_in(text, origin, overrides, None)
+    }
+
+    /// As [`Scenario::parse`], for a file in `dir` (its relative paths are read there).
+    pub fn parse_in(
+        text: &str,
+        origin: &str,
+        overrides: &[String],
+        dir: Option<std::path::PathBuf>,
+    ) -> Result<Scenario, ScenarioError> {
         let mut tree = yaml_tree(text, origin)?;
         for o in overrides {
             apply_override(&mut tree, o)?;
         }
         sections_are_maps(&tree).map_err(|e| ScenarioError(format!("{origin}: {e}")))?;
-        let scenario = typed(tree, text, origin, overrides)?;
+        let mut scenario = typed(tree, text, origin, overrides)?;
+        scenario.source_dir = dir;
+        scenario.resolve_files();
         scenario
             .check()
             .map_err(|msg| ScenarioError(format!("{origin}: {msg}")))?;

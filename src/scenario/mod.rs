@@ -20,7 +20,6 @@ pub use limits::MAX_TIME;
 pub use load::MAX_SCENARIO_BYTES;
 pub use network_model::{Mechanism, NetworkModel};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 pub use units::{Bandwidth, Duration, FeeRate, Rate, Size};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -39,8 +38,11 @@ pub struct Scenario {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub faults: Vec<Fault>,
     /// Grid for `chainlab sweep`: key path -> values; every combination is one run.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub sweep: BTreeMap<String, Vec<serde_json::Value>>,
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    pub sweep: serde_json::Map<String, serde_json::Value>,
+    /// Where the scenario file was read from: relative topology files are found there.
+    #[serde(skip)]
+    pub source_dir: Option<std::path::PathBuf>,
 }
 
 /// A `stop:` block sets exactly the conditions it names; only a scenario without one
@@ -257,7 +259,8 @@ impl Default for Scenario {
             metrics: Metrics::default(),
             attacks: Vec::new(),
             faults: Vec::new(),
-            sweep: BTreeMap::new(),
+            sweep: serde_json::Map::new(),
+            source_dir: None,
         }
     }
 }
@@ -350,6 +353,20 @@ impl Scenario {
         } else {
             self.mining.shares.clone()
         }
+    }
+
+    /// Bytes chain.dat would hold: the expected blocks (at the run's expected length)
+    /// times their padding.
+    pub fn estimated_chain_bytes(&self) -> f64 {
+        let interval = self.consensus.block_interval.0 as f64;
+        let blocks = [
+            self.stop.blocks.map(f64::from),
+            self.stop.time.map(|t| t.0 as f64 / interval),
+        ]
+        .into_iter()
+        .flatten()
+        .fold(f64::INFINITY, f64::min);
+        blocks * self.mining.block_padding.0 as f64
     }
 
     pub fn to_yaml(&self) -> String {

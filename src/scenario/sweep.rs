@@ -15,6 +15,78 @@ pub struct Point {
     pub scenario: Scenario,
 }
 
+/// One dimension of the grid: a key and its values, or `points:` — a list of
+/// settings, each setting several keys at once (for designs that are not a full grid,
+/// such as block interval and run length varying together).
+enum Dim {
+    Key(String, Vec<serde_json::Value>),
+    Points(Vec<Vec<(String, serde_json::Value)>>),
+}
+
+impl Dim {
+    fn len(&self) -> usize {
+        match self {
+            Dim::Key(_, v) => v.len(),
+            Dim::Points(p) => p.len(),
+        }
+    }
+
+    /// The (key, value) pairs of choice `i`.
+    fn settings(&self, i: usize) -> Vec<(String, serde_json::Value)> {
+        match self {
+            Dim::Key(k, v) => vec![(k.clone(), v[i].clone())],
+            Dim::Points(p) => p[i].clone(),
+        }
+    }
+}
+
+/// The grid's dimensions, in the file's order, each checked for shape.
+fn dimensions(base: &Scenario, origin: &str) -> Result<Vec<Dim>, ScenarioError> {
+    let bad = |m: String| ScenarioError(format!("{origin}: {m}"));
+    let key_ok = |key: &str| {
+        if key == "sweep" || key.starts_with("sweep.") || key == "name" {
+            return Err(bad(format!("sweep.{key}: the sweep block cannot sweep {key}; sweep the keys of the sections (network.nodes, consensus.block_interval, seed, ...)")));
+        }
+        Ok(())
+    };
+    let mut dims = Vec::new();
+    for (key, values) in &base.sweep {
+        let serde_json::Value::Array(list) = values else {
+            return Err(bad(format!(
+                "sweep.{key} is {values}; give a list of values, such as [1, 2]"
+            )));
+        };
+        if list.is_empty() {
+            return Err(bad(format!("sweep.{key} has no values")));
+        }
+        if key != "points" {
+            key_ok(key)?;
+            dims.push(Dim::Key(key.clone(), list.clone()));
+            continue;
+        }
+        let mut points = Vec::new();
+        for (i, entry) in list.iter().enumerate() {
+            let Some(map) = entry.as_object().filter(|m| !m.is_empty()) else {
+                return Err(bad(format!("sweep.points[{i}] is {entry}; each point is a mapping of keys to values, such as {{ consensus.block_interval: 1m, stop.time: 1000m }}")));
+            };
+            for k in map.keys() {
+                key_ok(k)?;
+            }
+            let keys: Vec<&String> = map.keys().collect();
+            if let Some(first) = points.first().map(|p: &Vec<(String, serde_json::Value)>| {
+                p.iter().map(|(k, _)| k).collect::<Vec<_>>()
+            }) {
+                if first != keys {
+                    return Err(bad(format!("sweep.points[{i}] sets {keys:?}; every point must set the same keys as the first ({first:?})")));
+                }
+            }
+            points.push(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect());
+        }
+        dims.push(Dim::Points(points));
+    }
+    Ok(dims)
+}
+
 /// Expands the grid; every point is deserialized and checked before anything runs, so
 /// a sweep over a key that does not exist fails at once with the key named.
 pub fn expand(base: &Scenario, origin: &str) -> Result<Vec<Point>, ScenarioError> {
@@ -23,30 +95,17 @@ pub fn expand(base: &Scenario, origin: &str) -> Result<Vec<Point>, ScenarioError
             "{origin}: has no sweep: block; add one such as sweep: {{ consensus.block_interval: [1m, 10m] }}"
         )));
     }
-    for (key, values) in &base.sweep {
-        if key == "sweep" || key.starts_with("sweep.") || key == "name" {
-            return Err(ScenarioError(format!(
-                "{origin}: sweep.{key}: the sweep block cannot sweep {key}; sweep the keys of the sections (network.nodes, consensus.block_interval, seed, ...)"
-            )));
-        }
-        if values.is_empty() {
-            return Err(ScenarioError(format!(
-                "{origin}: sweep.{key} has no values"
-            )));
-        }
-    }
+    let dims = dimensions(base, origin)?;
     let mut tree = serde_json::to_value(base).expect("a scenario serializes");
     tree.as_object_mut()
         .expect("an object")
         .shift_remove("sweep");
-    let keys: Vec<&String> = base.sweep.keys().collect();
-    let total = base
-        .sweep
-        .values()
-        .try_fold(1usize, |n, values| n.checked_mul(values.len()))
+    let total = dims
+        .iter()
+        .try_fold(1usize, |n, d| n.checked_mul(d.len()))
         .filter(|&n| n <= MAX_POINTS)
         .ok_or_else(|| {
-            let sizes: Vec<String> = base.sweep.values().map(|v| v.len().to_string()).collect();
+            let sizes: Vec<String> = dims.iter().map(|d| d.len().to_string()).collect();
             ScenarioError(format!(
                 "{origin}: the sweep: grid has {} points; at most {MAX_POINTS} (split the grid into several files, or shard it across machines)",
                 sizes.join(" × ")
@@ -54,38 +113,28 @@ pub fn expand(base: &Scenario, origin: &str) -> Result<Vec<Point>, ScenarioError
         })?;
     let mut points = Vec::with_capacity(total);
     for index in 0..total {
-        // Mixed-radix digits of the index, last key varying fastest.
+        // Mixed-radix digits of the index, last dimension varying fastest.
         let mut rest = index;
-        let mut choice = vec![0; keys.len()];
-        for (k, key) in keys.iter().enumerate().rev() {
-            let n = base.sweep[*key].len();
-            choice[k] = rest % n;
-            rest /= n;
+        let mut choice = vec![0; dims.len()];
+        for (k, dim) in dims.iter().enumerate().rev() {
+            choice[k] = rest % dim.len();
+            rest /= dim.len();
         }
         let mut point_tree = tree.clone();
         let mut settings = Vec::new();
-        for (k, key) in keys.iter().enumerate() {
-            let value = &base.sweep[*key][choice[k]];
-            let text = match value {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            apply_override(&mut point_tree, &format!("{key}={text}"))
-                .map_err(|e| ScenarioError(format!("{origin}: sweep: {}", e.0)))?;
-            settings.push(((*key).clone(), text));
+        for (dim, &c) in dims.iter().zip(&choice) {
+            for (key, value) in dim.settings(c) {
+                let text = match value {
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                apply_override(&mut point_tree, &format!("{key}={text}")).map_err(|e| {
+                    ScenarioError(format!("{origin}: sweep: {}", e.0.replace("--set ", "")))
+                })?;
+                settings.push((key, text));
+            }
         }
-        let scenario = super::load::from_tree(&point_tree).map_err(|(_, said)| {
-            ScenarioError(format!(
-                "{origin}: sweep point {index} ({}): {said}",
-                describe(&settings)
-            ))
-        })?;
-        scenario.check().map_err(|msg| {
-            ScenarioError(format!(
-                "{origin}: sweep point {index} ({}): {msg}",
-                describe(&settings)
-            ))
-        })?;
+        let scenario = point_scenario(&point_tree, base, origin, (index, &settings))?;
         points.push(Point {
             index,
             settings,
@@ -93,6 +142,28 @@ pub fn expand(base: &Scenario, origin: &str) -> Result<Vec<Point>, ScenarioError
         });
     }
     Ok(points)
+}
+
+/// A grid point's scenario, checked (its topology file too, read from where the base
+/// scenario's file is).
+fn point_scenario(
+    tree: &serde_json::Value,
+    base: &Scenario,
+    origin: &str,
+    (index, settings): (usize, &[(String, String)]),
+) -> Result<Scenario, ScenarioError> {
+    let at = |said: String| {
+        ScenarioError(format!(
+            "{origin}: sweep point {index} ({}): {said}",
+            describe(settings)
+        ))
+    };
+    let mut scenario = super::load::from_tree(tree).map_err(|(_, said)| at(said))?;
+    scenario.source_dir = base.source_dir.clone();
+    scenario.resolve_files();
+    scenario.check().map_err(at)?;
+    scenario.check_files().map_err(at)?;
+    Ok(scenario)
 }
 
 pub fn describe(settings: &[(String, String)]) -> String {

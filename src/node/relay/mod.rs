@@ -21,7 +21,7 @@ use super::event::{Event, Msg};
 use super::plan::BlockRelayKind;
 use super::txrelay::TxRelay;
 use crate::ledger::BlockId;
-use crate::net::{wire, Link, NodeId};
+use crate::net::{wire, Arrival, Link, NodeId};
 use crate::sim::{EventQueue, SimTime};
 
 /// One block relay protocol.
@@ -184,8 +184,24 @@ pub fn send(
     msg: Msg,
     bytes: usize,
 ) {
-    let at = core.transport.send(now, from, to, bytes, msg.traffic());
-    q.schedule(at, Event::Wire { from, to, msg });
+    match core
+        .transport
+        .send_staged(now, from, to, bytes, msg.traffic())
+    {
+        Arrival::At(at) => q.schedule(at, Event::Wire { from, to, msg }),
+        Arrival::Downlink(at) => {
+            let bytes = bytes as u32;
+            q.schedule(
+                at,
+                Event::Downlink {
+                    from,
+                    to,
+                    msg,
+                    bytes,
+                },
+            )
+        }
+    }
 }
 
 /// `block` reached `node` from `from`: it is validated after the modelled delay (a
