@@ -124,6 +124,26 @@ pub fn csv_reader(path: &Path) -> Result<csv::Reader<impl Read>, ReadError> {
     ))))
 }
 
+/// A CSV reader's error in words, with the line it is on: what was found (a row of the
+/// wrong length, bytes that are not text), not the library's record and byte counts.
+pub fn csv_error(e: &csv::Error) -> String {
+    let line = e.position().map(|p| p.line());
+    let text = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("has {len} fields where the header has {expected_len}"),
+        csv::ErrorKind::Utf8 { err, .. } => {
+            format!("field {} is not UTF-8 text", err.field() + 1)
+        }
+        csv::ErrorKind::Io(io) => format!("cannot be read ({io})"),
+        _ => "cannot be read as CSV".to_string(),
+    };
+    match line {
+        Some(line) => format!("line {line} {text}"),
+        None => text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

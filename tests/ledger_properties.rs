@@ -106,7 +106,7 @@ proptest! {
     #[test]
     fn value_is_conserved_across_valid_blocks(plan in plans()) {
         let (mut f, issued) = run_plan(&plan);
-        prop_assert_eq!(f.tree.utxo_at_best().total_value(), issued);
+        prop_assert_eq!(f.tree.utxo_at_best().total_value(), u128::from(issued.0));
         let by_key: Amount = f.tree.utxo_at_best().balances().iter().map(|(_, v)| v).sum();
         prop_assert_eq!(by_key, issued, "balances per key add up to the supply");
         // Every wallet's own book agrees with the chain.

@@ -235,15 +235,6 @@ pub fn merge(dirs: &[PathBuf]) -> Result<PathBuf, String> {
                 dir.display()
             ));
         }
-        // Each shard's table and manifest as chainlab wrote them.
-        let names: Vec<String> = (found.iter())
-            .flat_map(|(path, _)| {
-                let stem = path.file_stem().unwrap_or_default().to_string_lossy();
-                [format!("{stem}.json"), format!("{stem}.csv")]
-            })
-            .collect();
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        Record::verify(dir, &names, &[])?;
         shards.extend(found);
     }
     check_complete(&shards)?;
@@ -296,10 +287,24 @@ fn shard_manifests(dir: &Path) -> Result<Vec<(PathBuf, Manifest)>, String> {
     paths
         .into_iter()
         .map(|path| {
+            // As chainlab wrote them, manifest and table, before either is read.
+            let stem = path
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            let names = [format!("{stem}.json"), format!("{stem}.csv")];
+            Record::verify(dir, &[&names[0], &names[1]], &[])?;
             let text = crate::files::read_text_limited(&path, 64 << 20, "shard manifest")
                 .map_err(|e| e.0)?;
-            let manifest: Manifest = serde_json::from_str(&text)
-                .map_err(|e| format!("{}: not a shard manifest: {e}", path.display()))?;
+            let manifest: Manifest = serde_json::from_str(&text).map_err(|e| {
+                format!(
+                    "{}: not a shard manifest (line {}, column {})",
+                    path.display(),
+                    e.line(),
+                    e.column()
+                )
+            })?;
             Ok((path, manifest))
         })
         .collect()

@@ -89,10 +89,10 @@ enum Command {
     Inspect {
         dir: PathBuf,
         /// A main-chain height or a block hash.
-        #[arg(long)]
+        #[arg(long, conflicts_with_all = ["tx", "provenance"])]
         block: Option<String>,
         /// A transaction id.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "provenance")]
         tx: Option<String>,
         /// An output as TXID:INDEX.
         #[arg(long)]
@@ -317,11 +317,14 @@ fn bench_scenarios(mut list: Vec<PathBuf>, large: bool) -> Result<(), Error> {
     if large {
         list.push(PathBuf::from(bench::LARGE));
     }
-    if let Some(missing) = list.iter().find(|p| !p.is_file()) {
-        return Err(Error::BadInput(format!(
-            "{}: no such scenario file (run chainlab bench from the repository root, or name the scenarios)",
-            missing.display()
-        )));
+    for path in &list {
+        if let Err(e) = crate::files::open_regular(path) {
+            let hint = match path.exists() {
+                true => "",
+                false => " (run chainlab bench from the repository root, or name the scenarios)",
+            };
+            return Err(Error::BadInput(format!("{}{hint}", e.0)));
+        }
     }
     // Checked here, so that a bad scenario is one message, not a failed child run.
     for path in &list {

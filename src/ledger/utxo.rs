@@ -49,7 +49,9 @@ pub struct BlockUndo {
 #[derive(Clone, Default, Debug, PartialEq, Eq)]
 pub struct UtxoSet {
     coins: FastMap<OutPoint, Coin>,
-    total_value: Amount,
+    /// Satoshis, wide: a chain that never halves can hold more than 2^64 of them in
+    /// all, though no single coin or transaction can (MoneyRange).
+    total_value: u128,
 }
 
 impl UtxoSet {
@@ -74,18 +76,18 @@ impl UtxoSet {
     }
 
     /// Sum of every unspent output: the money supply this chain state holds.
-    pub fn total_value(&self) -> Amount {
+    pub fn total_value(&self) -> u128 {
         self.total_value
     }
 
     fn add(&mut self, outpoint: OutPoint, coin: Coin) {
-        self.total_value += coin.output.value;
+        self.total_value += u128::from(coin.output.value.0);
         self.coins.insert(outpoint, coin);
     }
 
     fn remove(&mut self, outpoint: &OutPoint) -> Option<Coin> {
         let coin = self.coins.remove(outpoint)?;
-        self.total_value -= coin.output.value;
+        self.total_value -= u128::from(coin.output.value.0);
         Some(coin)
     }
 

@@ -10,6 +10,7 @@ pub mod ids;
 pub mod link;
 pub mod plan;
 pub mod regions;
+mod regular;
 pub mod topology;
 pub mod transport;
 pub mod wire;

@@ -136,11 +136,16 @@ impl Topology {
                     continue 'attempt;
                 }
             }
-            join_components(&mut graph, &mut latency, rng);
+            // Joining components would add links and break the regularity: a graph
+            // in pieces is a failed attempt too.
+            if petgraph::algo::connected_components(&graph) != 1 {
+                continue 'attempt;
+            }
             return Self::from_graph(graph);
         }
-        // Vanishingly unlikely for sensible sizes; the outbound graph is the fallback.
-        Self::random_outbound(nodes, degree.div_ceil(2), rng, latency)
+        // Dense graphs (degree near the node count) defeat the pairing: build one that
+        // is exactly regular another way, never a graph of another kind.
+        super::regular::by_swaps(nodes, degree, rng, latency)
     }
 
     /// Watts and Strogatz's small world: a ring where each node links to its `k`

@@ -90,15 +90,7 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
     let main = tree.main_chain();
     let (inclusion, confirmation) = latency_samples(&tx_latencies(out, k));
 
-    let mined: Vec<&crate::node::BlockRecord> = out.blocks.iter().skip(1).collect();
-    let reach = |q: f64| {
-        let mut v: Vec<f64> = mined
-            .iter()
-            .filter_map(|b| block_reach_s(&b.arrivals, sc.network.nodes, q))
-            .collect();
-        v.sort_by(f64::total_cmp);
-        quantile(&v, 0.5)
-    };
+    let reach = |q: f64| median_reach(out, sc.network.nodes, q);
 
     let blocks_main = tree.best_height();
     let blocks_stale = (tree.len() as u32 - 1) - blocks_main;
@@ -107,8 +99,7 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
         to_secs(out.blocks[main.last().unwrap().index()].mined_at) / f64::from(blocks_main)
     });
 
-    let miners = miner_figures(out);
-    let node_means = received_node_means(out);
+    let (miners, received) = (miner_figures(out), received_node_means(out));
     let (txs_reverted, txs_reverted_lost) = reverted_txs(out);
     let mut proof_delays: Vec<f64> = out
         .light_proofs
@@ -149,9 +140,9 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
             0.0
         },
         stale_rate_seen: stale_rate_seen(out),
-        received_s_node_mean_p10: quantile(&node_means, 0.1),
-        received_s_node_mean_p50: quantile(&node_means, 0.5),
-        received_s_node_mean_p90: quantile(&node_means, 0.9),
+        received_s_node_mean_p10: quantile(&received, 0.1),
+        received_s_node_mean_p50: quantile(&received, 0.5),
+        received_s_node_mean_p90: quantile(&received, 0.9),
         reorgs: out.reorgs,
         reorg_depth_max: out.reorg_depth_max,
         chain_bytes,
@@ -166,6 +157,15 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
         faults: fault_figures(out),
         perf: None,
     }
+}
+
+/// Median over mined blocks of the time to reach a fraction `q` of the nodes.
+fn median_reach(out: &RunOutput, nodes: u32, q: f64) -> Option<f64> {
+    let mut v: Vec<f64> = (out.blocks.iter().skip(1))
+        .filter_map(|b| block_reach_s(&b.arrivals, nodes, q))
+        .collect();
+    v.sort_by(f64::total_cmp);
+    quantile(&v, 0.5)
 }
 
 /// Σ over nodes of the blocks beyond one per height, over Σ of the blocks held with

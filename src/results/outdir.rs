@@ -333,6 +333,12 @@ pub fn write_marker(dir: &Path) -> Result<(), OutputError> {
 /// marker if missing, reused if empty or ours, refused otherwise.
 pub fn open_own_dir(dir: &Path) -> Result<(), OutputError> {
     check_target(dir)?;
+    if dir.join("summary.json").exists() {
+        return Err(OutputError(format!(
+            "{}: holds a run's results; a sweep goes to a directory of its own (choose another --out)",
+            dir.display()
+        )));
+    }
     let (parent, name) = split(dir)?;
     let dir = &parent.join(name);
     std::fs::create_dir_all(dir)
@@ -359,7 +365,12 @@ pub const SVG_MARK: &str = "<!-- drawn by chainlab -->";
 /// (chainlab wrote it). Anything else there is refused. Written beside the target and
 /// renamed into place, so a failure leaves the old file whole.
 pub fn write_own_file(path: &Path, bytes: &[u8], mark: &str) -> Result<(), OutputError> {
-    let (parent, name) = split(path)?;
+    let (parent, name) = split(path).map_err(|_| {
+        OutputError(format!(
+            "{}: name the file itself (such as tree.svg), not `.`, `..` or `/`",
+            path.display()
+        ))
+    })?;
     let path = &parent.join(&name);
     if name.len() > MAX_NAME_BYTES {
         return Err(OutputError(format!(

@@ -20,7 +20,7 @@ pub fn for_each_row(
     let mut reader = crate::files::csv_reader(path).map_err(|e| e.0)?;
     let header = reader
         .headers()
-        .map_err(|e| format!("{}: {e}", path.display()))?
+        .map_err(|e| format!("{}: {}", path.display(), crate::files::csv_error(&e)))?
         .clone();
     let index: Vec<usize> = columns
         .iter()
@@ -38,7 +38,7 @@ pub fn for_each_row(
     loop {
         let more = reader
             .read_record(&mut record)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+            .map_err(|e| format!("{}: {}", path.display(), crate::files::csv_error(&e)))?;
         if !more {
             return Ok(());
         }

@@ -164,6 +164,20 @@ impl Attack {
     /// fee allowance (1,000 attempts when the count is open). The scenario check keeps
     /// the whole premine within 21 million coins, so an attacker never runs dry before
     /// its attempts are made.
+    /// [`Attack::funds_needed`] in satoshis, never saturated (for the premine check).
+    pub fn funds_needed_sat(&self) -> u128 {
+        use crate::ledger::{Amount, COIN};
+        match self {
+            Attack::DoubleSpend {
+                amount, attempts, ..
+            } => {
+                let per = Amount::from_coins(*amount) + COIN / 100;
+                u128::from(per.0) * u128::from(attempts.unwrap_or(1000))
+            }
+            _ => 0,
+        }
+    }
+
     pub fn funds_needed(&self) -> crate::ledger::Amount {
         use crate::ledger::{Amount, COIN};
         match self {

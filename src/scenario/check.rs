@@ -182,6 +182,9 @@ impl Scenario {
                     format!("a small world links each node to network.outbound = {k} neighbours on each side of the ring; that needs more than {} nodes (network.nodes is {nodes})", 2 * k)
                 })
             }
+            TopologySpec::Csv { file } if file.as_os_str().is_empty() => {
+                Err("network.topology.file is empty; give the path of a topology file (CSV)".into())
+            }
             TopologySpec::Csv { .. } => require(self.network.regions == RegionModel::None, || {
                 "network.regions must be none when the topology file gives each link's latency"
                     .into()
@@ -311,7 +314,18 @@ impl Scenario {
 
     fn check_adversaries(&self) -> Result<(), String> {
         let nodes = self.network.nodes;
-        let stop = self.stop.time.map(|t| t.0);
+        // The latest moment the run can reach: its stop time, or for a run stopped by
+        // blocks alone, the cap of ten times its expected length.
+        let stop = match (self.stop.time, self.stop.blocks) {
+            (Some(t), _) => Some((t.0, "stop.time")),
+            (None, Some(b)) => {
+                let cap = u128::from(self.consensus.block_interval.0)
+                    * u128::from(b)
+                    * u128::from(crate::node::LENGTH_CAP);
+                Some((cap.min(u128::from(u64::MAX)) as u64, "the longest a run stopped by stop.blocks can take (ten times blocks × block_interval)"))
+            }
+            (None, None) => None,
+        };
         for (i, attack) in self.attacks.iter().enumerate() {
             let at = format!("attacks[{i}]");
             attack.check(&at, nodes)?;
@@ -336,33 +350,35 @@ impl Scenario {
     /// The genesis block pays the wallets' coins and double spenders' funds: together
     /// at most 21 million coins, or the genesis block would be invalid.
     fn check_premine(&self) -> Result<(), String> {
-        use crate::ledger::tx::{Amount, COIN, MAX_MONEY};
+        use crate::ledger::tx::{COIN, MAX_MONEY};
+        // Satoshis in u128: the products of user numbers are never saturated.
+        let coin = u128::from(COIN.0);
         let wallets = if self.workload.tx_rate.0 > 0.0 {
-            u64::from(self.workload.wallets) * u64::from(self.workload.coins_per_wallet) * 10 * COIN
+            u128::from(self.workload.wallets)
+                * u128::from(self.workload.coins_per_wallet)
+                * 10
+                * coin
         } else {
-            Amount::ZERO
+            0
         };
-        let attackers: Amount = self
-            .attacks
-            .iter()
-            .map(Attack::funds_needed)
-            .fold(Amount::ZERO, Amount::saturating_add);
-        let total = wallets.saturating_add(attackers);
-        require(total <= MAX_MONEY, || {
+        let attackers: u128 = self.attacks.iter().map(Attack::funds_needed_sat).sum();
+        let total = wallets + attackers;
+        let coins = |sat: u128| sat as f64 / coin as f64;
+        require(total <= u128::from(MAX_MONEY.0), || {
             format!(
                 "the premine is {} coins: {} for the workload (10 per coin of workload.wallets × workload.coins_per_wallet) and {} for double spenders (attacks[].amount plus 0.01 per attempt, 1000 attempts when attempts is open); at most 21000000 coins exist",
-                (total / COIN.0).0,
-                (wallets / COIN.0).0,
-                (attackers / COIN.0).0
+                coins(total),
+                coins(wallets),
+                coins(attackers)
             )
         })
     }
 }
 
-fn starts_before_stop(key: &str, start: u64, stop: Option<u64>) -> Result<(), String> {
+fn starts_before_stop(key: &str, start: u64, stop: Option<(u64, &str)>) -> Result<(), String> {
     match stop {
-        Some(stop) if start >= stop => Err(format!(
-            "{key} is {}, but the run stops at stop.time = {}: it would never happen",
+        Some((stop, what)) if start >= stop => Err(format!(
+            "{key} is {}, but the run stops by {} ({what}); it would never happen",
             super::Duration(start),
             super::Duration(stop)
         )),

@@ -73,9 +73,17 @@ impl Scenario {
         let mut scenario = typed(tree, text, origin, overrides)?;
         scenario.source_dir = dir;
         scenario.resolve_files();
-        scenario
-            .check()
-            .map_err(|msg| ScenarioError(format!("{origin}: {msg}")))?;
+        scenario.check().map_err(|msg| {
+            // A value out of range that a --set gave is the --set's, not the file's.
+            let by = overrides.iter().find(|o| {
+                let key = o.split_once('=').map_or(o.as_str(), |(k, _)| k);
+                msg.starts_with(&format!("{key} ")) || msg.starts_with(&format!("{key}:"))
+            });
+            match by {
+                Some(o) => ScenarioError(format!("{origin} with --set {o}: {msg}")),
+                None => ScenarioError(format!("{origin}: {msg}")),
+            }
+        })?;
         if !scenario.sweep.is_empty() {
             super::sweep::expand(&scenario, origin)?;
         }
@@ -102,6 +110,31 @@ fn yaml_tree(text: &str, origin: &str) -> Result<Value, ScenarioError> {
 
 /// Sections are mappings of keys: serde would otherwise read a list as the section's
 /// fields in order (`stop: [5]` as 5 blocks), which nobody means.
+/// Each kind of `network.topology` takes only its own keys (serde would drop the
+/// others of a kind without fields, silently).
+fn topology_keys(topology: &Value) -> Result<(), String> {
+    let Some(kind) = topology.get("kind").and_then(Value::as_str) else {
+        return Ok(()); // the typed parse names a missing or odd kind
+    };
+    let allowed: &[&str] = match kind {
+        "random" | "regular" => &["kind"],
+        "small-world" => &["kind", "rewire"],
+        "csv" => &["kind", "file"],
+        _ => return Ok(()),
+    };
+    let keys = topology.as_object().map(|m| m.keys()).into_iter().flatten();
+    match keys.into_iter().find(|k| !allowed.contains(&k.as_str())) {
+        Some(extra) => Err(format!(
+            "network.topology.{extra} is not a key of kind {kind}; it takes {}",
+            match allowed {
+                [_] => "no other keys".to_string(),
+                more => format!("only {}", more[1..].join(", ")),
+            }
+        )),
+        None => Ok(()),
+    }
+}
+
 fn sections_are_maps(tree: &Value) -> Result<(), String> {
     let map_at = |path: &str, v: &Value| match v {
         Value::Object(_) => Ok(()),
@@ -125,6 +158,7 @@ fn sections_are_maps(tree: &Value) -> Result<(), String> {
     }
     if let Some(v) = tree.pointer("/network/topology") {
         map_at("network.topology", v)?;
+        topology_keys(v)?;
     }
     for list in ["attacks", "faults"] {
         match tree.get(list) {
@@ -175,7 +209,9 @@ fn typed(
 pub(crate) fn from_tree(tree: &Value) -> Result<Scenario, (String, String)> {
     serde_path_to_error::deserialize::<_, Scenario>(tree).map_err(|err| {
         let key = err.path().to_string();
-        let said = explain(&key, &err.inner().to_string(), lookup(tree, &key));
+        let message = err.inner().to_string();
+        let key = in_list(tree, &key, &message);
+        let said = plain(&explain(&key, &message, lookup(tree, &key)));
         (key, said)
     })
 }
@@ -184,6 +220,41 @@ fn same_key(set: &str, path: &str) -> bool {
     // `attacks.0.hashrate` (as --set writes it) names `attacks[0].hashrate`.
     let normal: String = path.replace('[', ".").replace(']', "");
     set == path || set == normal
+}
+
+/// serde loses the path inside `attacks:` and `faults:` entries (each is a tagged
+/// enum): a bare key found in exactly one entry is given that entry's path.
+fn in_list(tree: &Value, key: &str, message: &str) -> String {
+    let unknown = message
+        .strip_prefix("unknown field `")
+        .and_then(|r| r.split('`').next());
+    let entry =
+        |k: &str| (k.starts_with("attacks[") || k.starts_with("faults[")) && k.ends_with(']');
+    let key = match (key, unknown) {
+        (k, Some(field)) if entry(k) => return format!("{k}.{field}"),
+        ("" | "attacks" | "faults", Some(field)) => field,
+        _ => key,
+    };
+    if key.contains(['.', '[']) || key.is_empty() || tree.get(key).is_some() {
+        return key.to_string();
+    }
+    let holders: Vec<String> = ["attacks", "faults"]
+        .iter()
+        .flat_map(|list| {
+            let items = tree
+                .get(*list)
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            (items.into_iter().enumerate())
+                .filter(|(_, item)| item.get(key).is_some())
+                .map(move |(i, _)| format!("{list}[{i}].{key}"))
+        })
+        .collect();
+    match holders.as_slice() {
+        [one] => one.clone(),
+        _ => key.to_string(),
+    }
 }
 
 /// The value at a serde path such as `attacks[0].hashrate`, if the tree has one.
@@ -297,6 +368,29 @@ fn located(err: &YamlError, text: &str, origin: &str, said: Option<&str>) -> Str
     out
 }
 
+/// A parser message in the user's words: the parser's budget and depth limits, and
+/// serde's untagged-enum wording, are said as what a scenario may hold.
+fn plain(text: &str) -> String {
+    const TOO_BIG: &str = "the YAML is larger or more deeply nested than a scenario can be (too many values once anchors and aliases such as &a and *a are expanded, or too many levels)";
+    if text.contains("too large or too complex") || text.contains("recursion limit") {
+        return TOO_BIG.to_string();
+    }
+    if text.contains("untagged enum NodeSet") {
+        return text.replace(
+            "data did not match any variant of untagged enum NodeSet",
+            "nodes is neither a list of node ids (such as [0, 3]) nor a fraction of the nodes (such as 0.25)",
+        );
+    }
+    super::hint_unknown_key(text)
+}
+
+/// A parser error as one line in the user's words (for `--set` values).
+pub(super) fn one_line(err: &YamlError) -> String {
+    let err = err.without_snippet();
+    let text = Wording { said: None }.format_message(err).into_owned();
+    text.lines().next().unwrap_or_default().to_string()
+}
+
 /// Messages for the parser's errors that would otherwise speak to a programmer.
 struct Wording<'a> {
     said: Option<&'a str>,
@@ -320,10 +414,7 @@ impl MessageFormatter for Wording<'_> {
             YamlError::Budget { .. } => Cow::Borrowed(
                 "the YAML is larger or more deeply nested than a scenario can be (too many values, aliases or levels)",
             ),
-            other => match UserMessageFormatter.format_message(other) {
-                Cow::Owned(text) => Cow::Owned(super::hint_unknown_key(&text)),
-                Cow::Borrowed(text) => Cow::Owned(super::hint_unknown_key(text)),
-            },
+            other => Cow::Owned(plain(&UserMessageFormatter.format_message(other))),
         }
     }
 }

@@ -3,7 +3,6 @@
 
 use super::ScenarioError;
 use serde_json::Value;
-use serde_saphyr::UserMessageFormatter;
 
 /// Sets `a.b.c=value` in the parsed tree; the value is read as YAML so that numbers,
 /// lists and units all work. The key must exist in the schema (checked when the tree is
@@ -17,7 +16,7 @@ pub(crate) fn apply_override(tree: &mut Value, assignment: &str) -> Result<(), S
     let value: Value = serde_saphyr::from_str(raw).map_err(|e| {
         ScenarioError(format!(
             "--set {path}: cannot read the value {raw:?}: {}",
-            e.render_with_formatter(&UserMessageFormatter)
+            super::load::one_line(&e)
         ))
     })?;
     if path.contains(['[', ']']) || path.is_empty() || path.split('.').any(str::is_empty) {

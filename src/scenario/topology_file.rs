@@ -24,7 +24,7 @@ pub fn parse(bytes: &[u8], place: &str, nodes: u32) -> Result<Vec<EdgeSpec>, Str
         .from_reader(bytes);
     let header: Vec<String> = reader
         .headers()
-        .map_err(|e| format!("{place}: {e}"))?
+        .map_err(|e| format!("{place}: {}", crate::files::csv_error(&e)))?
         .iter()
         .map(str::to_string)
         .collect();
@@ -36,9 +36,19 @@ pub fn parse(bytes: &[u8], place: &str, nodes: u32) -> Result<Vec<EdgeSpec>, Str
     }
     let mut edges = Vec::new();
     let mut seen = HashSet::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i + 2;
-        let record = record.map_err(|e| format!("{place}: line {line}: {e}"))?;
+    for record in reader.records() {
+        let record = record.map_err(|e| format!("{place}: {}", crate::files::csv_error(&e)))?;
+        // The file's own line: the reader skips blank lines without counting them, so
+        // count the line breaks before where the record starts.
+        // (the position it gives may lie before those blank lines).
+        let mut start = record
+            .position()
+            .map_or(0, |p| p.byte() as usize)
+            .min(bytes.len());
+        while bytes.get(start).is_some_and(|b| matches!(b, b'\n' | b'\r')) {
+            start += 1;
+        }
+        let line = 1 + bytes[..start].iter().filter(|&&b| b == b'\n').count();
         if record.len() > header.len() {
             return Err(format!(
                 "{place}: line {line} has {} fields; the header names {}",

@@ -2,6 +2,8 @@
 //! wallets funded by the genesis premine; and whole simulations from inline YAML.
 #![allow(dead_code)]
 
+pub mod hostile;
+
 use chainlab::ledger::builder;
 use chainlab::ledger::pow::{RetargetRule, Target};
 use chainlab::ledger::*;
