@@ -197,7 +197,10 @@ pub fn default_out(sc: &Scenario) -> std::path::PathBuf {
 pub fn replot(dir: &Path) -> Result<(), Error> {
     crate::results::outdir::require_ours(dir)?;
     if dir.join("sweep.csv").is_file() {
-        return Ok(report::sweep_plots::draw_sweep_plots(dir)?);
+        let record = crate::results::record::Record::verify(dir, &["sweep.csv"], &[])
+            .map_err(Error::BadInput)?;
+        report::sweep_plots::draw_sweep_plots(dir)?;
+        return record.seal(dir).map_err(|e| Error::Internal(e.into()));
     }
     let run = RunResults::read(dir).map_err(Error::BadInput)?;
     let record = crate::results::record::Record::read(dir).map_err(Error::BadInput)?;

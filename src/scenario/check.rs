@@ -427,6 +427,14 @@ impl Scenario {
         require(chain <= MAX_CHAIN_BYTES, || {
             format!("the chain would hold about {:.1} GB of payments; at most {:.0} GB are kept in memory", chain / 1e9, MAX_CHAIN_BYTES / 1e9)
         })?;
+        // Grinding costs about hashes_per_block per miner each time the tip moves.
+        if self.mining.pow == super::PowMode::Grind {
+            let miners = f64::from(self.mining.miners) + self.attacks.len() as f64;
+            let hashes = blocks * miners * self.consensus.hashes_per_block as f64;
+            require(hashes <= MAX_GRIND_HASHES, || {
+                format!("mining.pow grind would try about {hashes:.3e} hashes (consensus.hashes_per_block × miners × about {blocks:.0} blocks); at most {MAX_GRIND_HASHES:.0e} (lower hashes_per_block, or use pow: sampled)")
+            })?;
+        }
         let gossip = self.workload.relay.resolve(self.network.nodes) == super::TxRelay::Gossip;
         let held = payments * nodes;
         require(!gossip || held <= 2e10, || {
