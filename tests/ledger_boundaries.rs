@@ -180,6 +180,27 @@ fn the_block_size_limit_admits_exactly_its_bytes() {
     );
 }
 
+/// At Bitcoin's own limit: 1,000,000 bytes (a legacy block's weight is four times its
+/// size, so this is also Core's 4,000,000 weight units) pass and 1,000,001 do not.
+#[test]
+fn bitcoins_block_size_limit_admits_exactly_a_million_bytes() {
+    let mut params = params();
+    params.max_block_bytes = 1_000_000;
+    let mut f = fixture_with(params, 1, COIN);
+    let at_limit = block_of_size(&f, 1_000_000);
+    assert!(submit(&mut f, at_limit).is_ok());
+    let over = block_of_size(&f, 1_000_001);
+    let hash = over.block_hash();
+    assert_eq!(
+        submit(&mut f, over),
+        Err(E::BlockTooLarge {
+            hash,
+            size: 1_000_001,
+            max: 1_000_000
+        })
+    );
+}
+
 #[test]
 fn coinbase_scripts_of_2_and_100_bytes_pass_and_1_and_101_do_not() {
     let f = fixture(1, COIN);

@@ -116,8 +116,7 @@ pub fn verify_input(
     if *hash_type != SIGHASH_ALL {
         return Err(ScriptError::MalformedSignature);
     }
-    let mut signature =
-        Signature::from_der(der).map_err(|_| ScriptError::MalformedSignature)?;
+    let mut signature = Signature::from_der(der).map_err(|_| ScriptError::MalformedSignature)?;
     // Consensus accepts a high S: Core normalises before libsecp256k1 verifies. Only
     // relay policy demands a low S (`has_low_s`, used by the mempool).
     signature.normalize_s();

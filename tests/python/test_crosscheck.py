@@ -37,6 +37,7 @@ def runs(tmp_path_factory):
             ("quickstart", "scenarios/quickstart.yaml"),
             ("fork-race", "scenarios/classroom/fork-race.yaml"),
             ("majority", "scenarios/classroom/majority.yaml"),
+            ("double-spend", "scenarios/classroom/double-spend.yaml"),
         ]
     }
 
@@ -46,14 +47,27 @@ def test_the_quickstart_agrees_block_by_block(runs):
     assert blocks == 31 and payments > 5000 and inputs >= payments
 
 
-def test_runs_with_forks_and_double_spends_agree(runs):
-    # fork-race: races between honest miners; majority: an attacker's private branch
-    # carrying a spend that conflicts with a public payment, released in a reorg.
+def test_runs_with_forks_and_reorgs_agree(runs):
+    # fork-race: races between honest miners; majority: an attacker's private branch of
+    # empty blocks released in a reorg (it makes no payment of its own).
     for name in ("fork-race", "majority"):
         blocks, payments, _ = crosscheck.check(runs[name])
         summary = (runs[name] / "summary.json").read_text()
         assert '"blocks_stale": 0' not in summary, f"{name} has stale blocks"
         assert blocks > 40 and payments > 500
+
+
+def test_double_spends_on_competing_branches_agree(runs):
+    # The double-spend lesson: the attacker pays the merchant on the public chain and
+    # spends the same coin again on its private branch; both branches are in chain.dat.
+    blocks, _, _ = crosscheck.check(runs["double-spend"])
+    spenders = {}
+    for block in crosscheck.read_blocks(runs["double-spend"] / "chain.dat"):
+        for tx in block.vtx[1:]:
+            for txin in tx.vin:
+                spenders.setdefault((txin.prevout.hash, txin.prevout.n), set()).add(tx.GetTxid())
+    conflicts = sum(1 for s in spenders.values() if len(s) > 1)
+    assert blocks > 1000 and conflicts > 100, (blocks, conflicts)
 
 
 def write_chain(blocks, path):
