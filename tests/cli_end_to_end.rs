@@ -39,7 +39,7 @@ fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file() && !p.ends_with("record.json"))
+        .filter(|p| p.is_file() && !p.ends_with("record.json") && !p.ends_with("perf.json"))
         .map(|p| {
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
             let mut bytes = std::fs::read(&p).unwrap();
@@ -88,8 +88,8 @@ fn same_seed_gives_identical_results_and_another_seed_does_not() {
     let c = run("c", &["--seed", "8"]);
     assert_eq!(
         a.len(),
-        19,
-        "the marker, scenario, summary, four CSV files, chain.dat, report.html and five plots as PNG and SVG"
+        21,
+        "the marker, scenario, summary (JSON and CSV), miners.csv, four more CSV files, chain.dat, report.html and five plots as PNG and SVG"
     );
     assert_eq!(a, b);
     assert_ne!(a, c);
@@ -346,9 +346,16 @@ fn sharded_sweep_merges_into_the_same_table_as_a_whole_sweep() {
     );
     assert_eq!(table.lines().count(), 5, "header and four points:\n{table}");
     assert!(
-        // Columns in the order of the file's sweep block.
-        table.starts_with("point,network.nodes,consensus.block_interval,tps_offered"),
+        // Columns in the order of the file's sweep block, each unit's SI twin beside it.
+        table.starts_with(
+            "point,network.nodes,consensus.block_interval,block_interval_s,replicates,seed,scenario"
+        ),
         "{table}"
+    );
+    let runs = std::fs::read_to_string(whole.join("runs.csv")).unwrap();
+    assert_eq!(
+        runs,
+        std::fs::read_to_string(sharded.join("runs.csv")).unwrap()
     );
 }
 

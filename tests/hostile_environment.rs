@@ -88,14 +88,23 @@ fn revenue_past_two_to_the_64_satoshis_is_counted_not_wrapped() {
     assert!(run(&dir, &["run", "rich.yaml", "--out", "r"])
         .status
         .success());
-    let text = std::fs::read_to_string(dir.join("r/summary.json")).unwrap();
-    let summary: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("r/summary.json")).unwrap()).unwrap();
     let blocks = summary["blocks_main"].as_u64().unwrap() as u128;
-    // Read as text: a JSON reader's f64 would round the integer.
-    let revenue: u128 = text
-        .split("\"revenue_sat\": ")
+    // Read as text: a JSON or CSV reader's f64 would round the integer.
+    let miners = std::fs::read_to_string(dir.join("r/miners.csv")).unwrap();
+    let column = miners
+        .lines()
+        .next()
+        .unwrap()
+        .split(',')
+        .position(|c| c == "revenue_sat");
+    let revenue: u128 = miners
+        .lines()
         .nth(1)
-        .and_then(|r| r.split(',').next())
+        .unwrap()
+        .split(',')
+        .nth(column.unwrap())
         .unwrap()
         .parse()
         .unwrap();

@@ -2,8 +2,7 @@
 //! peak memory is per scenario, and prints events/s, wall time and peak RSS.
 
 use crate::app::Error;
-use crate::report::Summary;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 pub const STANDARD: &str = "scenarios/bench/simblock-2015.yaml";
@@ -49,9 +48,9 @@ pub fn run(scenarios: &[PathBuf]) -> Result<String, Error> {
                 )),
             });
         }
-        let summary = read_summary(&out).map_err(internal)?;
-        let perf = (summary.perf.as_ref())
-            .ok_or_else(|| internal("summary.json has no perf block".into()))?;
+        let summary = crate::results::run::read_summary(&out).map_err(internal)?;
+        let perf =
+            (summary.perf.as_ref()).ok_or_else(|| internal("the run wrote no perf.json".into()))?;
         table.push_str(&format!(
             "{:<24} {:>6} {:>8} {:>11} {:>8.2} {:>10.0} {:>14.0}\n",
             summary.scenario,
@@ -64,11 +63,4 @@ pub fn run(scenarios: &[PathBuf]) -> Result<String, Error> {
         ));
     }
     Ok(table)
-}
-
-fn read_summary(dir: &Path) -> Result<Summary, String> {
-    let path = dir.join("summary.json");
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }

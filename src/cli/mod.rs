@@ -12,6 +12,9 @@ use std::sync::{Arc, OnceLock};
 
 mod bench;
 mod progress;
+mod run;
+
+use run::{run, run_sweep};
 
 #[derive(Parser)]
 #[command(
@@ -40,6 +43,10 @@ enum Command {
         /// Override the scenario's seed.
         #[arg(long)]
         seed: Option<u64>,
+        /// Run this many replicates, each with its own seed (as `replicates:` in the
+        /// scenario): runs.csv and sweep.csv give each figure's mean and 95% interval.
+        #[arg(long)]
+        replicates: Option<u32>,
         /// Results directory (default: results/<scenario name>).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -69,6 +76,9 @@ enum Command {
         /// Run only shard I of N (0-based), e.g. --shard 0/4.
         #[arg(long)]
         shard: Option<String>,
+        /// Replicates of every point (as `replicates:` in the scenario).
+        #[arg(long)]
+        replicates: Option<u32>,
         /// Output directory (default: results/<scenario name>).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -139,19 +149,41 @@ pub fn main() -> ExitCode {
         Command::Run {
             scenario,
             seed,
+            replicates,
             out,
             sets,
             trace,
             lean,
-        } => run(&scenario, seed, out, &sets, app::Outputs { trace, lean }),
+        } => {
+            let outputs = app::Outputs { trace, lean };
+            let args = run::RunArgs {
+                seed,
+                replicates,
+                out,
+                sets,
+                outputs,
+            };
+            run(&scenario, args)
+        }
         Command::Sweep {
             scenario,
             jobs,
             shard,
+            replicates,
             out,
             sets,
             lean,
-        } => run_sweep(&scenario, jobs, (shard.as_deref(), lean), out, &sets),
+        } => {
+            let outputs = app::Outputs { trace: false, lean };
+            let args = run::RunArgs {
+                seed: None,
+                replicates,
+                out,
+                sets,
+                outputs,
+            };
+            run_sweep(&scenario, jobs, shard.as_deref(), args)
+        }
         Command::Inspect {
             dir,
             block,
@@ -200,89 +232,6 @@ fn validate(path: &Path, sets: &[String]) -> Result<(), Error> {
         "# {} is a valid scenario{grid}.\n",
         path.display()
     ))?;
-    Ok(())
-}
-
-fn run(
-    path: &Path,
-    seed: Option<u64>,
-    out: Option<PathBuf>,
-    sets: &[String],
-    outputs: app::Outputs,
-) -> Result<(), Error> {
-    let mut sc = Scenario::load(path, sets)?;
-    if let Some(seed) = seed {
-        sc.seed = seed;
-    }
-    let dir = out.unwrap_or_else(|| app::default_out(&sc));
-    let bar = progress::RunBar::new();
-    let done = app::run(&sc, &dir, outputs, &interrupt_flag(), |p| bar.show(p));
-    bar.finish();
-    let done = done?;
-    for w in &done.warnings {
-        let _ = writeln!(std::io::stderr(), "chainlab: warning: {w}");
-    }
-    let summary = done.summary;
-    say(&format!(
-        "{}: {} blocks ({} stale, rate {:.4}), {:.2} TPS confirmed of {:.2} offered, \
-propagation p50 {}, {}-conf p50 {}; {} events in {:.2} s wall\n",
-        sc.name,
-        summary.blocks_main,
-        summary.blocks_stale,
-        summary.stale_rate,
-        summary.tps_confirmed,
-        summary.tps_offered,
-        fmt_opt(summary.propagation_s_p50),
-        summary.confirmations,
-        fmt_opt(summary.confirmation_s_p50),
-        summary.perf.as_ref().map_or(0, |p| p.events),
-        summary.perf.as_ref().map_or(0.0, |p| p.wall_s),
-    ))?;
-    say(&format!("results in {}\n", dir.display()))?;
-    Ok(())
-}
-
-/// Parallel sweep runs at most: each holds a run in memory.
-const MAX_JOBS: usize = 256;
-
-fn run_sweep(
-    path: &Path,
-    jobs: Option<usize>,
-    (shard, lean): (Option<&str>, bool),
-    out: Option<PathBuf>,
-    sets: &[String],
-) -> Result<(), Error> {
-    let base = Scenario::load(path, sets)?;
-    let origin = path.display().to_string();
-    let points = crate::scenario::sweep::expand(&base, &origin)?;
-    let shard = shard
-        .map(crate::scenario::sweep::parse_shard)
-        .transpose()
-        .map_err(Error::BadInput)?;
-    let dir = out.unwrap_or_else(|| app::default_out(&base));
-    if let Some(j) = jobs.filter(|j| !(1..=MAX_JOBS).contains(j)) {
-        return Err(Error::BadInput(format!(
-            "--jobs {j}: give 1 to {MAX_JOBS} (or leave it out to use every core); each job holds a whole run in memory"
-        )));
-    }
-    let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let bar = indicatif::ProgressBar::new(0);
-    let progress = |done: usize, of: usize| {
-        bar.set_length(of as u64);
-        bar.set_position(done as u64);
-    };
-    let outcome = app::sweep::run_sweep(
-        &base,
-        points,
-        &dir,
-        jobs,
-        (shard, lean),
-        &interrupt_flag(),
-        progress,
-    );
-    bar.finish_and_clear();
-    let (table, points) = outcome?;
-    say(&format!("{points} points; table in {}\n", table.display()))?;
     Ok(())
 }
 
@@ -369,10 +318,4 @@ fn say(text: &str) -> Result<(), Error> {
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
         .map_err(Error::Unwritable)
-}
-
-/// Seconds with two decimals, or "n/a" where nothing was measured.
-fn fmt_opt(v: Option<f64>) -> String {
-    v.map(|x| format!("{x:.2} s"))
-        .unwrap_or_else(|| "n/a".into())
 }

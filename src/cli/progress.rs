@@ -46,3 +46,35 @@ fn clock(s: f64) -> String {
         _ => format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60),
     }
 }
+
+/// The progress bar of `chainlab sweep`: runs done of all, and each run in progress
+/// with how far it is.
+pub struct SweepBar(ProgressBar);
+
+impl SweepBar {
+    pub fn new() -> SweepBar {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} runs, {elapsed} {msg}")
+                .expect("static template")
+                .progress_chars("=> "),
+        );
+        SweepBar(bar)
+    }
+
+    pub fn show(&self, p: &crate::app::sweep::SweepProgress) {
+        self.0.set_length(p.total as u64);
+        self.0.set_position(p.done as u64);
+        let running: Vec<String> = (p.running.iter())
+            .map(|&(point, rep, f)| format!("point {point}.{rep} {:.0}%", f * 100.0))
+            .collect();
+        self.0.set_message(match running.is_empty() {
+            true => String::new(),
+            false => format!("| running {}", running.join(", ")),
+        });
+    }
+
+    pub fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}

@@ -95,9 +95,9 @@ pub fn fault_figures(out: &RunOutput) -> Vec<FaultFigures> {
         .collect()
 }
 
-/// Transactions in blocks that some node accepted but that ended off the main chain
-/// (confirmed, then reverted), and how many of those never made the main chain.
-pub fn reverted_txs(out: &RunOutput) -> (u64, u64) {
+/// The transactions of blocks that some node accepted but that ended off the main
+/// chain.
+pub fn reverted_set(out: &RunOutput) -> std::collections::BTreeSet<crate::ledger::Txid> {
     let tree = &out.tree;
     let mut reverted = std::collections::BTreeSet::new();
     for (id, rec) in out.blocks.iter().enumerate().skip(1) {
@@ -107,6 +107,14 @@ pub fn reverted_txs(out: &RunOutput) -> (u64, u64) {
         }
         reverted.extend(tree.entry(id).txids.iter().skip(1).copied());
     }
+    reverted
+}
+
+/// Transactions in blocks that some node accepted but that ended off the main chain
+/// (confirmed, then reverted), and how many of those never made the main chain.
+pub fn reverted_txs(out: &RunOutput) -> (u64, u64) {
+    let tree = &out.tree;
+    let reverted = reverted_set(out);
     if reverted.is_empty() {
         return (0, 0);
     }

@@ -26,7 +26,7 @@ fn read_points(table: &Path) -> Result<Option<(String, Vec<Point>)>> {
     let mut r = crate::files::csv_reader(table).map_err(|e| anyhow::anyhow!(e.0))?;
     let header = r.headers()?.clone();
     let col = |name: &str| header.iter().position(|h| h == name);
-    let Some(kind_col) = col("attack_kind") else {
+    let Some(kind_col) = col("attack0_kind") else {
         return Ok(None);
     };
     let mut kind = None;
@@ -41,13 +41,13 @@ fn read_points(table: &Path) -> Result<Option<(String, Vec<Point>)>> {
         }
         kind.get_or_insert_with(|| row_kind.to_string());
         points.push(Point {
-            hashrate: num("attack_hashrate").unwrap_or(0.0),
-            confirmations: text("attack_confirmations").parse().ok(),
-            gamma: num("attack_gamma"),
-            premine: text("attack_premine") == "true",
-            success_rate: num("attack_success_rate"),
-            success_rate_se: num("attack_success_rate_se"),
-            revenue_share: num("attack_revenue_share"),
+            hashrate: num("attack0_hashrate").unwrap_or(0.0),
+            confirmations: text("attack0_confirmations").parse().ok(),
+            gamma: num("attack0_gamma"),
+            premine: text("attack0_premine") == "true",
+            success_rate: num("attack0_success_rate"),
+            success_rate_se: num("attack0_success_rate_se"),
+            revenue_share: num("attack0_revenue_share"),
         });
     }
     Ok(kind.map(|k| (k, points)))

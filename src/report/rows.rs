@@ -56,6 +56,8 @@ fn block_rows(sc: &Scenario, out: &RunOutput) -> Vec<BlockRow> {
 
 fn tx_rows(sc: &Scenario, out: &RunOutput) -> Vec<TxRow> {
     let latencies = tx_latencies(out, sc.metrics.confirmations);
+    let reverted = super::adversary::reverted_set(out);
+    let main = out.tree.main_chain();
     (out.txs.iter().zip(&latencies))
         .map(|(r, l)| TxRow {
             txid: r.txid,
@@ -64,6 +66,8 @@ fn tx_rows(sc: &Scenario, out: &RunOutput) -> Vec<TxRow> {
             size_bytes: r.size as u64,
             fee_sat: r.fee,
             block_height: l.height,
+            block_hash: l.height.map(|h| out.tree.entry(main[h as usize]).hash),
+            reverted: reverted.contains(&r.txid),
             inclusion_s: l.inclusion_s.map(as_written),
             confirmation_s: l.confirmation_s.map(as_written),
         })

@@ -10,48 +10,63 @@ use std::path::Path;
 struct Row {
     label: String,
     tps_confirmed: f64,
+    tps_ci: Option<f64>,
     confirmation_s_p50: Option<f64>,
+    confirmation_ci: Option<f64>,
     stale_rate: f64,
+    stale_ci: Option<f64>,
 }
 
+/// The swept keys (the parameter columns written as key paths) and one row per point,
+/// with each figure's 95% half-width when the sweep had replicates.
 fn read_rows(table: &Path) -> Result<(Vec<String>, Vec<Row>)> {
     let mut r = crate::files::csv_reader(table).map_err(|e| anyhow::anyhow!(e.0))?;
     let header = r.headers()?.clone();
-    let col = |name: &str| {
-        header
-            .iter()
-            .position(|h| h == name)
-            .with_context(|| format!("{} has no {name} column", table.display()))
-    };
+    let col = |name: &str| header.iter().position(|h| h == name);
+    let need =
+        |name: &str| col(name).with_context(|| format!("{} has no {name} column", table.display()));
     let (tps, conf, stale) = (
-        col("tps_confirmed")?,
-        col("confirmation_s_p50")?,
-        col("stale_rate")?,
+        need("tps_confirmed")?,
+        need("confirmation_s_p50")?,
+        need("stale_rate")?,
     );
-    // The varied parameters sit between the point number and the first figure.
-    let keys: Vec<String> = header
-        .iter()
-        .skip(1)
-        .take(col("tps_offered")? - 1)
-        .map(str::to_string)
+    let ci = |name: &str| col(&format!("{name}_ci95"));
+    let (tps_ci, conf_ci, stale_ci) = (
+        ci("tps_confirmed"),
+        ci("confirmation_s_p50"),
+        ci("stale_rate"),
+    );
+    // The parameters sit between the point number and `replicates`; their SI twins
+    // (block_interval_s beside consensus.block_interval) are left out of labels.
+    let key_cols: Vec<usize> = (1..need("replicates")?)
+        .filter(|&i| header[i].contains('.'))
         .collect();
+    let keys = key_cols.iter().map(|&i| header[i].to_string()).collect();
     let mut rows = Vec::new();
     for rec in r.records() {
         let rec = rec.with_context(|| format!("reading {}", table.display()))?;
         // A number that is not finite is no point to draw.
-        let num = |i: usize| {
-            rec.get(i)
+        let num = |i: Option<usize>| {
+            i.and_then(|i| rec.get(i))
                 .and_then(|v| v.parse::<f64>().ok())
                 .filter(|v| v.is_finite())
         };
-        rows.push(Row {
-            label: (1..=keys.len())
-                .map(|i| rec.get(i).unwrap_or(""))
+        let label = match key_cols.is_empty() {
+            true => format!("point {}", rec.get(0).unwrap_or("")),
+            false => key_cols
+                .iter()
+                .map(|&i| rec.get(i).unwrap_or(""))
                 .collect::<Vec<_>>()
                 .join(", "),
-            tps_confirmed: num(tps).unwrap_or(0.0),
-            confirmation_s_p50: num(conf),
-            stale_rate: num(stale).unwrap_or(0.0),
+        };
+        rows.push(Row {
+            label,
+            tps_confirmed: num(Some(tps)).unwrap_or(0.0),
+            tps_ci: num(tps_ci),
+            confirmation_s_p50: num(Some(conf)),
+            confirmation_ci: num(conf_ci),
+            stale_rate: num(Some(stale)).unwrap_or(0.0),
+            stale_ci: num(stale_ci),
         });
     }
     Ok((keys, rows))
@@ -69,12 +84,14 @@ where
         .iter()
         .filter(|r| r.confirmation_s_p50.is_some())
         .collect();
-    let x_max = points
-        .iter()
-        .filter_map(|r| r.confirmation_s_p50)
+    let x_max = (points.iter())
+        .filter_map(|r| Some(r.confirmation_s_p50? + r.confirmation_ci.unwrap_or(0.0)))
         .fold(1.0, f64::max)
         * 1.25;
-    let y_max = rows.iter().map(|r| r.tps_confirmed).fold(1.0, f64::max) * 1.2;
+    let y_max = (rows.iter())
+        .map(|r| r.tps_confirmed + r.tps_ci.unwrap_or(0.0))
+        .fold(1.0, f64::max)
+        * 1.2;
     let mut chart = chart_on(
         area,
         "Throughput against confirmation latency, one point per grid point",
@@ -102,6 +119,35 @@ where
         .map_err(err)?
         .label(label)
         .legend(|(x, y)| Circle::new((x + 9, y), 6, PALETTE[0].filled()));
+    // 95% intervals over the replicates, both ways, when there are several.
+    chart
+        .draw_series(points.iter().filter_map(|r| {
+            let (x, y) = (r.confirmation_s_p50?, r.tps_confirmed);
+            let ci = r.tps_ci?;
+            Some(ErrorBar::new_vertical(
+                x,
+                y - ci,
+                y,
+                y + ci,
+                PALETTE[0].filled(),
+                10,
+            ))
+        }))
+        .map_err(err)?;
+    chart
+        .draw_series(points.iter().filter_map(|r| {
+            let (x, y) = (r.confirmation_s_p50?, r.tps_confirmed);
+            let ci = r.confirmation_ci?;
+            Some(ErrorBar::new_horizontal(
+                y,
+                x - ci,
+                x,
+                x + ci,
+                PALETTE[0].filled(),
+                10,
+            ))
+        }))
+        .map_err(err)?;
     finish(&mut chart, area, SeriesLabelPosition::UpperRight)
 }
 
@@ -113,7 +159,10 @@ fn draw_stale<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let y_max = rows.iter().map(|r| r.stale_rate).fold(0.01, f64::max) * 1.2;
+    let y_max = (rows.iter())
+        .map(|r| r.stale_rate + r.stale_ci.unwrap_or(0.0))
+        .fold(0.01, f64::max)
+        * 1.2;
     let n = rows.len();
     let mut chart = chart_on(
         area,
@@ -152,6 +201,19 @@ where
         .map_err(err)?
         .label("stale rate")
         .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], PALETTE[1].filled()));
+    chart
+        .draw_series(rows.iter().enumerate().filter_map(|(i, r)| {
+            let (y, ci) = (r.stale_rate, r.stale_ci?);
+            Some(ErrorBar::new_vertical(
+                i as f64,
+                (y - ci).max(0.0),
+                y,
+                y + ci,
+                BLACK.filled(),
+                12,
+            ))
+        }))
+        .map_err(err)?;
     finish(&mut chart, area, SeriesLabelPosition::UpperRight)
 }
 

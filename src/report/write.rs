@@ -21,9 +21,7 @@ pub fn write_results(dir: &Path, results: &RunResults, out: &RunOutput) -> Resul
 /// Writes the scenario, the summary and the record only (`--lean`).
 pub fn write_lean(dir: &Path, results: &RunResults) -> Result<()> {
     let yaml = write_scenario(dir, &results.scenario)?;
-    let mut json = serde_json::to_string_pretty(&results.summary)?;
-    json.push('\n');
-    std::fs::write(dir.join("summary.json"), json)?;
+    write_summary(dir, &results.summary)?;
     Record::new(Some(&yaml), vec![results.scenario.seed]).seal(dir)?;
     Ok(())
 }
@@ -31,9 +29,7 @@ pub fn write_lean(dir: &Path, results: &RunResults) -> Result<()> {
 /// Writes every file of the results into `dir` (a staging directory).
 pub fn write_all(dir: &Path, results: &RunResults, out: &RunOutput) -> Result<()> {
     let yaml = write_scenario(dir, &results.scenario)?;
-    let mut json = serde_json::to_string_pretty(&results.summary)?;
-    json.push('\n');
-    std::fs::write(dir.join("summary.json"), json)?;
+    write_summary(dir, &results.summary)?;
     write_table(dir, results.blocks.iter().cloned())?;
     write_table(dir, results.txs.iter().cloned())?;
     write_table(dir, arrival_rows(results))?;
@@ -53,20 +49,53 @@ pub fn write_all(dir: &Path, results: &RunResults, out: &RunOutput) -> Result<()
 /// so in the resolved scenario): a results directory stands alone, wherever it is
 /// moved. Returns the YAML written.
 fn write_scenario(dir: &Path, sc: &crate::scenario::Scenario) -> Result<String> {
-    let mut sc = sc.clone();
-    if let crate::scenario::TopologySpec::Csv { file } = &mut sc.network.topology {
-        let bytes = crate::files::read_limited(
-            file,
-            crate::scenario::topology_file::MAX_TOPOLOGY_BYTES,
-            "topology file",
-        )
-        .map_err(|e| anyhow::anyhow!(e.0))?;
+    if let crate::scenario::TopologySpec::Csv { file } = &sc.network.topology {
+        let limit = crate::scenario::topology_file::MAX_TOPOLOGY_BYTES;
+        let bytes = crate::files::read_limited(file, limit, "topology file")
+            .map_err(|e| anyhow::anyhow!(e.0))?;
         std::fs::write(dir.join("topology.csv"), bytes)?;
-        *file = "topology.csv".into();
     }
-    let yaml = sc.to_yaml();
+    let yaml = resolved_yaml(sc);
     std::fs::write(dir.join("scenario.resolved.yaml"), &yaml)?;
     Ok(yaml)
+}
+
+/// The resolved scenario as a results directory holds it: a topology file named as
+/// the copy beside it.
+pub fn resolved_yaml(sc: &crate::scenario::Scenario) -> String {
+    let mut sc = sc.clone();
+    if let crate::scenario::TopologySpec::Csv { file } = &mut sc.network.topology {
+        *file = "topology.csv".into();
+    }
+    sc.to_yaml()
+}
+
+/// summary.json (one flat record) and summary.csv (the same as one row), the
+/// per-miner, per-attack and per-fault figures as tables, and perf.json.
+fn write_summary(dir: &Path, summary: &crate::results::Summary) -> Result<()> {
+    use crate::results::tables::write_records;
+    let mut json = serde_json::to_string_pretty(summary)?;
+    json.push('\n');
+    std::fs::write(dir.join("summary.json"), json)?;
+    let mut w = csv::Writer::from_path(dir.join("summary.csv"))?;
+    let fields = crate::results::summary::scalars(summary);
+    w.write_record(fields.iter().map(|(k, _)| k))?;
+    w.write_record(fields.iter().map(|(_, v)| v))?;
+    w.flush()?;
+    write_records(&dir.join("miners.csv"), &summary.miners)?;
+    if !summary.attacks.is_empty() {
+        write_records(&dir.join("attacks_summary.csv"), &summary.attacks)?;
+    }
+    if !summary.faults.is_empty() {
+        write_records(&dir.join("faults.csv"), &summary.faults)?;
+    }
+    if let Some(perf) = &summary.perf {
+        std::fs::write(
+            dir.join("perf.json"),
+            serde_json::to_string_pretty(perf)? + "\n",
+        )?;
+    }
+    Ok(())
 }
 
 /// One row per (block, node reached), in the order nodes got it: the propagation CDF.

@@ -22,6 +22,11 @@ chainlab replaces it on a new run to the same place, as long as it holds only fi
 pub const RUN_FILES: &[&str] = &[
     "scenario.resolved.yaml",
     "summary.json",
+    "summary.csv",
+    "miners.csv",
+    "attacks_summary.csv",
+    "faults.csv",
+    "perf.json",
     "blocks.csv",
     "txs.csv",
     "propagation.csv",
@@ -39,7 +44,8 @@ fn is_sweep_file(name: &str) -> bool {
     name == "sweep.csv"
         || name == "runs.csv"
         || name == "record.json"
-        || (name.starts_with("sweep.shard-") && (name.ends_with(".csv") || name.ends_with(".json")))
+        || (name.starts_with("sweep.shard-") && name.ends_with(".json"))
+        || (name.starts_with("runs.shard-") && name.ends_with(".csv"))
 }
 
 #[derive(Debug)]
@@ -136,9 +142,16 @@ fn only_plots(dir: &Path) -> Result<(), String> {
 }
 
 /// `point-` and four or more digits: a sweep point's directory.
+/// `point-NNNN`, or `point-NNNN-rNN` for a replicate.
 pub fn is_point_name(name: &str) -> bool {
-    name.strip_prefix("point-")
-        .is_some_and(|d| d.len() >= 4 && d.bytes().all(|b| b.is_ascii_digit()))
+    let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+    let Some(rest) = name.strip_prefix("point-") else {
+        return false;
+    };
+    match rest.split_once("-r") {
+        Some((point, rep)) => point.len() >= 4 && digits(point) && rep.len() >= 2 && digits(rep),
+        None => rest.len() >= 4 && digits(rest),
+    }
 }
 
 /// The output path as a parent and a plain last component: `.`, `..`, `/` and paths

@@ -33,12 +33,19 @@ impl RunResults {
         let tables = [
             "scenario.resolved.yaml",
             "summary.json",
+            "miners.csv",
             "blocks.csv",
             "txs.csv",
             "propagation.csv",
             "forks.csv",
         ];
-        super::record::Record::verify(dir, &tables, &["attacks.csv", "topology.csv"])?;
+        let optional = [
+            "attacks.csv",
+            "attacks_summary.csv",
+            "faults.csv",
+            "topology.csv",
+        ];
+        super::record::Record::verify(dir, &tables, &optional)?;
         let scenario =
             Scenario::load(&dir.join("scenario.resolved.yaml"), &[]).map_err(|e| e.to_string())?;
         let summary = read_summary(dir)?;
@@ -91,15 +98,33 @@ impl RunResults {
     }
 }
 
+/// summary.json with its tables (miners.csv; attacks_summary.csv and faults.csv when
+/// the run had attacks or faults; perf.json).
 pub fn read_summary(dir: &Path) -> Result<Summary, String> {
+    use super::tables::read_records;
     let path = dir.join("summary.json");
     let text = crate::files::read_text_limited(&path, SUMMARY_LIMIT, "summary").map_err(|e| e.0)?;
-    serde_json::from_str(&text).map_err(|e| {
+    let mut summary: Summary = serde_json::from_str(&text).map_err(|e| {
         format!(
-            "{}: not the summary of a chainlab run ({e})",
-            path.display()
+            "{}: not the summary of a chainlab run (line {}, column {})",
+            path.display(),
+            e.line(),
+            e.column()
         )
-    })
+    })?;
+    summary.miners = read_records(&dir.join("miners.csv"))?;
+    let optional = |name: &str| dir.join(name).exists().then(|| dir.join(name));
+    if let Some(p) = optional("attacks_summary.csv") {
+        summary.attacks = read_records(&p)?;
+    }
+    if let Some(p) = optional("faults.csv") {
+        summary.faults = read_records(&p)?;
+    }
+    if let Some(p) = optional("perf.json") {
+        let text = crate::files::read_text_limited(&p, SUMMARY_LIMIT, "perf").map_err(|e| e.0)?;
+        summary.perf = serde_json::from_str(&text).ok();
+    }
+    Ok(summary)
 }
 
 fn read_arrivals(dir: &Path, blocks: usize, nodes: u32) -> Result<Vec<Vec<f64>>, String> {

@@ -1,5 +1,7 @@
-//! The figures of `summary.json`: the contract's field names and types (docs/DESIGN.md),
-//! written after a run and read back as untrusted input. Computed in `report`.
+//! The figures of `summary.json` (one flat record: `summary.csv` holds the same as one
+//! row) and of the per-miner, per-attack and per-fault tables: the contract's field
+//! names and types (docs/results.md), written after a run and read back as untrusted
+//! input. Computed in `report`.
 
 use serde::{Deserialize, Serialize};
 
@@ -89,9 +91,16 @@ pub struct Summary {
     pub light_nodes: u32,
     pub light_proofs: u64,
     pub light_proof_s_p50: Option<f64>,
+    /// In tables of their own (miners.csv, attacks_summary.csv, faults.csv), so that
+    /// summary.json is one flat record; `perf` measures the machine, not the run, and
+    /// goes to perf.json.
+    #[serde(skip)]
     pub miners: Vec<MinerFigures>,
+    #[serde(skip)]
     pub attacks: Vec<AttackFigures>,
+    #[serde(skip)]
     pub faults: Vec<FaultFigures>,
+    #[serde(skip)]
     pub perf: Option<Perf>,
 }
 
@@ -140,4 +149,61 @@ pub struct FaultFigures {
     pub messages_lost: u64,
     pub reorgs_after: u64,
     pub reorg_depth_max_after: u32,
+}
+
+/// The summary's fields as (name, value) pairs, in the contract's order: every scalar,
+/// for one-row tables (summary.csv) and sweep tables. Numbers are written without
+/// float noise ([`number`]).
+pub fn scalars(value: &impl Serialize) -> Vec<(String, String)> {
+    let json = serde_json::to_value(value).expect("figures serialize");
+    let serde_json::Value::Object(map) = json else {
+        return Vec::new();
+    };
+    map.into_iter()
+        .filter(|(_, v)| !v.is_array() && !v.is_object())
+        .map(|(k, v)| (k, cell(&v)))
+        .collect()
+}
+
+/// A JSON scalar as a table cell: empty for null, numbers via [`number`].
+pub fn cell(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) if n.is_f64() => number(n.as_f64().unwrap_or(f64::NAN)),
+        other => other.to_string(),
+    }
+}
+
+/// A float with at most 12 significant digits and no trailing zeros: arithmetic
+/// leaves noise in the last places (122893344.00000001) that no measurement has.
+pub fn number(x: f64) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    let digits = 12 - (x.abs().log10().floor() as i32 + 1);
+    let text = format!("{:.*}", digits.clamp(0, 17) as usize, x);
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_lose_their_float_noise_not_their_figures() {
+        assert_eq!(number(122893344.00000001), "122893344");
+        assert_eq!(number(0.1 + 0.2), "0.3");
+        assert_eq!(number(0.00012345678901234), "0.000123456789012");
+        assert_eq!(number(-2.5), "-2.5");
+        assert_eq!(number(1e20), "100000000000000000000");
+        assert_eq!(number(0.0), "0");
+    }
 }

@@ -181,10 +181,14 @@ pub struct TxRow {
     pub origin_node: NodeId,
     pub size_bytes: u64,
     pub fee_sat: Amount,
-    /// Height of the first main-chain block holding it.
+    /// Height and hash of the first main-chain block holding it.
     pub block_height: Option<u32>,
+    pub block_hash: Option<BlockHash>,
+    /// Seconds from its creation to that block being mined, and to k confirmations.
     pub inclusion_s: Option<f64>,
     pub confirmation_s: Option<f64>,
+    /// It was in a block some node accepted that ended off the main chain.
+    pub reverted: bool,
 }
 
 impl Table for TxRow {
@@ -196,8 +200,10 @@ impl Table for TxRow {
         "size_bytes",
         "fee_sat",
         "block_height",
+        "block_hash",
         "inclusion_s",
         "confirmation_s",
+        "reverted",
     ];
     fn cells(&self) -> Vec<String> {
         vec![
@@ -207,8 +213,10 @@ impl Table for TxRow {
             self.size_bytes.to_string(),
             self.fee_sat.to_string(),
             opt_cell(self.block_height),
+            opt_cell(self.block_hash),
             opt_secs_cell(self.inclusion_s),
             opt_secs_cell(self.confirmation_s),
+            self.reverted.to_string(),
         ]
     }
     fn parse(c: &[&str]) -> Result<Self, String> {
@@ -219,8 +227,10 @@ impl Table for TxRow {
             size_bytes: value("size_bytes", c[3])?,
             fee_sat: Amount(value("fee_sat", c[4])?),
             block_height: opt_value("block_height", c[5])?,
-            inclusion_s: opt_secs("inclusion_s", c[6])?,
-            confirmation_s: opt_secs("confirmation_s", c[7])?,
+            block_hash: opt_value("block_hash", c[6])?,
+            inclusion_s: opt_secs("inclusion_s", c[7])?,
+            confirmation_s: opt_secs("confirmation_s", c[8])?,
+            reverted: value("reverted", c[9])?,
         })
     }
 }
@@ -345,6 +355,27 @@ impl Table for AttackRow {
             reverted_txs: value("reverted_txs", c[10])?,
         })
     }
+}
+
+/// Writes `rows` with their field names as the header (serde): for the tables whose
+/// rows are the summary's own figures (miners.csv, attacks_summary.csv, faults.csv).
+pub fn write_records<T: serde::Serialize>(path: &Path, rows: &[T]) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_path(path)?;
+    for row in rows {
+        w.serialize(row)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// Every row of a table written by [`write_records`], by column name.
+pub fn read_records<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<T>, String> {
+    let mut reader = crate::files::csv_reader(path).map_err(|e| e.0)?;
+    let mut rows = Vec::new();
+    for row in reader.deserialize() {
+        rows.push(row.map_err(|e| format!("{}: {}", path.display(), crate::files::csv_error(&e)))?);
+    }
+    Ok(rows)
 }
 
 #[cfg(test)]

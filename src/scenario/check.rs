@@ -33,6 +33,7 @@ pub(crate) fn allowed(key: &str) -> Option<String> {
         "consensus.hashes_per_block" => whole(&2, &(1u64 << 24)),
         "consensus.reward" => Some("a number of coins from 0 to 21000000".into()),
         "mining.miners" => whole(&1, &"network.nodes"),
+        "replicates" => whole(&1, &MAX_REPLICATES),
         "mining.shares" => Some("a list of positive fractions, one per miner, summing to 1".into()),
         "workload.wallets" => whole(&2, &MAX_WALLETS),
         "workload.coins_per_wallet" => whole(&1, &MAX_COINS_PER_WALLET),
@@ -69,6 +70,7 @@ impl Scenario {
     /// Every check, in the order of the file's sections.
     pub(crate) fn check(&self) -> Result<(), String> {
         check_name(&self.name)?;
+        within("replicates", self.replicates, 1, MAX_REPLICATES)?;
         self.check_stop()?;
         self.check_network()?;
         self.check_topology()?;

@@ -42,6 +42,8 @@ pub const MAX_PAYMENTS: f64 = 10_000_000.0;
 pub const MAX_BLOCK_ARRIVALS: f64 = 4e9;
 /// Hashes `mining.pow: grind` may try in one run: about four minutes on one core.
 pub const MAX_GRIND_HASHES: f64 = 2e9;
+/// Replicates of one point: enough for any confidence interval worth drawing.
+pub const MAX_REPLICATES: u32 = 1_000;
 /// Bytes of blocks held in memory (the tree keeps every block).
 /// Blocks are held parsed in memory (about three times their size at the peak).
 pub const MAX_CHAIN_BYTES: f64 = 4e9;

@@ -27,6 +27,10 @@ pub use units::{Bandwidth, Duration, FeeRate, Rate, Size};
 pub struct Scenario {
     pub name: String,
     pub seed: u64,
+    /// Runs per sweep point (or of a single run), each with its own seed derived from
+    /// `seed` (`sweep::replicate_seed`); 1 is left out of the resolved scenario.
+    #[serde(skip_serializing_if = "is_one")]
+    pub replicates: u32,
     pub stop: Stop,
     pub network: Network,
     pub consensus: Consensus,
@@ -251,6 +255,7 @@ impl Default for Scenario {
         Scenario {
             name: "scenario".into(),
             seed: 1,
+            replicates: 1,
             stop: Stop::default(),
             network: Network::default(),
             consensus: Consensus::default(),
@@ -344,6 +349,10 @@ impl Default for Metrics {
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct ScenarioError(pub String);
+
+fn is_one(n: &u32) -> bool {
+    *n == 1
+}
 
 impl Scenario {
     /// Hashrate share per miner.

@@ -174,6 +174,22 @@ pub fn describe(settings: &[(String, String)]) -> String {
         .join(" ")
 }
 
+/// The seed of replicate `r` of a run seeded `seed`: the seed itself for the first, a
+/// hash of both for the others, so that replicates are independent streams and the
+/// same across the points of a sweep (common random numbers: differences between
+/// points are not drowned by seed noise).
+pub fn replicate_seed(seed: u64, r: u32) -> u64 {
+    use sha2::{Digest, Sha256};
+    if r == 0 {
+        return seed;
+    }
+    let mut h = Sha256::new();
+    h.update(b"chainlab/replicate/v1");
+    h.update(seed.to_le_bytes());
+    h.update(r.to_le_bytes());
+    u64::from_le_bytes(h.finalize()[..8].try_into().expect("8 bytes"))
+}
+
 /// Parses `I/N` (0-based shard I of N).
 pub fn parse_shard(text: &str) -> Result<(usize, usize), String> {
     let parsed = text

@@ -1,0 +1,165 @@
+//! Sweeps for research: replicates with confidence intervals, tables that hold every
+//! figure, runs skipped on a rerun, and the same bytes whatever the parallelism.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn workdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("chainlab-sweeps-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn chainlab(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_chainlab"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+const GRID: &str = "name: grid
+seed: 5
+stop: { blocks: 8 }
+network: { nodes: 20, outbound: 4 }
+consensus: { block_interval: 30s, retarget_interval: 0 }
+mining: { miners: 2 }
+workload: { tx_rate: 2/s, wallets: 10, coins_per_wallet: 4 }
+replicates: 3
+sweep:
+  consensus.block_interval: [20s, 1m]
+";
+
+struct Csv {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+fn csv(path: &Path) -> Csv {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text
+        .lines()
+        .map(|l| l.split(',').map(str::to_string).collect::<Vec<_>>());
+    Csv {
+        header: lines.next().unwrap(),
+        rows: lines.collect(),
+    }
+}
+
+impl Csv {
+    fn col(&self, name: &str) -> usize {
+        self.header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no {name}"))
+    }
+}
+
+#[test]
+fn replicates_give_means_and_student_intervals_from_runs_csv() {
+    let dir = workdir("replicates");
+    std::fs::write(dir.join("g.yaml"), GRID).unwrap();
+    chainlab(&dir, &["sweep", "g.yaml", "--out", "s", "--jobs", "2"]);
+    let runs = csv(&dir.join("s/runs.csv"));
+    let sweep = csv(&dir.join("s/sweep.csv"));
+    assert_eq!(runs.rows.len(), 6, "2 points × 3 replicates");
+    assert_eq!(sweep.rows.len(), 2);
+    // Replicates have seeds of their own; the first is the point's.
+    let seeds: Vec<&str> = runs
+        .rows
+        .iter()
+        .map(|r| r[runs.col("seed")].as_str())
+        .collect();
+    assert_eq!(seeds[0], "5");
+    assert!(seeds[1] != seeds[0] && seeds[2] != seeds[1]);
+    assert_eq!(seeds[..3], seeds[3..], "the same seeds at every point");
+    // The interval is Student's t over the three replicates of runs.csv.
+    let (tps, ci) = (sweep.col("tps_confirmed"), sweep.col("tps_confirmed_ci95"));
+    let values: Vec<f64> = runs.rows[..3]
+        .iter()
+        .map(|r| r[runs.col("tps_confirmed")].parse().unwrap())
+        .collect();
+    let mean = values.iter().sum::<f64>() / 3.0;
+    let sd = (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / 2.0).sqrt();
+    let half = 4.303 * sd / 3f64.sqrt();
+    let got: f64 = sweep.rows[0][ci].parse().unwrap();
+    assert!((sweep.rows[0][tps].parse::<f64>().unwrap() - mean).abs() < 1e-9);
+    assert!((got - half).abs() < 1e-9, "{got} vs {half}");
+    // Every scalar of the summary is a column, with the SI twin of the swept value.
+    for name in [
+        "inclusion_s_p99",
+        "chain_bytes",
+        "txs_reverted",
+        "block_interval_s_mean",
+        "propagation_s_p100",
+    ] {
+        runs.col(name);
+    }
+    assert_eq!(runs.rows[3][runs.col("block_interval_s")], "60");
+    // Without float noise: no number runs to more than 12 significant digits.
+    for row in &sweep.rows {
+        for cell in row {
+            let digits = cell.chars().filter(char::is_ascii_digit).count();
+            assert!(cell.parse::<f64>().is_err() || digits <= 20, "{cell}");
+        }
+    }
+}
+
+#[test]
+fn a_rerun_keeps_what_was_done_and_gives_the_same_tables() {
+    let dir = workdir("resume");
+    std::fs::write(dir.join("g.yaml"), GRID).unwrap();
+    chainlab(&dir, &["sweep", "g.yaml", "--out", "s", "--jobs", "1"]);
+    let first = std::fs::read(dir.join("s/sweep.csv")).unwrap();
+    let runs = std::fs::read(dir.join("s/runs.csv")).unwrap();
+    // As if stopped before one run and the tables were written.
+    std::fs::remove_dir_all(dir.join("s/point-0001-r02")).unwrap();
+    std::fs::remove_file(dir.join("s/sweep.csv")).unwrap();
+    let said = chainlab(&dir, &["sweep", "g.yaml", "--out", "s", "--jobs", "2"]);
+    assert!(said.contains("5 found already done"), "{said}");
+    assert_eq!(std::fs::read(dir.join("s/sweep.csv")).unwrap(), first);
+    assert_eq!(std::fs::read(dir.join("s/runs.csv")).unwrap(), runs);
+    // Another grid into the same directory: the old runs that are not its own go.
+    std::fs::write(dir.join("h.yaml"), GRID.replace("[20s, 1m]", "[20s]")).unwrap();
+    chainlab(&dir, &["sweep", "h.yaml", "--out", "s"]);
+    assert!(!dir.join("s/point-0001-r00").exists());
+    assert_eq!(csv(&dir.join("s/runs.csv")).rows.len(), 3);
+}
+
+#[test]
+fn a_single_run_with_replicates_writes_the_same_tables() {
+    let dir = workdir("single");
+    let single = GRID.split("sweep:").next().unwrap();
+    std::fs::write(dir.join("one.yaml"), single).unwrap();
+    chainlab(
+        &dir,
+        &[
+            "run",
+            "one.yaml",
+            "--out",
+            "r",
+            "--replicates",
+            "4",
+            "--lean",
+        ],
+    );
+    let sweep = csv(&dir.join("r/sweep.csv"));
+    assert_eq!(sweep.rows.len(), 1);
+    assert_eq!(sweep.rows[0][sweep.col("replicates")], "4");
+    assert_eq!(csv(&dir.join("r/runs.csv")).rows.len(), 4);
+    let lean: Vec<String> = std::fs::read_dir(dir.join("r/point-0000-r00"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !lean.iter().any(|f| f == "chain.dat" || f == "blocks.csv"),
+        "{lean:?}"
+    );
+}
