@@ -46,6 +46,7 @@ fn is_sweep_file(name: &str) -> bool {
         || name == "record.json"
         || (name.starts_with("sweep.shard-") && name.ends_with(".json"))
         || (name.starts_with("runs.shard-") && name.ends_with(".csv"))
+        || super::record::is_shard_record(name)
 }
 
 #[derive(Debug)]
@@ -78,6 +79,9 @@ pub fn is_ours(dir: &Path) -> Result<(), String> {
             true
         } else if meta.is_dir() && is_point_name(&name) {
             is_ours(&path).map_err(|why| format!("{}: {why}", path.display()))?;
+            true
+        } else if meta.is_dir() && is_staging_of_point(&name) {
+            // A run being written by a sweep (another shard's, on another machine).
             true
         } else {
             false
@@ -142,6 +146,17 @@ fn only_plots(dir: &Path) -> Result<(), String> {
 }
 
 /// `point-` and four or more digits: a sweep point's directory.
+/// `.point-NNNN.partial-PID-N`: a run of a sweep being staged.
+fn is_staging_of_point(name: &str) -> bool {
+    let Some((point, rest)) = name.strip_prefix('.').and_then(|n| n.split_once(".partial-")) else {
+        return false;
+    };
+    let numbers = rest.split('-').collect::<Vec<_>>();
+    is_point_name(point)
+        && numbers.len() == 2
+        && numbers.iter().all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// `point-NNNN`, or `point-NNNN-rNN` for a replicate.
 pub fn is_point_name(name: &str) -> bool {
     let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());

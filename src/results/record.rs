@@ -41,6 +41,11 @@ fn file_sha256(path: &Path) -> std::io::Result<String> {
     }
 }
 
+/// A shard's own record (`record.shard-I-of-N.json`).
+pub fn is_shard_record(name: &str) -> bool {
+    name.starts_with("record.shard-") && name.ends_with(".json")
+}
+
 /// The files below `dir` a record covers: all but the marker, the record itself and
 /// the point directories of a sweep (each has its own record).
 fn covered(dir: &Path) -> std::io::Result<Vec<String>> {
@@ -56,7 +61,7 @@ fn covered(dir: &Path) -> std::io::Result<Vec<String>> {
                 if !super::outdir::is_point_name(&name) {
                     stack.push((entry.path(), format!("{rel}/")));
                 }
-            } else if rel != MARKER && rel != RECORD {
+            } else if rel != MARKER && !(rel == RECORD || is_shard_record(&rel)) {
                 names.push(rel);
             }
         }
@@ -79,19 +84,30 @@ impl Record {
     }
 
     /// Lists every file now in `dir` with its hash and writes the record there.
-    pub fn seal(mut self, dir: &Path) -> std::io::Result<()> {
+    pub fn seal(self, dir: &Path) -> std::io::Result<()> {
+        let names = covered(dir)?;
+        self.seal_files(dir, RECORD, &names)
+    }
+
+    /// Lists `names` (files in `dir`) with their hashes in a record of its own,
+    /// `record_name`: a shard's, written beside other shards' in one shared directory.
+    pub fn seal_files(mut self, dir: &Path, record_name: &str, names: &[String]) -> std::io::Result<()> {
         self.files.clear();
-        for name in covered(dir)? {
-            let hash = file_sha256(&dir.join(&name))?;
-            self.files.insert(name, hash);
+        for name in names {
+            let hash = file_sha256(&dir.join(name))?;
+            self.files.insert(name.clone(), hash);
         }
         let mut json = serde_json::to_string_pretty(&self).map_err(std::io::Error::other)?;
         json.push('\n');
-        std::fs::write(dir.join(RECORD), json)
+        std::fs::write(dir.join(record_name), json)
     }
 
     pub fn read(dir: &Path) -> Result<Record, String> {
-        let path = dir.join(RECORD);
+        Self::read_named(dir, RECORD)
+    }
+
+    pub fn read_named(dir: &Path, name: &str) -> Result<Record, String> {
+        let path = dir.join(name);
         let text = crate::files::read_text_limited(&path, 64 << 20, "record").map_err(|e| {
             format!(
                 "{} (a results directory of this chainlab holds one; rerun the scenario)",
@@ -111,7 +127,17 @@ impl Record {
     /// Checks that each of `names` is as chainlab wrote it (files not there are
     /// skipped when `optional`).
     pub fn verify(dir: &Path, names: &[&str], optional: &[&str]) -> Result<Record, String> {
-        let record = Record::read(dir)?;
+        Self::verify_named(dir, RECORD, names, optional)
+    }
+
+    /// As [`Record::verify`], against the record `record_name`.
+    pub fn verify_named(
+        dir: &Path,
+        record_name: &str,
+        names: &[&str],
+        optional: &[&str],
+    ) -> Result<Record, String> {
+        let record = Record::read_named(dir, record_name)?;
         for name in names.iter().chain(optional) {
             let path = dir.join(name);
             let Some(expected) = record.files.get(*name) else {
@@ -119,7 +145,7 @@ impl Record {
                     continue;
                 }
                 return Err(format!(
-                    "{}: not listed in {RECORD}; chainlab did not write it",
+                    "{}: not listed in {record_name}; chainlab did not write it",
                     path.display()
                 ));
             };
@@ -127,7 +153,7 @@ impl Record {
                 file_sha256(&path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
             if &actual != expected {
                 return Err(format!(
-                    "{}: changed since chainlab wrote it (its SHA-256 differs from {RECORD}); rerun the scenario to get it back",
+                    "{}: changed since chainlab wrote it (its SHA-256 differs from {record_name}); rerun the scenario to get it back",
                     path.display()
                 ));
             }

@@ -121,9 +121,16 @@ pub fn run_sweep(
         .collect();
     let table = write_tables(dir, base, &runs, &tables::runs_table(&rows), shard)?;
     let seeds = mine.iter().map(|r| r.scenario.seed).collect();
-    Record::new(Some(&base.to_yaml()), seeds)
-        .seal(dir)
-        .map_err(|e| Error::Internal(e.into()))?;
+    let record = Record::new(Some(&base.to_yaml()), seeds);
+    let sealed = match shard {
+        // Shards may share one directory: each records only its own two files.
+        Some((i, n)) => {
+            let (table, manifest) = shards::shard_names(i, n);
+            record.seal_files(dir, &shards::record_name(i, n), &[table, manifest])
+        }
+        None => record.seal(dir),
+    };
+    sealed.map_err(|e| Error::Internal(e.into()))?;
     Ok(SweepDone {
         table,
         runs: mine.len(),

@@ -8,6 +8,11 @@ use crate::results::record::Record;
 use crate::scenario::Scenario;
 use std::path::{Path, PathBuf};
 
+/// The record of shard I of N: its table and manifest only.
+pub fn record_name(i: usize, n: usize) -> String {
+    format!("record.shard-{i}-of-{n}.json")
+}
+
 /// The runs table of shard I of N, and its manifest beside it.
 pub fn shard_names(i: usize, n: usize) -> (String, String) {
     (
@@ -111,11 +116,16 @@ pub fn merge(dirs: &[PathBuf]) -> Result<PathBuf, String> {
     tables::write(&out.join("runs.csv"), &runs).map_err(fail)?;
     tables::write(&out.join("sweep.csv"), &tables::sweep_table(&runs)).map_err(fail)?;
     crate::report::sweep_plots::draw_sweep_plots(out).map_err(fail)?;
-    let mut record = Record::read(out)?;
-    record.command = std::env::args().collect();
-    record
-        .seal(out)
-        .map_err(|e| format!("{}: {e}", out.display()))?;
+    // The merged directory's own record, over everything in it now; the base
+    // scenario's hash and the seeds as the shards recorded them.
+    let mut record = Record::new(None, Vec::new());
+    for (path, manifest) in &shards {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let shard = Record::read_named(dir, &record_name(manifest.shard, manifest.shards))?;
+        record.scenario_sha256 = shard.scenario_sha256;
+        record.seeds.extend(shard.seeds);
+    }
+    record.seal(out).map_err(|e| format!("{}: {e}", out.display()))?;
     Ok(out.join("sweep.csv"))
 }
 
@@ -142,7 +152,8 @@ fn shard_manifests(dir: &Path) -> Result<Vec<(PathBuf, Manifest)>, String> {
                 .into_owned();
             let table = format!("{}.csv", stem.replacen("sweep.", "runs.", 1));
             let names = [format!("{stem}.json"), table];
-            Record::verify(dir, &[&names[0], &names[1]], &[])?;
+            let record = format!("{}.json", stem.replacen("sweep.", "record.", 1));
+            Record::verify_named(dir, &record, &[&names[0], &names[1]], &[])?;
             let text = crate::files::read_text_limited(&path, 64 << 20, "shard manifest")
                 .map_err(|e| e.0)?;
             let manifest: Manifest = serde_json::from_str(&text).map_err(|e| {
