@@ -148,13 +148,18 @@ fn only_plots(dir: &Path) -> Result<(), String> {
 /// `point-` and four or more digits: a sweep point's directory.
 /// `.point-NNNN.partial-PID-N`: a run of a sweep being staged.
 fn is_staging_of_point(name: &str) -> bool {
-    let Some((point, rest)) = name.strip_prefix('.').and_then(|n| n.split_once(".partial-")) else {
+    let Some((point, rest)) = name
+        .strip_prefix('.')
+        .and_then(|n| n.split_once(".partial-"))
+    else {
         return false;
     };
     let numbers = rest.split('-').collect::<Vec<_>>();
     is_point_name(point)
         && numbers.len() == 2
-        && numbers.iter().all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        && numbers
+            .iter()
+            .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// `point-NNNN`, or `point-NNNN-rNN` for a replicate.

@@ -91,7 +91,12 @@ impl Record {
 
     /// Lists `names` (files in `dir`) with their hashes in a record of its own,
     /// `record_name`: a shard's, written beside other shards' in one shared directory.
-    pub fn seal_files(mut self, dir: &Path, record_name: &str, names: &[String]) -> std::io::Result<()> {
+    pub fn seal_files(
+        mut self,
+        dir: &Path,
+        record_name: &str,
+        names: &[String],
+    ) -> std::io::Result<()> {
         self.files.clear();
         for name in names {
             let hash = file_sha256(&dir.join(name))?;

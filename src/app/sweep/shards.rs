@@ -125,7 +125,9 @@ pub fn merge(dirs: &[PathBuf]) -> Result<PathBuf, String> {
         record.scenario_sha256 = shard.scenario_sha256;
         record.seeds.extend(shard.seeds);
     }
-    record.seal(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    record
+        .seal(out)
+        .map_err(|e| format!("{}: {e}", out.display()))?;
     Ok(out.join("sweep.csv"))
 }
 
