@@ -45,6 +45,12 @@ fn load(path: Option<PathBuf>, text: Option<String>, sets: &[String]) -> Result<
     }
 }
 
+/// How messages name the scenario: its file, or `<scenario>` for text and dicts.
+fn label(path: &Option<PathBuf>) -> String {
+    path.as_ref()
+        .map_or_else(|| "<scenario>".to_string(), |p| p.display().to_string())
+}
+
 /// Runs `work` on a thread of its own while this thread, holding the GIL only
 /// briefly, passes its progress to `progress` and watches for Ctrl-C (which sets the
 /// interrupt flag the work checks).
@@ -99,9 +105,10 @@ fn supervise<T: Send + 'static>(
 #[pyfunction]
 #[pyo3(signature = (path=None, text=None, sets=Vec::new()))]
 fn validate(path: Option<PathBuf>, text: Option<String>, sets: Vec<String>) -> PyResult<String> {
+    let label = label(&path);
     let sc = load(path, text, &sets).map_err(to_py)?;
     if !sc.sweep.is_empty() {
-        expand(&sc, "<scenario>").map_err(|e| to_py(e.into()))?;
+        expand(&sc, &label).map_err(|e| to_py(e.into()))?;
     }
     Ok(sc.to_yaml())
 }
@@ -188,8 +195,9 @@ fn sweep(
     if let Some(r) = replicates {
         sets.push(format!("replicates={r}"));
     }
+    let label = label(&path);
     let base = load(path, text, &sets).map_err(to_py)?;
-    let points = expand(&base, "<scenario>").map_err(|e| to_py(e.into()))?;
+    let points = expand(&base, &label).map_err(|e| to_py(e.into()))?;
     let runs = app::sweep::plan(points, base.replicates);
     let jobs = jobs.unwrap_or_else(cores);
     if !(1..=256).contains(&jobs) {
