@@ -93,7 +93,8 @@ fn a_majority_attacker_rewrites_any_depth() {
         fig.reverted_blocks_max >= 5,
         "forked 5 blocks deep: {}",
         fig.reverted_blocks_max
-    );
+    ); // Not a withholding attack: no ties, no γ.
+    assert_eq!((fig.ties_settled, fig.gamma_measured), (None, None));
 }
 
 /// Mean and standard error of the attacker's main-chain share over independent seeds.
@@ -128,6 +129,30 @@ fn selfish_revenue_follows_eyal_and_sirer() {
 }
 
 #[test]
+fn measured_gamma_is_the_gamma_set() {
+    // With a fixed γ on the instant network every honest miner knows both blocks of a
+    // tie: the honest block settling it builds on the attacker's with probability γ.
+    for gamma in [0.0, 0.5, 1.0] {
+        let attack = format!("{{ kind: selfish, hashrate: 0.35, gamma: {gamma} }}");
+        let (f, _) = run_attack(7, &attack, &["stop.blocks=3000"]);
+        let (n, g, se) = (
+            f.ties_settled.unwrap(),
+            f.gamma_measured.unwrap(),
+            f.gamma_measured_se.unwrap(),
+        );
+        assert!(n > 100, "{n} ties");
+        assert!(
+            (g - gamma).abs() <= 4.0 * se + 1e-12,
+            "γ {gamma}: measured {g:.3} ± {se:.3} over {n} ties"
+        );
+        assert_eq!(
+            f.theory_eyal_sirer,
+            Some(theory::selfish_revenue(0.35, gamma))
+        );
+    }
+}
+
+#[test]
 fn a_better_connected_selfish_miner_wins_more_ties() {
     // γ emerges from the network: with links of 100-300 ms, an attacker linked to
     // every node gets its block to most honest miners first in a tie.
@@ -136,9 +161,26 @@ fn a_better_connected_selfish_miner_wins_more_ties() {
             "name: gamma\nseed: 21\nstop: {{ blocks: 3000 }}\nnetwork: {{ nodes: 60, outbound: 3, latency: 200ms, jitter: 100ms, bandwidth: 1Gbps, validation_base: 0ms, validation_per_tx: 0ms }}\nconsensus: {{ block_interval: 1m, retarget_interval: 0, coinbase_maturity: 1, hashes_per_block: 16 }}\nmining: {{ miners: 10 }}\nworkload: {{ tx_rate: 0/s }}\nattacks:\n  - {{ kind: selfish, hashrate: 0.3, gamma: network, connections: {connections} }}\n"
         );
         let (sc, out) = simulate(&yaml, &[]);
-        summarize(&sc, &out).attacks[0].revenue_share
+        summarize(&sc, &out).attacks[0].clone()
     };
     let (alone, everywhere) = (share(0), share(59));
+    // γ measured from the ties' outcomes, and Eyal & Sirer's revenue at that γ.
+    for f in [&alone, &everywhere] {
+        let (g, se) = (f.gamma_measured.unwrap(), f.gamma_measured_se.unwrap());
+        let expected = f.theory_eyal_sirer.unwrap();
+        eprintln!(
+            "γ measured {g:.3} ± {se:.3} over {} ties; revenue {:.3}, Eyal & Sirer at that γ {expected:.3}",
+            f.ties_settled.unwrap(),
+            f.revenue_share
+        );
+        assert!(f.ties_settled.unwrap() > 50);
+        assert!((f.revenue_share - expected).abs() < 0.05);
+    }
+    assert!(
+        everywhere.gamma_measured.unwrap() > alone.gamma_measured.unwrap() + 0.2,
+        "the well-connected attacker's ties go its way more often"
+    );
+    let (alone, everywhere) = (alone.revenue_share, everywhere.revenue_share);
     // Eyal & Sirer at α = 0.3: 0.273 for γ = 0, 0.381 for γ = 1; a binomial standard
     // error over ~3,000 blocks is under 0.01.
     assert!(

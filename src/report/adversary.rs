@@ -5,7 +5,7 @@ use super::theory;
 use crate::ledger::BlockId;
 use crate::node::plan::StrategyPlan;
 use crate::node::Outcome;
-use crate::node::RunOutput;
+use crate::node::{AttackOutput, RunOutput};
 pub use crate::results::summary::{AttackFigures, FaultFigures};
 use crate::sim::to_secs;
 
@@ -31,8 +31,9 @@ pub fn attack_figures(out: &RunOutput) -> Vec<AttackFigures> {
             let mean =
                 |v: Vec<f64>| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
             let q = attack.plan.hashrate;
+            let (ties, gamma_measured, gamma_measured_se) = measured_gamma(attack);
             let (nakamoto, rosenfeld, strict, eyal_sirer) =
-                theory_columns(&attack.plan.strategy, q);
+                theory_columns(&attack.plan.strategy, q, gamma_measured);
             let (confirmations, gamma, premine) = settings(&attack.plan.strategy);
             AttackFigures {
                 attack: i as u32,
@@ -69,6 +70,9 @@ pub fn attack_figures(out: &RunOutput) -> Vec<AttackFigures> {
                     .iter()
                     .map(|r| u64::from(r.reverted_txs))
                     .sum(),
+                ties_settled: ties,
+                gamma_measured,
+                gamma_measured_se,
                 theory_nakamoto: nakamoto,
                 theory_rosenfeld: rosenfeld,
                 theory_exact_without_premine: strict,
@@ -131,9 +135,23 @@ pub fn reverted_txs(out: &RunOutput) -> (u64, u64) {
 
 type Theory = (Option<f64>, Option<f64>, Option<f64>, Option<f64>);
 
+/// Ties settled by an honest block, the share built on the attacker's block, and its
+/// standard error: withholding strategies only.
+fn measured_gamma(attack: &AttackOutput) -> (Option<u32>, Option<f64>, Option<f64>) {
+    if !matches!(
+        attack.plan.strategy,
+        StrategyPlan::Selfish { .. } | StrategyPlan::Stubborn { .. }
+    ) {
+        return (None, None, None);
+    }
+    let n = attack.ties.settled_by_honest;
+    let g = (n > 0).then(|| f64::from(attack.ties.honest_on_attacker) / f64::from(n));
+    (Some(n), g, g.map(|g| (g * (1.0 - g) / f64::from(n)).sqrt()))
+}
+
 /// The closed forms at hashrate `q` (Nakamoto, Rosenfeld, the exact count without a
-/// premine, Eyal–Sirer), where they apply to the strategy.
-fn theory_columns(strategy: &StrategyPlan, q: f64) -> Theory {
+/// premine, Eyal–Sirer at the set γ, else at the measured one), where they apply.
+fn theory_columns(strategy: &StrategyPlan, q: f64, measured: Option<f64>) -> Theory {
     match *strategy {
         StrategyPlan::DoubleSpend {
             confirmations: z, ..
@@ -143,9 +161,12 @@ fn theory_columns(strategy: &StrategyPlan, q: f64) -> Theory {
             Some(theory::exact_without_premine(q, z)),
             None,
         ),
-        StrategyPlan::Selfish { gamma: Some(g) } => {
-            (None, None, None, Some(theory::selfish_revenue(q, g)))
-        }
+        StrategyPlan::Selfish { gamma } => (
+            None,
+            None,
+            None,
+            gamma.or(measured).map(|g| theory::selfish_revenue(q, g)),
+        ),
         _ => (None, None, None, None),
     }
 }

@@ -131,8 +131,14 @@ pub struct AttackFigures {
     pub attacker_blocks_to_success_mean: Option<f64>,
     pub reverted_blocks_max: u32,
     pub reverted_txs: u64,
+    /// Withholding attacks (selfish, stubborn): the ties settled by an honest block,
+    /// and the share of them in which that block built on the attacker's — γ as the
+    /// run measured it — with its binomial standard error.
+    pub ties_settled: Option<u32>,
+    pub gamma_measured: Option<f64>,
+    pub gamma_measured_se: Option<f64>,
     /// Closed forms at this hashrate (double spend: the attack's confirmations;
-    /// selfish: its γ when set), `null` where they do not apply.
+    /// selfish: its γ when set, else the measured γ), `null` where they do not apply.
     pub theory_nakamoto: Option<f64>,
     pub theory_rosenfeld: Option<f64>,
     pub theory_exact_without_premine: Option<f64>,

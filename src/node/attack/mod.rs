@@ -14,7 +14,7 @@ mod stubborn;
 mod withholding;
 
 pub use race::Race;
-pub use records::{AttackOutput, AttemptRecord, Outcome};
+pub use records::{AttackOutput, AttemptRecord, Outcome, Ties};
 
 use super::chain_view::Seen;
 use super::ids::{AttackerId, MinerId};
@@ -78,6 +78,9 @@ pub struct Attacker {
     wallet: Wallet,
     merchant_script: Vec<u8>,
     records: Vec<AttemptRecord>,
+    /// The attacker's published block in a tie still undecided (withholding).
+    tie: Option<BlockId>,
+    ties: Ties,
     /// False until the attack's start time: until then it mines honestly.
     active: bool,
 }
@@ -147,6 +150,8 @@ impl Attacker {
             wallet,
             merchant_script: Wallet::from_seed(seed_for(plan.seed, a.0, b"mrc!")).receive_script(),
             records: Vec::new(),
+            tie: None,
+            ties: Ties::default(),
         }
     }
 }
@@ -203,6 +208,7 @@ impl Network {
                 miner: at.miner,
                 node: at.node,
                 records: at.records,
+                ties: at.ties,
             })
             .collect()
     }

@@ -64,6 +64,16 @@ impl AttemptRecord {
     }
 }
 
+/// Ties a withholding attacker entered (its published block against an honest one at
+/// the same height) and how those settled by an honest block went: γ as measured.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Ties {
+    /// Ties whose next block was honest.
+    pub settled_by_honest: u32,
+    /// Of those, the ties where that honest block built on the attacker's block.
+    pub honest_on_attacker: u32,
+}
+
 pub struct AttackOutput {
     pub plan: AttackPlan,
     pub miner: MinerId,
@@ -71,4 +81,5 @@ pub struct AttackOutput {
     /// The merchant (double spend) or observer (majority) whose chain decides success.
     pub observer: Option<NodeId>,
     pub records: Vec<AttemptRecord>,
+    pub ties: Ties,
 }

@@ -31,7 +31,10 @@ pub(super) struct Switches {
     pub gamma: Option<f64>,
 }
 
-fn start_race(net: &mut Network, s: Switches, honest: BlockId, attacker: BlockId) {
+/// A tie published: `attacker` against `honest` at the same height. It is remembered
+/// (to measure γ) and, under a fixed γ, decided by `parent_in_race`.
+fn start_race(net: &mut Network, a: AttackerId, s: Switches, honest: BlockId, attacker: BlockId) {
+    net.at(a).tie = Some(attacker);
     if let Some(gamma) = s.gamma {
         let height = net.core.tree.entry(honest).height;
         net.race = Some(Race {
@@ -70,21 +73,47 @@ pub(super) fn found(net: &mut Network, now: SimTime, a: AttackerId, block: Block
     at.records[record].attacker_blocks += 1;
     let miner = at.miner;
     if racing && !s.equal_fork {
-        // Lead of one over the public branch: publish and win the race.
+        // Lead of one over the public branch: publish and win the race (a tie settled
+        // by the attacker, which says nothing about γ).
+        net.at(a).tie = None;
         let reverted = net.reverted(public, block);
         net.publish_upto(now, a, u32::MAX);
         net.end_attempt(now, a, Outcome::Success, reverted);
     } else if caught_up {
         net.publish_upto(now, a, u32::MAX);
-        start_race(net, s, public, block);
+        start_race(net, a, s, public, block);
     }
     net.schedule_mining(miner);
 }
 
+/// A tie is settled by the first block above it on the public chain. When that block
+/// is honest the tie counts toward measured γ — and toward its numerator when the
+/// block builds on the attacker's (Eyal and Sirer's γ: the share of honest power that
+/// mines on the attacker's block in a tie, as the outcome shows it).
+fn settle_tie(net: &mut Network, a: AttackerId, public: BlockId) {
+    let Some(ours) = net.attacker(a).tie else {
+        return;
+    };
+    let tree = &net.core.tree;
+    let height = tree.entry(ours).height;
+    let Some(above) = tree.ancestor_at(public, height + 1) else {
+        return; // not settled yet
+    };
+    let by_attacker = net.core.rec.miner(above) == Some(net.attacker(a).miner);
+    let on_ours = tree.ancestor_at(public, height) == Some(ours);
+    let at = net.at(a);
+    at.tie = None;
+    if !by_attacker {
+        at.ties.settled_by_honest += 1;
+        at.ties.honest_on_attacker += u32::from(on_ours);
+    }
+}
+
 /// "Others found a block".
 pub(super) fn saw_public(net: &mut Network, now: SimTime, a: AttackerId, s: Switches) {
+    let public = net.core.views.tip(net.attacker(a).node);
+    settle_tie(net, a, public);
     let at = net.attacker(a);
-    let public = net.core.views.tip(at.node);
     let private = at.private_tip;
     let miner = at.miner;
     if private == public {
@@ -114,7 +143,7 @@ pub(super) fn saw_public(net: &mut Network, now: SimTime, a: AttackerId, s: Swit
     match ph - qh {
         0 => {
             net.publish_upto(now, a, u32::MAX);
-            start_race(net, s, public, private);
+            start_race(net, a, s, public, private);
         }
         1 if !s.lead => {
             let reverted = net.reverted(public, private);
@@ -127,7 +156,7 @@ pub(super) fn saw_public(net: &mut Network, now: SimTime, a: AttackerId, s: Swit
                 .ancestor_at(private, qh)
                 .expect("below the private tip");
             net.publish_upto(now, a, qh);
-            start_race(net, s, public, matched);
+            start_race(net, a, s, public, matched);
         }
         _ => net.publish_upto(now, a, qh),
     }
