@@ -17,7 +17,7 @@ fn bench_works_in_a_directory_of_its_own_and_removes_only_that() {
     std::fs::create_dir_all(tmp.join("chainlab-bench-1/precious")).unwrap();
     std::fs::write(tmp.join("chainlab-bench-1/precious/data.txt"), "x").unwrap();
     let out = chainlab(&dir)
-        .args(["bench", "tiny.yaml"])
+        .args(["bench", "tiny.yaml", "--repeat", "3"])
         .env("TMPDIR", &tmp)
         .output()
         .unwrap();
@@ -26,7 +26,12 @@ fn bench_works_in_a_directory_of_its_own_and_removes_only_that() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("events"));
+    // Three runs of one scenario: one row with medians and ranges, CPU measured.
+    let table = String::from_utf8_lossy(&out.stdout);
+    let row = table.lines().nth(1).unwrap();
+    assert_eq!(row.matches('–').count(), 2, "{table}");
+    assert!(!row.contains("n/a"), "{table}");
+    assert!(table.contains("3 runs each"), "{table}");
     assert_eq!(
         std::fs::read_to_string(tmp.join("chainlab-bench-1/precious/data.txt")).unwrap(),
         "x"
@@ -36,6 +41,10 @@ fn bench_works_in_a_directory_of_its_own_and_removes_only_that() {
     // A run the bench starts that refuses its input is bad input, said once.
     scenario(&dir, "bad.yaml", "network: { nodes: 1 }\n");
     refused(&run(&dir, &["bench", "bad.yaml"]), &["network.nodes"]);
+    refused(
+        &run(&dir, &["bench", "tiny.yaml", "--repeat", "0"]),
+        &["--repeat 0", "give 1 to 100"],
+    );
     untouched(&dir);
 }
 

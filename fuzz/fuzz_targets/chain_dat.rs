@@ -3,7 +3,7 @@
 //! the tree's queries run on what was accepted. Any input: an error, never a panic.
 #![no_main]
 use chainlab::ledger::pow::{RetargetRule, Target};
-use chainlab::ledger::{ConsensusParams, COIN};
+use chainlab::ledger::{BlockId, ConsensusParams, COIN};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -26,7 +26,7 @@ fuzz_target!(|data: &[u8]| {
         let best = tree.best();
         let _ = tree.utxo_at_best().total_value();
         let _ = tree.stale_branch_depths();
-        for id in 0..tree.len() as u32 {
+        for id in (0..tree.len() as u32).map(BlockId) {
             let _ = tree.fork_point(id, best);
             let _ = tree.child_context(id, u32::MAX);
         }

@@ -4,7 +4,7 @@
 //! Python's. Results are the results directory the same code writes for the CLI.
 
 use chainlab::app::{self, Error, Outputs};
-use chainlab::scenario::sweep::{expand, Point};
+use chainlab::scenario::sweep::expand;
 use chainlab::scenario::Scenario;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyKeyboardInterrupt, PyOSError, PyRuntimeError, PyValueError};
@@ -142,12 +142,7 @@ fn run(
     let name = sc.name.clone();
     let outputs = Outputs { trace, lean };
     if sc.replicates > 1 {
-        let point = Point {
-            index: 0,
-            settings: Vec::new(),
-            scenario: sc.clone(),
-        };
-        let runs = app::sweep::plan(vec![point], sc.replicates);
+        let runs = app::sweep::plan_replicates(&sc);
         let jobs = jobs.unwrap_or_else(cores);
         supervise(py, progress, move |stop, send| {
             let each = |p: &app::sweep::SweepProgress| send(sweep_progress(p));

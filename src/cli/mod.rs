@@ -133,6 +133,9 @@ enum Command {
         /// Also run the 100,000-node scenario (about a minute and a few GiB).
         #[arg(long)]
         large: bool,
+        /// Runs per scenario (1 to 100): the table gives medians and ranges.
+        #[arg(long, default_value_t = bench::REPEAT)]
+        repeat: u32,
     },
     /// Check a scenario file and print it with every default filled in.
     Validate {
@@ -191,7 +194,11 @@ pub fn main() -> ExitCode {
             provenance,
             svg,
         } => inspect_dir(&dir, block, tx, provenance, svg),
-        Command::Bench { scenarios, large } => bench_scenarios(scenarios, large),
+        Command::Bench {
+            scenarios,
+            large,
+            repeat,
+        } => bench_scenarios(scenarios, large, repeat),
         Command::Explain { dir, limit } => explain(&dir, limit),
         Command::Plot { dir } => app::replot(&dir)
             .and_then(|()| say(&format!("plots in {}\n", dir.join("plots").display()))),
@@ -259,7 +266,13 @@ fn inspect_dir(
     Ok(())
 }
 
-fn bench_scenarios(mut list: Vec<PathBuf>, large: bool) -> Result<(), Error> {
+fn bench_scenarios(mut list: Vec<PathBuf>, large: bool, repeat: u32) -> Result<(), Error> {
+    if !(1..=bench::MAX_REPEAT).contains(&repeat) {
+        return Err(Error::BadInput(format!(
+            "--repeat {repeat}: give 1 to {} runs per scenario",
+            bench::MAX_REPEAT
+        )));
+    }
     if list.is_empty() {
         list.push(PathBuf::from(bench::STANDARD));
     }
@@ -279,7 +292,7 @@ fn bench_scenarios(mut list: Vec<PathBuf>, large: bool) -> Result<(), Error> {
     for path in &list {
         Scenario::load(path, &[])?;
     }
-    let table = bench::run(&list)?;
+    let table = bench::run(&list, repeat)?;
     say(&table)?;
     Ok(())
 }

@@ -4,7 +4,7 @@
 use super::{interrupt_flag, progress, say};
 use crate::app::{self, Error};
 use crate::results::Summary;
-use crate::scenario::sweep::{expand, parse_shard, Point};
+use crate::scenario::sweep::{expand, parse_shard};
 use crate::scenario::Scenario;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -37,13 +37,7 @@ pub fn run(path: &Path, args: RunArgs) -> Result<(), Error> {
     let sc = load(path, &args)?;
     let dir = args.out.clone().unwrap_or_else(|| app::default_out(&sc));
     if sc.replicates > 1 {
-        // Several runs of one point: a sweep of one point, with the same tables.
-        let point = Point {
-            index: 0,
-            settings: Vec::new(),
-            scenario: sc.clone(),
-        };
-        let runs = app::sweep::plan(vec![point], sc.replicates);
+        let runs = app::sweep::plan_replicates(&sc);
         return sweep_into(&sc, runs, &dir, (None, args.outputs), None);
     }
     let bar = progress::RunBar::new();

@@ -38,6 +38,17 @@ pub fn run_dir_name(point: usize, replicate: u32, replicates: u32) -> String {
 }
 
 /// Every run of `points`, `replicates` each, their seeds derived from each point's.
+/// Several runs of one scenario (`replicates`): a sweep of one point, with the same
+/// tables as a sweep.
+pub fn plan_replicates(sc: &Scenario) -> Vec<RunSpec> {
+    let point = Point {
+        index: 0,
+        settings: Vec::new(),
+        scenario: sc.clone(),
+    };
+    plan(vec![point], sc.replicates)
+}
+
 pub fn plan(points: Vec<Point>, replicates: u32) -> Vec<RunSpec> {
     let mut runs = Vec::new();
     for p in points {
