@@ -345,6 +345,7 @@ fn an_altered_results_directory_is_bad_input_not_a_crash() {
         }
     }
     std::fs::write(dir.join("r/chain.dat"), &chain).unwrap();
+    common::reseal(&dir.join("r"), "chain.dat");
     // Block 1's miner (column 5) made an id the run never had.
     let blocks = std::fs::read_to_string(dir.join("r/blocks.csv")).unwrap();
     let mut rows: Vec<Vec<String>> = blocks

@@ -36,8 +36,15 @@ Scenario = Union[str, "os.PathLike[str]", Mapping[str, Any]]
 def _source(scenario: Scenario) -> dict:
     """A path, YAML text or a dict, as the native module takes it."""
     if isinstance(scenario, Mapping):
-        # YAML is a superset of JSON: the dict is given as JSON text.
-        return {"text": json.dumps(scenario)}
+        # YAML is a superset of JSON: the dict is given as JSON text, one key a line, so
+        # that a message's line and column point at the key. NaN and infinity are no
+        # scenario values.
+        try:
+            return {"text": json.dumps(scenario, indent=1, allow_nan=False)}
+        except ValueError as e:
+            raise ScenarioError(f"<scenario>: {e}; values are numbers, text, lists and dicts") from None
+        except TypeError as e:
+            raise TypeError(f"scenario: {e}; values are numbers, text, lists and dicts") from None
     if isinstance(scenario, os.PathLike):
         return {"path": os.fspath(scenario)}
     if isinstance(scenario, str):
@@ -49,8 +56,12 @@ def _source(scenario: Scenario) -> dict:
 
 def _sets(values: Optional[Mapping[str, Any]]) -> list:
     """``{"network.nodes": 500}`` as the command line's ``--set network.nodes=500``."""
+    if values is not None and not isinstance(values, Mapping):
+        raise TypeError(f"set is {type(values).__name__}; give a dict of keys to values, such as {{'network.nodes': 500}}")
     out = []
     for key, value in (values or {}).items():
+        if not isinstance(key, str) or not key:
+            raise TypeError(f"set has the key {key!r}; keys are paths such as 'network.nodes'")
         if isinstance(value, bool):
             value = "true" if value else "false"
         elif isinstance(value, (list, dict)):
@@ -81,6 +92,25 @@ class _Progress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+
+
+def _whole(name: str, value: Optional[int], low: int, high: int) -> Optional[int]:
+    """An optional whole-number argument, checked here so that the message is ours."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(f"{name} is {value!r}; give a whole number from {low} to {high}")
+    return value
+
+
+def _cleanup(directory: Path, out) -> None:
+    """After a failure: the temporary directory made for the results goes (it is ours
+    and the run left nothing in it)."""
+    if out is None:
+        try:
+            directory.parent.rmdir()
+        except OSError:
+            pass
 
 
 def _out_dir(out: Optional[Union[str, "os.PathLike[str]"]], what: str) -> Path:
@@ -180,19 +210,26 @@ def run(
     fresh temporary one by default); chainlab refuses to write over anything it did
     not write. Same scenario and seed give the same files as ``chainlab run``.
     """
+    sets = _sets(set)
+    seed = _whole("seed", seed, 0, 2**64 - 1)
+    replicates = _whole("replicates", replicates, 1, 1000)
+    source = _source(scenario)
     directory = _out_dir(out, "run")
     bar = _Progress(progress, "chainlab run")
     try:
         _chainlab.run(
             str(directory),
-            sets=_sets(set),
+            sets=sets,
             seed=seed,
             replicates=replicates,
             lean=lean,
             trace=trace,
             progress=bar,
-            **_source(scenario),
+            **source,
         )
+    except BaseException:
+        _cleanup(directory, out)
+        raise
     finally:
         bar.close()
     return Run(directory)
@@ -213,18 +250,25 @@ def sweep(
     figure's mean and, with replicates, its 95% half-width (``<figure>_ci95``). The
     per-run table is ``result.attrs["runs"]`` and the directory ``result.attrs["dir"]``.
     Runs are lean by default (figures only)."""
+    sets = _sets(set)
+    replicates = _whole("replicates", replicates, 1, 1000)
+    jobs = _whole("jobs", jobs, 1, 256)
+    source = _source(scenario)
     directory = _out_dir(out, "sweep")
     bar = _Progress(progress, "chainlab sweep")
     try:
         _chainlab.sweep(
             str(directory),
-            sets=_sets(set),
+            sets=sets,
             replicates=replicates,
             jobs=jobs,
             lean=lean,
             progress=bar,
-            **_source(scenario),
+            **source,
         )
+    except BaseException:
+        _cleanup(directory, out)
+        raise
     finally:
         bar.close()
     table = _table(directory / "sweep.csv")

@@ -135,7 +135,9 @@ fn run(
     if let Some(r) = replicates {
         sets.push(format!("replicates={r}"));
     }
+    let label = label(&path);
     let mut sc = load(path, text, &sets).map_err(to_py)?;
+    chainlab::scenario::sweep::not_a_sweep(&sc, &label).map_err(|e| to_py(e.into()))?;
     if let Some(seed) = seed {
         sc.seed = seed;
     }

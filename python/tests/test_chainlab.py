@@ -133,3 +133,34 @@ def test_theory_is_chainlabs_own():
     assert chainlab.theory.rosenfeld(0.3, 6) == pytest.approx(0.1564, abs=1e-4)
     assert chainlab.theory.nakamoto(0.1, 5) == pytest.approx(0.0009137, rel=1e-3)
     assert chainlab.theory.selfish_revenue(0.35, 0.5) == pytest.approx(0.4160, abs=1e-3)
+
+
+def test_arguments_out_of_their_domain_are_refused_in_words(tmp_path, monkeypatch):
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+
+    tempfile.tempdir = None  # read TMPDIR again
+    try:
+        for bad in ({"seed": -1}, {"seed": 2**64}, {"replicates": 0}):
+            with pytest.raises(ValueError) as e:
+                chainlab.run(SMALL, progress=False, **bad)
+            assert "give a whole number" in str(e.value)
+        with pytest.raises(TypeError):
+            chainlab.run(SMALL, set=["network.nodes=5"], progress=False)
+        with pytest.raises(chainlab.ScenarioError):
+            chainlab.run(dict(SMALL, network={"nodes": float("nan")}), progress=False)
+        # A run refused with the default out leaves no temporary directory behind.
+        with pytest.raises(chainlab.ScenarioError):
+            chainlab.run(SMALL, set={"network.nodes": 1}, progress=False)
+        assert list(tmp_path.iterdir()) == []
+    finally:
+        tempfile.tempdir = None
+    for call in (
+        lambda: chainlab.theory.selfish_revenue(-1, 0.5),
+        lambda: chainlab.theory.selfish_revenue(0.3, 5),
+        lambda: chainlab.theory.nakamoto(1.5, 6),
+        lambda: chainlab.theory.nakamoto(float("nan"), 6),
+        lambda: chainlab.theory.exact_without_premine(0.3, -3),
+    ):
+        with pytest.raises(ValueError):
+            call()

@@ -304,8 +304,9 @@ fn explain(dir: &Path, limit: usize) -> Result<(), Error> {
     Ok(())
 }
 
-/// Set by Ctrl-C; runs stop at their next check and write nothing. A second Ctrl-C
-/// ends the process at once.
+/// Set by Ctrl-C, and by SIGTERM and SIGHUP (what `timeout`, Slurm, Kubernetes and
+/// `docker stop` send, and a closed terminal): runs stop at their next check and
+/// write nothing. A second signal ends the process at once, partial output removed.
 pub(crate) fn interrupt_flag() -> Arc<AtomicBool> {
     static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
     FLAG.get_or_init(|| {

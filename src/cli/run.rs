@@ -35,6 +35,7 @@ fn load(path: &Path, args: &RunArgs) -> Result<Scenario, Error> {
 
 pub fn run(path: &Path, args: RunArgs) -> Result<(), Error> {
     let sc = load(path, &args)?;
+    crate::scenario::sweep::not_a_sweep(&sc, &path.display().to_string())?;
     let dir = args.out.clone().unwrap_or_else(|| app::default_out(&sc));
     if sc.replicates > 1 {
         let runs = app::sweep::plan_replicates(&sc);

@@ -4,6 +4,7 @@
 //! gathered as one run's [`RunResults`].
 
 pub mod outdir;
+mod own_file;
 pub mod read;
 pub mod record;
 pub mod run;

@@ -9,6 +9,7 @@
 //! the target only when complete ([`Staging`]); on every failure, a panic included,
 //! the sibling is removed (it was created by this process, so it is ours).
 
+pub use super::own_file::{starts_with_mark, write_own_file, SVG_MARK};
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -67,13 +68,18 @@ pub fn is_ours(dir: &Path) -> Result<(), String> {
     let marker = dir.join(MARKER);
     match std::fs::symlink_metadata(&marker) {
         Ok(m) if m.is_file() => {}
+        _ if !dir.is_dir() => return Err("there is no such directory".into()),
         _ => return Err(format!("it has no {MARKER} marker")),
     }
     for entry in read_dir(dir)? {
         let (name, meta) = entry;
         let path = dir.join(&name);
         let known = if meta.is_file() {
-            name == MARKER || RUN_FILES.contains(&name.as_str()) || is_sweep_file(&name)
+            name == MARKER
+                || RUN_FILES.contains(&name.as_str())
+                || is_sweep_file(&name)
+                // A picture `inspect --svg` drew here.
+                || (name.ends_with(".svg") && starts_with_mark(&path, SVG_MARK))
         } else if meta.is_dir() && name == "plots" {
             only_plots(&path)?;
             true
@@ -93,7 +99,19 @@ pub fn is_ours(dir: &Path) -> Result<(), String> {
             ));
         }
     }
-    Ok(())
+    // The names are chainlab's; the record proves the contents are too.
+    super::record::vouches_for(dir, !is_sweep_dir(dir))
+}
+
+/// A sweep's directory (point directories, its tables or a shard's files), as opposed
+/// to one run's.
+pub fn is_sweep_dir(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            is_point_name(&name) || (is_sweep_file(&name) && name != "record.json")
+        })
+    })
 }
 
 fn read_dir(dir: &Path) -> Result<Vec<(String, std::fs::Metadata)>, String> {
@@ -176,7 +194,7 @@ pub fn is_point_name(name: &str) -> bool {
 
 /// The output path as a parent and a plain last component: `.`, `..`, `/` and paths
 /// ending in them name no directory chainlab could replace.
-fn split(target: &Path) -> Result<(PathBuf, String), OutputError> {
+pub(super) fn split(target: &Path) -> Result<(PathBuf, String), OutputError> {
     let name = match target.components().next_back() {
         Some(Component::Normal(n)) => n.to_string_lossy().into_owned(),
         _ => {
@@ -229,11 +247,11 @@ pub fn check_target(target: &Path) -> Result<(), OutputError> {
 }
 
 /// The longest file name most systems allow, in bytes.
-const MAX_NAME_BYTES: usize = 255;
+pub(super) const MAX_NAME_BYTES: usize = 255;
 
 /// The start of `name` (at most 100 bytes, whole characters) for a hidden sibling's
 /// name, which adds its own suffix and must stay within [`MAX_NAME_BYTES`].
-fn short_name(name: &str) -> String {
+pub(super) fn short_name(name: &str) -> String {
     let mut short = String::new();
     for c in name.chars() {
         if short.len() + c.len_utf8() > 100 {
@@ -254,9 +272,12 @@ pub struct Staging {
     tmp: PathBuf,
     target: PathBuf,
     done: bool,
+    /// Directories `begin` created to hold the target, outermost first: removed again
+    /// (if still empty) when the run fails.
+    parents: Vec<PathBuf>,
 }
 
-static STAGINGS: AtomicU32 = AtomicU32::new(0);
+pub(super) static STAGINGS: AtomicU32 = AtomicU32::new(0);
 
 /// Staging directories this process is writing, so that a second Ctrl-C (which ends
 /// the process at once) can remove them first.
@@ -282,11 +303,17 @@ impl Staging {
     /// the staging directory with its marker.
     pub fn begin(target: &Path) -> Result<Staging, OutputError> {
         check_target(target)?;
+        if is_sweep_dir(target) {
+            return Err(OutputError(format!(
+                "{}: holds a sweep; a run does not replace a sweep's results. Choose another --out (or scenario name), or move it away",
+                target.display()
+            )));
+        }
         let (parent, name) = split(target)?;
         // Spelled as parent and plain name from here on (see check_target).
         let target = &parent.join(&name);
         let short = short_name(&name);
-        std::fs::create_dir_all(&parent)
+        let parents = create_parents(&parent)
             .map_err(|e| OutputError(format!("{}: cannot create it: {e}", parent.display())))?;
         let tmp = loop {
             let n = STAGINGS.fetch_add(1, Ordering::Relaxed);
@@ -310,6 +337,7 @@ impl Staging {
             tmp,
             target: target.to_path_buf(),
             done: false,
+            parents,
         };
         write_marker(&staging.tmp)?;
         Ok(staging)
@@ -352,8 +380,35 @@ impl Drop for Staging {
             // Created by this process in `begin`: ours to remove.
             let _ = std::fs::remove_dir_all(&self.tmp);
             forget_live(&self.tmp);
+            // remove_dir removes only an empty directory: nothing put there meanwhile.
+            for dir in self.parents.iter().rev() {
+                let _ = std::fs::remove_dir(dir);
+            }
         }
     }
+}
+
+/// Creates `dir` and its missing ancestors; returns the ones this call created,
+/// outermost first.
+fn create_parents(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut missing = Vec::new();
+    let mut at = dir;
+    while !at.as_os_str().is_empty() && std::fs::symlink_metadata(at).is_err() {
+        missing.push(at.to_path_buf());
+        match at.parent() {
+            Some(up) => at = up,
+            None => break,
+        }
+    }
+    let mut created = Vec::new();
+    for d in missing.into_iter().rev() {
+        match std::fs::create_dir(&d) {
+            Ok(()) => created.push(d),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(created)
 }
 
 /// Marks `dir` as chainlab's.
@@ -387,68 +442,5 @@ pub fn require_ours(dir: &Path) -> Result<(), OutputError> {
             "{}: not a chainlab results directory ({why}); chainlab adds files only to its own",
             dir.display()
         ))
-    })
-}
-
-/// The comment every SVG picture chainlab draws on request (`inspect --svg`) carries:
-/// the proof that a file at that path may be replaced.
-pub const SVG_MARK: &str = "<!-- drawn by chainlab -->";
-
-/// Writes `bytes` to `path`, a file the user named: a new file, or one carrying `mark`
-/// (chainlab wrote it). Anything else there is refused. Written beside the target and
-/// renamed into place, so a failure leaves the old file whole.
-pub fn write_own_file(path: &Path, bytes: &[u8], mark: &str) -> Result<(), OutputError> {
-    let (parent, name) = split(path).map_err(|_| {
-        OutputError(format!(
-            "{}: name the file itself (such as tree.svg), not `.`, `..` or `/`",
-            path.display()
-        ))
-    })?;
-    let path = &parent.join(&name);
-    if name.len() > MAX_NAME_BYTES {
-        return Err(OutputError(format!(
-            "{}: the name is {} bytes; file names are at most {MAX_NAME_BYTES}",
-            path.display(),
-            name.len()
-        )));
-    }
-    let name = short_name(&name);
-    let refuse = |what: &str| {
-        Err(OutputError(format!(
-            "{}: {what}; chainlab overwrites only files it wrote. Choose another name, or move it away",
-            path.display()
-        )))
-    };
-    match std::fs::symlink_metadata(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return refuse(&format!("cannot be examined ({e})")),
-        Ok(m) if !m.is_file() => return refuse("exists and is not a plain file"),
-        Ok(_) => {
-            // A file chainlab wrote starts with the mark; one that merely contains it
-            // (notes quoting a picture) is someone else's.
-            let mut head = Vec::with_capacity(mark.len());
-            let read = crate::files::open_regular(path).map(|(f, _)| {
-                std::io::Read::read_to_end(
-                    &mut std::io::Read::take(f, mark.len() as u64),
-                    &mut head,
-                )
-            });
-            let marked = read.is_ok() && head == mark.as_bytes();
-            if !marked {
-                return refuse("exists and was not written by chainlab");
-            }
-        }
-    }
-    let n = STAGINGS.fetch_add(1, Ordering::Relaxed);
-    let tmp = parent.join(format!(".{name}.partial-{}-{n}", std::process::id()));
-    let written = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&tmp)
-        .and_then(|mut f| std::io::Write::write_all(&mut f, bytes))
-        .and_then(|()| std::fs::rename(&tmp, path));
-    written.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        OutputError(format!("{}: cannot write it: {e}", path.display()))
     })
 }

@@ -70,6 +70,58 @@ fn covered(dir: &Path) -> std::io::Result<Vec<String>> {
     Ok(names)
 }
 
+/// Whether the records in `dir` (record.json and any shard's) vouch for its files:
+/// every file a record lists is unchanged, and — when `strict`, for a run's directory —
+/// every file is listed. A sweep's own tables may be unlisted (an interrupted sweep
+/// leaves some; they are rewritten), but never changed. Pictures `inspect --svg` drew
+/// (they carry its mark) are the user's request, not the record's.
+pub fn vouches_for(dir: &Path, strict: bool) -> Result<(), String> {
+    let names = covered(dir).map_err(|e| format!("cannot list it: {e}"))?;
+    let names: Vec<String> = (names.into_iter())
+        .filter(|n| !(n.ends_with(".svg") && !n.contains('/') && svg_of_inspect(&dir.join(n))))
+        .collect();
+    if names.is_empty() {
+        return Ok(());
+    }
+    let mut records = Vec::new();
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot list it: {e}"))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name == RECORD || is_shard_record(&name) {
+            records.push(Record::read_named(dir, &name)?);
+        }
+    }
+    if records.is_empty() && strict {
+        return Err(format!(
+            "it has no {RECORD}, so nothing shows chainlab wrote its files"
+        ));
+    }
+    for name in names {
+        let path = dir.join(&name);
+        match records.iter().find_map(|r| r.files.get(&name)) {
+            Some(hash) if file_sha256(&path).ok().as_ref() != Some(hash) => {
+                return Err(format!(
+                    "{}: changed since chainlab wrote it (its SHA-256 differs from the record)",
+                    path.display()
+                ))
+            }
+            Some(_) => {}
+            None if strict => {
+                return Err(format!(
+                    "it holds {}, which its {RECORD} does not list",
+                    path.display()
+                ))
+            }
+            None => {}
+        }
+    }
+    Ok(())
+}
+
+fn svg_of_inspect(path: &Path) -> bool {
+    super::outdir::starts_with_mark(path, super::outdir::SVG_MARK)
+}
+
 impl Record {
     /// A record of this process's making, for files still to be listed by `seal`.
     pub fn new(scenario_yaml: Option<&str>, seeds: Vec<u64>) -> Record {

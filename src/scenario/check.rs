@@ -155,6 +155,7 @@ impl Scenario {
                     "network.model gervais-2016 brings its own topology, regions, latencies and bandwidths; leave network.topology and network.regions unset".into()
                 },
             )?;
+            super::network_model::check_gervais(n)?;
         } else {
             require(n.without.is_empty(), || {
                 "network.without switches off mechanisms of network.model: gervais-2016; this scenario's network.model is simple".into()
@@ -417,6 +418,13 @@ impl Scenario {
                 None => format!("the longest a run stopped by blocks may take ({}, ten times its expected length; give stop.time to bound it)", duration_text(longest_ns)),
             };
             format!("workload.tx_rate × {what} is about {payments:.3e} payments; at most {MAX_PAYMENTS:.0} can be simulated in one run")
+        })?;
+        // Attacks with a number of attempts end the run once made: stop.blocks is then
+        // a ceiling that is not reached.
+        let ended_by_attempts =
+            !self.attacks.is_empty() && self.attacks.iter().all(|a| a.attempts().is_some());
+        require(ended_by_attempts || blocks <= MAX_BLOCKS_KEPT, || {
+            format!("the run would make about {blocks:.0} blocks ({length} over consensus.block_interval); at most {MAX_BLOCKS_KEPT:.0} are kept in memory (about 1.2 kB each)")
         })?;
         let nodes = f64::from(self.network.nodes);
         let arrivals = blocks * nodes;

@@ -4,6 +4,7 @@
 //! the line and column or the key, what was found and what is allowed; no library's
 //! advice to its programmer ("set DuplicateKeyPolicy…") reaches the user.
 
+use super::locate::{key_names, line_of_key, names_key};
 use super::overrides::apply_override;
 use super::{check, Scenario, ScenarioError, TopologySpec};
 use serde_json::Value;
@@ -85,6 +86,7 @@ impl Scenario {
             }
         })?;
         if !scenario.sweep.is_empty() {
+            super::sweep::check_sets(&scenario, overrides, origin)?;
             super::sweep::expand(&scenario, origin)?;
         }
         Ok(scenario)
@@ -200,7 +202,12 @@ fn typed(
     }
     // The same error, met by the YAML parser, knows its line and column.
     match serde_saphyr::from_str::<Scenario>(text) {
-        Err(e) => Err(ScenarioError(located(&e, text, origin, Some(&said)))),
+        Err(e) => Err(ScenarioError(located(
+            &e,
+            text,
+            origin,
+            Some((&key, &said)),
+        ))),
         Ok(_) => Err(ScenarioError(format!("{origin}: {said}"))),
     }
 }
@@ -230,6 +237,13 @@ fn in_list(tree: &Value, key: &str, message: &str) -> String {
         .and_then(|r| r.split('`').next());
     let entry =
         |k: &str| (k.starts_with("attacks[") || k.starts_with("faults[")) && k.ends_with(']');
+    if entry(key) && unknown.is_none() {
+        // A value of the wrong type inside an entry: serde names only the entry; the
+        // field whose value the message quotes is the one at fault.
+        if let Some(field) = lookup(tree, key).and_then(|e| culprit(e, message)) {
+            return format!("{key}.{field}");
+        }
+    }
     let key = match (key, unknown) {
         (k, Some(field)) if entry(k) => return format!("{k}.{field}"),
         ("" | "attacks" | "faults", Some(field)) => field,
@@ -254,6 +268,22 @@ fn in_list(tree: &Value, key: &str, message: &str) -> String {
     match holders.as_slice() {
         [one] => one.clone(),
         _ => key.to_string(),
+    }
+}
+
+/// The field of an attack or fault entry whose value serde's message quotes (a string
+/// as "30%", a number or a boolean as `4294967296`).
+fn culprit(entry: &Value, message: &str) -> Option<String> {
+    let fields = entry.as_object()?;
+    let quoted = |v: &Value| match v {
+        Value::String(s) => message.contains(&format!("\"{s}\"")),
+        Value::Number(_) | Value::Bool(_) => message.contains(&format!("`{v}`")),
+        _ => false,
+    };
+    let mut hits = fields.iter().filter(|(_, v)| quoted(v));
+    match (hits.next(), hits.next()) {
+        (Some((k, _)), None) => Some(k.clone()),
+        _ => None,
     }
 }
 
@@ -298,7 +328,13 @@ fn explain(key: &str, serde_message: &str, found: Option<&Value>) -> String {
     if !generic {
         return format!("{key}: {serde_message}");
     }
-    let found = found.map_or_else(|| "nothing".to_string(), show);
+    // YAML reads y, n, yes, no, on and off as true and false.
+    let yaml_bool = if matches!(found, Some(Value::Bool(_))) {
+        " (YAML reads y, n, yes, no, on and off as true or false: quote the value, \"n\")"
+    } else {
+        ""
+    };
+    let found = found.map_or_else(|| "nothing".to_string(), show) + yaml_bool;
     match check::allowed(key) {
         Some(allowed) => format!("{key}: found {found}; allowed: {allowed}"),
         None => {
@@ -346,13 +382,31 @@ fn kind_of(v: &Value) -> &'static str {
 
 /// The parser's error with its line and column and the line itself, in words for the
 /// person who wrote the file (`said` replaces the parser's own wording).
-fn located(err: &YamlError, text: &str, origin: &str, said: Option<&str>) -> String {
+fn located(err: &YamlError, text: &str, origin: &str, said: Option<(&str, &str)>) -> String {
     let err = err.without_snippet();
-    let message = Wording { said }.format_message(err).into_owned();
+    let message = Wording {
+        said: said.map(|(_, m)| m),
+    }
+    .format_message(err)
+    .into_owned();
     let Some(at) = err.location().filter(|l| l.line() > 0) else {
         return format!("{origin}: {message}");
     };
-    let (line, column) = (at.line(), at.column());
+    let (mut line, mut column) = (at.line(), at.column());
+    // The parser stops at the first value it cannot take, which may be another key's
+    // than the one the message is about: then the key's own place is looked up.
+    if let Some((key, _)) = said {
+        let last = key_names(key).last().copied().unwrap_or_default();
+        let here = usize::try_from(line - 1)
+            .ok()
+            .and_then(|i| text.lines().nth(i));
+        if here.is_none_or(|l| names_key(l, last).is_none()) {
+            match line_of_key(text, key) {
+                Some((l, c)) => (line, column) = (l as u64, c as u64),
+                None => return format!("{origin}: {message}"),
+            }
+        }
+    }
     let mut out = format!("{origin}: line {line} column {column}: {message}");
     // Where a line of the file is at hand, show it with a caret under the column.
     let source_line = usize::try_from(line - 1)

@@ -8,6 +8,7 @@ mod compile_network;
 mod faults;
 mod limits;
 mod load;
+mod locate;
 pub mod network_model;
 mod overrides;
 pub mod sweep;

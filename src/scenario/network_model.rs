@@ -50,3 +50,51 @@ pub enum Mechanism {
 pub fn no_mechanisms(list: &[Mechanism]) -> bool {
     list.is_empty()
 }
+
+/// Under `gervais-2016` the keys the model replaces must be left at their defaults, so
+/// that a value given there is never silently ignored; `without` names each mechanism
+/// at most once.
+pub fn check_gervais(n: &super::Network) -> Result<(), String> {
+    let d = super::Network::default();
+    let mut replaced = Vec::new();
+    if n.latency != d.latency {
+        replaced.push("latency");
+    }
+    if n.jitter != d.jitter {
+        replaced.push("jitter");
+    }
+    if n.bandwidth != d.bandwidth {
+        replaced.push("bandwidth");
+    }
+    if n.outbound != d.outbound {
+        replaced.push("outbound");
+    }
+    // Validation by size replaces these unless it is switched off.
+    if !n.without.contains(&Mechanism::SizeValidation) {
+        if n.validation_base != d.validation_base {
+            replaced.push("validation_base");
+        }
+        if n.validation_per_tx != d.validation_per_tx {
+            replaced.push("validation_per_tx");
+        }
+    }
+    if let Some(key) = replaced.first() {
+        return Err(format!(
+            "network.{key} is set, but network.model gervais-2016 brings its own latencies, bandwidths, connection counts and validation times (docs/validation.md); leave network.{} unset, or use network.model: simple",
+            replaced.join(", network.")
+        ));
+    }
+    let mut seen = Vec::new();
+    for m in &n.without {
+        if seen.contains(m) {
+            let name = serde_json::to_value(m)
+                .map(|v| v.to_string())
+                .unwrap_or_default();
+            return Err(format!(
+                "network.without names {name} twice; name each mechanism once"
+            ));
+        }
+        seen.push(*m);
+    }
+    Ok(())
+}

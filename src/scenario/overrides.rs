@@ -39,7 +39,7 @@ pub(crate) fn apply_override(tree: &mut Value, assignment: &str) -> Result<(), S
                 ))
             })?;
             if last {
-                *slot = value;
+                put(slot, value);
                 return Ok(());
             }
             node = slot;
@@ -55,7 +55,12 @@ pub(crate) fn apply_override(tree: &mut Value, assignment: &str) -> Result<(), S
             .as_object_mut()
             .ok_or_else(|| ScenarioError(format!("--set {path}: {here} is not a section")))?;
         if last {
-            map.insert((*key).to_string(), value);
+            match map.get_mut(*key) {
+                Some(slot) => put(slot, value),
+                None => {
+                    map.insert((*key).to_string(), value);
+                }
+            }
             return Ok(());
         }
         node = map
@@ -63,4 +68,30 @@ pub(crate) fn apply_override(tree: &mut Value, assignment: &str) -> Result<(), S
             .or_insert_with(|| serde_json::json!({}));
     }
     Ok(())
+}
+
+/// A mapping given for a section adds to it key by key (`network={nodes: 20}` changes
+/// the nodes and keeps the rest of the section), unless it names another `kind` (a
+/// topology or an attack of another kind starts afresh); anything else replaces.
+fn put(slot: &mut Value, value: Value) {
+    let Value::Object(new) = value else {
+        *slot = value;
+        return;
+    };
+    let same_kind = |old: &serde_json::Map<String, Value>| {
+        new.get("kind").is_none_or(|k| old.get("kind") == Some(k))
+    };
+    match slot {
+        Value::Object(old) if same_kind(old) => {
+            for (k, v) in new {
+                match old.get_mut(&k) {
+                    Some(inner) => put(inner, v),
+                    None => {
+                        old.insert(k, v);
+                    }
+                }
+            }
+        }
+        _ => *slot = Value::Object(new),
+    }
 }

@@ -47,6 +47,9 @@ fn dimensions(base: &Scenario, origin: &str) -> Result<Vec<Dim>, ScenarioError> 
         if key == "sweep" || key.starts_with("sweep.") || key == "name" {
             return Err(bad(format!("sweep.{key}: the sweep block cannot sweep {key}; sweep the keys of the sections (network.nodes, consensus.block_interval, seed, ...)")));
         }
+        if key == "replicates" {
+            return Err(bad("sweep.replicates: replicates is not swept; set replicates: N in the scenario (or --replicates N) to run every point N times".into()));
+        }
         Ok(())
     };
     let mut dims = Vec::new();
@@ -84,7 +87,78 @@ fn dimensions(base: &Scenario, origin: &str) -> Result<Vec<Dim>, ScenarioError> 
         }
         dims.push(Dim::Points(points));
     }
+    no_overlap(&dims).map_err(bad)?;
     Ok(dims)
+}
+
+/// Whether `a` and `b` set some key in common: the same key, or one a section holding
+/// the other (`network` and `network.nodes`).
+pub fn overlaps(a: &str, b: &str) -> bool {
+    let inside = |x: &str, y: &str| x.strip_prefix(y).is_some_and(|r| r.starts_with('.'));
+    a == b || inside(a, b) || inside(b, a)
+}
+
+/// Two dimensions that set the same key would each claim the point's value: refused.
+fn no_overlap(dims: &[Dim]) -> Result<(), String> {
+    let keys = |d: &Dim| {
+        d.settings(0)
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect::<Vec<_>>()
+    };
+    let named = |k: &str, d: &Dim| match d {
+        Dim::Key(..) => format!("sweep.{k}"),
+        Dim::Points(_) => format!("sweep.points (its {k})"),
+    };
+    for (i, a) in dims.iter().enumerate() {
+        for b in &dims[i + 1..] {
+            for ka in keys(a) {
+                if let Some(kb) = keys(b).into_iter().find(|kb| overlaps(&ka, kb)) {
+                    return Err(format!(
+                        "{} and {} both set {}; each key may be swept by one entry only",
+                        named(&ka, a),
+                        named(&kb, b),
+                        if ka.len() >= kb.len() { &ka } else { &kb }
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// An override (`--set`) of a key the sweep sets would be silently replaced at every
+/// point: refused, naming both.
+pub fn check_sets(base: &Scenario, sets: &[String], origin: &str) -> Result<(), ScenarioError> {
+    for set in sets {
+        let key = set.split_once('=').map_or(set.as_str(), |(k, _)| k);
+        if key == "sweep" || key.starts_with("sweep.") {
+            continue;
+        }
+        for swept in base.sweep.keys().filter(|k| *k != "points") {
+            if overlaps(key, swept) {
+                return Err(ScenarioError(format!("{origin}: --set {key}: the sweep: block sets {swept} at every point; change the sweep (--set sweep.{swept}=[...]) instead")));
+            }
+        }
+        let points = base.sweep.get("points").and_then(|p| p.as_array());
+        for point in points.into_iter().flatten().filter_map(|p| p.as_object()) {
+            if let Some(swept) = point.keys().find(|k| overlaps(key, k)) {
+                return Err(ScenarioError(format!("{origin}: --set {key}: the sweep's points: set {swept} at every point; change the points instead")));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `chainlab run` on a scenario with a `sweep:` block would run its base alone and
+/// drop the grid without a word: refused, saying what to do.
+pub fn not_a_sweep(sc: &Scenario, origin: &str) -> Result<(), ScenarioError> {
+    if sc.sweep.is_empty() {
+        return Ok(());
+    }
+    Err(ScenarioError(format!(
+        "{origin}: has a sweep: block; run its grid with `chainlab sweep` (chainlab.sweep in Python), or remove the block to run one scenario"
+    )))
 }
 
 /// Expands the grid; every point is deserialized and checked before anything runs, so
