@@ -68,6 +68,13 @@ fn a_run_and_a_sweep_never_replace_each_other() {
         &["grid.yaml", "sweep: block", "chainlab sweep"],
     );
     assert!(!dir.join("x").exists());
+    // Its base scenario alone, asked for in so many words.
+    assert!(run(
+        &dir,
+        &["run", "grid.yaml", "--set", "sweep={}", "--out", "x"]
+    )
+    .status
+    .success());
     untouched(&dir);
 }
 
@@ -257,4 +264,44 @@ fn sigterm_and_sighup_stop_a_run_like_ctrl_c_and_leave_nothing() {
         assert!(!dir.join("new").exists(), "{signal}: new/deep left behind");
         untouched(&dir);
     }
+}
+
+#[test]
+fn messages_say_what_the_user_wrote_and_where() {
+    let dir = workspace("words");
+    scenario(&dir, "s.yaml", TINY);
+    // A --set that breaks a section is the --set's fault, not the file's.
+    let err = refused(
+        &run(&dir, &["validate", "s.yaml", "--set", "network=5"]),
+        &["with --set network=5", "section"],
+    );
+    assert!(!err.contains("s.yaml: network"), "{err}");
+    scenario(
+        &dir,
+        "kind.yaml",
+        &format!("{TINY}attacks:\n  - {{ hashrate: 0.3 }}\n"),
+    );
+    refused(&run(&dir, &["validate", "kind.yaml"]), &["needs `kind`"]);
+    scenario(&dir, "tab.yaml", "network:\n\tnodes: 10\n");
+    refused(
+        &run(&dir, &["validate", "tab.yaml"]),
+        &["line 2", "spaces only"],
+    );
+    let err = refused(&run(&dir, &["validate", "missing.yaml"]), &["missing.yaml"]);
+    assert!(!err.contains("os error"), "{err}");
+    // What inspect cannot read says why.
+    scenario(
+        &dir,
+        "grid.yaml",
+        &format!("{TINY}sweep: {{ network.nodes: [10, 12] }}\n"),
+    );
+    assert!(run(&dir, &["sweep", "grid.yaml", "--out", "g"])
+        .status
+        .success());
+    refused(&run(&dir, &["inspect", "g"]), &["sweep", "g/point-0000"]);
+    assert!(run(&dir, &["run", "s.yaml", "--lean", "--out", "lean"])
+        .status
+        .success());
+    refused(&run(&dir, &["inspect", "lean"]), &["--lean", "chain.dat"]);
+    untouched(&dir);
 }

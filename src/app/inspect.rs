@@ -12,6 +12,7 @@ use std::path::Path;
 /// Bad input (a missing or malformed results directory) is an `Err` with the place
 /// named. Every block is re-validated, genesis included: the directory is not trusted.
 pub fn load(dir: &Path) -> Result<BlockTree, String> {
+    whole_run(dir)?;
     let files = ["scenario.resolved.yaml", CHAIN_FILE];
     crate::results::record::Record::verify(dir, &files, &["topology.csv"])?;
     let resolved = dir.join("scenario.resolved.yaml");
@@ -19,6 +20,26 @@ pub fn load(dir: &Path) -> Result<BlockTree, String> {
         .map_err(|e| format!("{e} (is {} a results directory?)", dir.display()))?;
     let params = crate::scenario::compile::consensus_params(&sc);
     crate::results::read::load_chain(&dir.join(CHAIN_FILE), params)
+}
+
+/// A sweep's directory and a lean run have no chain to read: said as such, before the
+/// record is asked about files it never had.
+fn whole_run(dir: &Path) -> Result<(), String> {
+    if crate::results::outdir::is_sweep_dir(dir) {
+        return Err(format!(
+            "{}: is a sweep's directory; inspect one of its runs (such as {})",
+            dir.display(),
+            dir.join("point-0000").display()
+        ));
+    }
+    let lean = dir.join("summary.json").is_file() && !dir.join(CHAIN_FILE).exists();
+    if lean {
+        return Err(format!(
+            "{}: has no {CHAIN_FILE} (a --lean run keeps the tables only); rerun without --lean to inspect its blocks",
+            dir.display()
+        ));
+    }
+    Ok(())
 }
 
 /// Draws the fork tree of the run in `dir` as SVG into `path` (a file chainlab may

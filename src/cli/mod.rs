@@ -206,6 +206,11 @@ pub fn main() -> ExitCode {
             .map_err(Error::BadInput)
             .and_then(|path| say(&format!("merged into {}\n", path.display()))),
     };
+    exit_with(outcome)
+}
+
+/// The exit code, and the one message of a failure.
+fn exit_with(outcome: Result<(), Error>) -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         // Nobody reads a closed pipe (`chainlab explain DIR | head`): stop quietly.
@@ -213,7 +218,8 @@ pub fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            let _ = writeln!(std::io::stderr(), "chainlab: {e}");
+            let message = without_os_codes(&e.to_string());
+            let _ = writeln!(std::io::stderr(), "chainlab: {message}");
             ExitCode::from(match e {
                 Error::BadInput(_) => 2,
                 Error::Interrupted => 130,
@@ -221,6 +227,26 @@ pub fn main() -> ExitCode {
             })
         }
     }
+}
+
+/// " (os error 2)" and the like after the system's own words say nothing more to a
+/// user: dropped.
+fn without_os_codes(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find(" (os error ") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + " (os error ".len()..];
+        let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && tail[digits..].starts_with(')') {
+            rest = &tail[digits + 1..];
+        } else {
+            out.push_str(" (os error ");
+            rest = tail;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn validate(path: &Path, sets: &[String]) -> Result<(), Error> {

@@ -347,9 +347,15 @@ impl BlockTree {
         times[times.len() / 2]
     }
 
-    /// Most cumulative work wins; on equal work the tip seen first stays.
+    /// Bitcoin's fork choice, the one rule for the tree's best chain and every node's
+    /// view of it: `candidate` replaces `tip` only with strictly more cumulative work, so
+    /// on equal work the tip seen first stays.
+    pub fn displaces(&self, candidate: BlockId, tip: BlockId) -> bool {
+        self.entry(candidate).chain_work > self.entry(tip).chain_work
+    }
+
     fn update_best(&mut self, candidate: BlockId) -> Option<TipChange> {
-        if self.entry(candidate).chain_work <= self.entry(self.best).chain_work {
+        if !self.displaces(candidate, self.best) {
             return None;
         }
         let old_tip = self.best;

@@ -118,7 +118,7 @@ impl ChainViews {
         block: BlockId,
     ) -> Option<TipMove> {
         let tip = self.tip(node);
-        if tree.entry(block).chain_work <= tree.entry(tip).chain_work {
+        if !tree.displaces(block, tip) {
             return None;
         }
         let reorg_depth = (!tree.is_ancestor(tip, block)).then(|| {

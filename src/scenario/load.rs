@@ -6,6 +6,7 @@
 
 use super::locate::{key_names, line_of_key, names_key};
 use super::overrides::apply_override;
+use super::wording::plain;
 use super::{check, Scenario, ScenarioError, TopologySpec};
 use serde_json::Value;
 use serde_saphyr::{Error as YamlError, MessageFormatter, UserMessageFormatter};
@@ -70,26 +71,34 @@ impl Scenario {
         for o in overrides {
             apply_override(&mut tree, o)?;
         }
-        sections_are_maps(&tree).map_err(|e| ScenarioError(format!("{origin}: {e}")))?;
+        sections_are_maps(&tree).map_err(|msg| blame(origin, overrides, &msg))?;
         let mut scenario = typed(tree, text, origin, overrides)?;
         scenario.source_dir = dir;
         scenario.resolve_files();
-        scenario.check().map_err(|msg| {
-            // A value out of range that a --set gave is the --set's, not the file's.
-            let by = overrides.iter().find(|o| {
-                let key = o.split_once('=').map_or(o.as_str(), |(k, _)| k);
-                msg.starts_with(&format!("{key} ")) || msg.starts_with(&format!("{key}:"))
-            });
-            match by {
-                Some(o) => ScenarioError(format!("{origin} with --set {o}: {msg}")),
-                None => ScenarioError(format!("{origin}: {msg}")),
-            }
-        })?;
+        scenario
+            .check()
+            .map_err(|msg| blame(origin, overrides, &msg))?;
         if !scenario.sweep.is_empty() {
             super::sweep::check_sets(&scenario, overrides, origin)?;
             super::sweep::expand(&scenario, origin)?;
         }
         Ok(scenario)
+    }
+}
+
+/// A message about a key a `--set` gave (or the section holding it) is the --set's,
+/// not the file's.
+fn blame(origin: &str, overrides: &[String], msg: &str) -> ScenarioError {
+    let by = overrides.iter().find(|o| {
+        let key = o.split_once('=').map_or(o.as_str(), |(k, _)| k);
+        let top = key.split('.').next().unwrap_or(key);
+        [key, top]
+            .iter()
+            .any(|k| msg.starts_with(&format!("{k} ")) || msg.starts_with(&format!("{k}:")))
+    });
+    match by {
+        Some(o) => ScenarioError(format!("{origin} with --set {o}: {msg}")),
+        None => ScenarioError(format!("{origin}: {msg}")),
     }
 }
 
@@ -323,6 +332,19 @@ fn explain(key: &str, serde_message: &str, found: Option<&Value>) -> String {
         let listed = rest.replacen(", expected one of", " is not allowed; give one of", 1);
         return format!("{key}: {listed}{suggestion}");
     }
+    if let Some(field) = serde_message
+        .strip_prefix("missing field `")
+        .and_then(|r| r.strip_suffix('`'))
+    {
+        let at = if key.is_empty() { "the scenario" } else { key };
+        return format!("{at} needs `{field}` (docs/scenario.md lists what each entry takes)");
+    }
+    if serde_message.contains("variant identifier") {
+        let found = found.map_or_else(|| "nothing".to_string(), show);
+        return format!(
+            "{key}: found {found}; give one of the names docs/scenario.md lists for it"
+        );
+    }
     let generic =
         serde_message.starts_with("invalid type") || serde_message.starts_with("invalid value");
     if !generic {
@@ -420,22 +442,6 @@ fn located(err: &YamlError, text: &str, origin: &str, said: Option<(&str, &str)>
         out.push_str(&format!("\n {gutter} | {shown}\n {pad} | {caret}^"));
     }
     out
-}
-
-/// A parser message in the user's words: the parser's budget and depth limits, and
-/// serde's untagged-enum wording, are said as what a scenario may hold.
-fn plain(text: &str) -> String {
-    const TOO_BIG: &str = "the YAML is larger or more deeply nested than a scenario can be (too many values once anchors and aliases such as &a and *a are expanded, or too many levels)";
-    if text.contains("too large or too complex") || text.contains("recursion limit") {
-        return TOO_BIG.to_string();
-    }
-    if text.contains("untagged enum NodeSet") {
-        return text.replace(
-            "data did not match any variant of untagged enum NodeSet",
-            "nodes is neither a list of node ids (such as [0, 3]) nor a fraction of the nodes (such as 0.25)",
-        );
-    }
-    super::hint_unknown_key(text)
 }
 
 /// A parser error as one line in the user's words (for `--set` values).

@@ -14,6 +14,7 @@ mod overrides;
 pub mod sweep;
 pub mod topology_file;
 pub mod units;
+mod wording;
 
 pub use adversary::{Attack, Gamma, GiveUp};
 pub use faults::{Fault, NodeSet};

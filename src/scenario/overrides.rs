@@ -72,12 +72,17 @@ pub(crate) fn apply_override(tree: &mut Value, assignment: &str) -> Result<(), S
 
 /// A mapping given for a section adds to it key by key (`network={nodes: 20}` changes
 /// the nodes and keeps the rest of the section), unless it names another `kind` (a
-/// topology or an attack of another kind starts afresh); anything else replaces.
+/// topology or an attack of another kind starts afresh); an empty mapping empties the
+/// section (`sweep={}`: no sweep); anything else replaces.
 fn put(slot: &mut Value, value: Value) {
     let Value::Object(new) = value else {
         *slot = value;
         return;
     };
+    if new.is_empty() {
+        *slot = Value::Object(new);
+        return;
+    }
     let same_kind = |old: &serde_json::Map<String, Value>| {
         new.get("kind").is_none_or(|k| old.get("kind") == Some(k))
     };

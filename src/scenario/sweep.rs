@@ -157,7 +157,7 @@ pub fn not_a_sweep(sc: &Scenario, origin: &str) -> Result<(), ScenarioError> {
         return Ok(());
     }
     Err(ScenarioError(format!(
-        "{origin}: has a sweep: block; run its grid with `chainlab sweep` (chainlab.sweep in Python), or remove the block to run one scenario"
+        "{origin}: has a sweep: block; run its grid with `chainlab sweep` (chainlab.sweep in Python), or its base scenario alone with --set 'sweep={{}}'"
     )))
 }
 

@@ -20,8 +20,10 @@ BINARY = Path(os.environ.get("CHAINLAB_BIN", ROOT / "target" / "release" / "chai
 
 
 def run(scenario, out):
+    # The double-spend lesson is a sweep; its base scenario (1 confirmation) is run alone.
+    alone = ["--set", "sweep={}"] if "double-spend" in scenario else []
     subprocess.run(
-        [str(BINARY), "run", str(ROOT / scenario), "--out", str(out)],
+        [str(BINARY), "run", str(ROOT / scenario), "--out", str(out), *alone],
         check=True,
         stdout=subprocess.DEVNULL,
     )
