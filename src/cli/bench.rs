@@ -59,7 +59,7 @@ pub fn run(scenarios: &[PathBuf], repeat: u32) -> Result<String, Error> {
         table.push_str(&row(scenario, &runs)?);
     }
     table.push_str(&format!(
-        "{repeat} runs each, every run in its own process; wall and CPU seconds of the whole process (results written), CPU = user + system\n"
+        "{repeat} runs each, every run in its own process; wall and CPU seconds of the whole process (results written), CPU = user + system; sim_peak_MiB: the highest resident memory of the runs' simulations, before their results are written\n"
     ));
     Ok(table)
 }
