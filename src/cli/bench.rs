@@ -44,7 +44,7 @@ pub fn run(scenarios: &[PathBuf], repeat: u32) -> Result<String, Error> {
         "events",
         "wall_s median (range)",
         "cpu_s median (range)",
-        "peak_MiB"
+        "sim_peak_MiB"
     );
     let mut count = 0;
     for scenario in scenarios {
