@@ -289,6 +289,25 @@ fn messages_say_what_the_user_wrote_and_where() {
     );
     let err = refused(&run(&dir, &["validate", "missing.yaml"]), &["missing.yaml"]);
     assert!(!err.contains("os error"), "{err}");
+    // A number too large for its key is shown as the user wrote it, not as 1.8e19.
+    refused(
+        &run(
+            &dir,
+            &[
+                "validate",
+                "s.yaml",
+                "--set",
+                "network.nodes=18446744073709551616",
+            ],
+        ),
+        &["18446744073709551616"],
+    );
+    // Flags take whole numbers; the message says so in words, exit 2.
+    let out = run(&dir, &["run", "s.yaml", "--seed=-1"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("give a whole number"), "{err}");
+    assert!(!err.contains("invalid digit"), "{err}");
     // What inspect cannot read says why.
     scenario(
         &dir,

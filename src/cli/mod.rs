@@ -41,11 +41,11 @@ enum Command {
         /// The scenario file (YAML); see docs/scenario.md.
         scenario: PathBuf,
         /// Override the scenario's seed.
-        #[arg(long)]
+        #[arg(long, value_parser = whole_u64)]
         seed: Option<u64>,
         /// Run this many replicates, each with its own seed (as `replicates:` in the
         /// scenario): runs.csv and sweep.csv give each figure's mean and 95% interval.
-        #[arg(long)]
+        #[arg(long, value_parser = whole_u32)]
         replicates: Option<u32>,
         /// Results directory (default: results/<scenario name>).
         #[arg(long)]
@@ -71,13 +71,13 @@ enum Command {
     Sweep {
         scenario: PathBuf,
         /// Parallel runs (default: all cores).
-        #[arg(long)]
+        #[arg(long, value_parser = whole_usize)]
         jobs: Option<usize>,
         /// Run only shard I of N (0-based), e.g. --shard 0/4.
         #[arg(long)]
         shard: Option<String>,
         /// Replicates of every point (as `replicates:` in the scenario).
-        #[arg(long)]
+        #[arg(long, value_parser = whole_u32)]
         replicates: Option<u32>,
         /// Output directory (default: results/<scenario name>).
         #[arg(long)]
@@ -116,7 +116,7 @@ enum Command {
     Explain {
         dir: PathBuf,
         /// How many blocks to narrate.
-        #[arg(long, default_value_t = 40)]
+        #[arg(long, value_parser = whole_usize, default_value_t = 40)]
         limit: usize,
     },
     /// Redraw the plots of a results directory (a run's, or a sweep's) from its files.
@@ -134,7 +134,7 @@ enum Command {
         #[arg(long)]
         large: bool,
         /// Runs per scenario (1 to 100): the table gives medians and ranges.
-        #[arg(long, default_value_t = bench::REPEAT)]
+        #[arg(long, value_parser = whole_u32, default_value_t = bench::REPEAT)]
         repeat: u32,
     },
     /// Check a scenario file and print it with every default filled in.
@@ -227,6 +227,22 @@ fn exit_with(outcome: Result<(), Error>) -> ExitCode {
             })
         }
     }
+}
+
+/// Whole-number flags read with a message in words (not Rust's parse error).
+fn whole_u64(text: &str) -> Result<u64, String> {
+    text.parse()
+        .map_err(|_| format!("give a whole number from 0 to {}", u64::MAX))
+}
+
+fn whole_u32(text: &str) -> Result<u32, String> {
+    text.parse()
+        .map_err(|_| format!("give a whole number from 0 to {}", u32::MAX))
+}
+
+fn whole_usize(text: &str) -> Result<usize, String> {
+    text.parse()
+        .map_err(|_| format!("give a whole number from 0 to {}", usize::MAX))
 }
 
 /// " (os error 2)" and the like after the system's own words say nothing more to a

@@ -383,7 +383,12 @@ fn explain(key: &str, serde_message: &str, found: Option<&Value>) -> String {
 }
 
 fn show(v: &Value) -> String {
-    let text = v.to_string();
+    // A whole number read as a float (too large for 64 bits) is shown as its digits,
+    // not as 1.8446744073709552e19.
+    let text = match v.as_f64() {
+        Some(x) if v.is_f64() && x.fract() == 0.0 && x.abs() < 1e30 => format!("{x:.0}"),
+        _ => v.to_string(),
+    };
     if text.len() > 60 {
         format!("{}…", text.chars().take(60).collect::<String>())
     } else {
