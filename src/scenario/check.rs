@@ -25,6 +25,7 @@ pub(crate) fn allowed(key: &str) -> Option<String> {
         "seed" => whole(&0, &u64::MAX),
         "stop.blocks" => whole(&1, &MAX_STOP_BLOCKS),
         "network.nodes" => whole(&2, &MAX_NODES),
+        "stop.in_flight" => Some("deliver or drop".into()),
         "network.outbound" => whole(&1, &MAX_OUTBOUND),
         "network.light_nodes" => Some("a fraction of the nodes, at least 0 and below 1".into()),
         "consensus.retarget_interval" => whole(&0, &MAX_RETARGET_INTERVAL),
