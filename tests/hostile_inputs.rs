@@ -462,20 +462,7 @@ fn merge_refuses_anything_incomplete_or_mixed() {
 #[test]
 fn ctrl_c_stops_a_run_and_writes_nothing() {
     let dir = workspace("interrupt");
-    scenario(&dir, "long.yaml", "stop: { blocks: 100000 }\nnetwork: { nodes: 2000 }\nconsensus: { retarget_interval: 0 }\nworkload: { tx_rate: 0/s }\n");
-    let child = chainlab(&dir)
-        .args(["run", "long.yaml", "--out", "r"])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(1500));
-    let pid = child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-INT", &pid])
-        .status()
-        .unwrap()
-        .success());
-    let out = child.wait_with_output().unwrap();
+    let out = interrupted(&dir, &["run", "long.yaml", "--out", "r"], "-INT");
     assert_eq!(
         out.status.code(),
         Some(130),

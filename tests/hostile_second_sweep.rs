@@ -4,8 +4,7 @@
 
 mod common;
 
-use common::hostile::{chainlab, refused, run, scenario, untouched, workspace, TINY};
-use std::process::Command;
+use common::hostile::{interrupted, refused, run, scenario, untouched, workspace, TINY};
 
 #[test]
 fn a_marker_alone_or_an_edited_file_proves_nothing() {
@@ -240,20 +239,7 @@ fn runs_too_long_to_keep_in_memory_are_refused_before_they_start() {
 fn sigterm_and_sighup_stop_a_run_like_ctrl_c_and_leave_nothing() {
     for signal in ["-TERM", "-HUP"] {
         let dir = workspace(&format!("signal{signal}"));
-        scenario(&dir, "long.yaml", "stop: { blocks: 100000 }\nnetwork: { nodes: 2000 }\nconsensus: { retarget_interval: 0 }\nworkload: { tx_rate: 0/s }\n");
-        let child = chainlab(&dir)
-            .args(["run", "long.yaml", "--out", "new/deep/r"])
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(1500));
-        let pid = child.id().to_string();
-        assert!(Command::new("kill")
-            .args([signal, &pid])
-            .status()
-            .unwrap()
-            .success());
-        let out = child.wait_with_output().unwrap();
+        let out = interrupted(&dir, &["run", "long.yaml", "--out", "new/deep/r"], signal);
         assert_eq!(
             out.status.code(),
             Some(130),

@@ -113,6 +113,21 @@ def _cleanup(directory: Path, out) -> None:
             pass
 
 
+def _call(native, what: str, out, progress: bool, **arguments) -> Path:
+    """Runs the native `run` or `sweep` into the results directory (``out``, or a fresh
+    temporary one), with a progress bar; after a failure nothing of ours is left."""
+    directory = _out_dir(out, what)
+    bar = _Progress(progress, f"chainlab {what}")
+    try:
+        native(str(directory), progress=bar, **arguments)
+    except BaseException:
+        _cleanup(directory, out)
+        raise
+    finally:
+        bar.close()
+    return directory
+
+
 def _out_dir(out: Optional[Union[str, "os.PathLike[str]"]], what: str) -> Path:
     if out is not None:
         return Path(out)
@@ -214,24 +229,10 @@ def run(
     seed = _whole("seed", seed, 0, 2**64 - 1)
     replicates = _whole("replicates", replicates, 1, 1000)
     source = _source(scenario)
-    directory = _out_dir(out, "run")
-    bar = _Progress(progress, "chainlab run")
-    try:
-        _chainlab.run(
-            str(directory),
-            sets=sets,
-            seed=seed,
-            replicates=replicates,
-            lean=lean,
-            trace=trace,
-            progress=bar,
-            **source,
-        )
-    except BaseException:
-        _cleanup(directory, out)
-        raise
-    finally:
-        bar.close()
+    directory = _call(
+        _chainlab.run, "run", out, progress,
+        sets=sets, seed=seed, replicates=replicates, lean=lean, trace=trace, **source,
+    )
     return Run(directory)
 
 
@@ -254,23 +255,10 @@ def sweep(
     replicates = _whole("replicates", replicates, 1, 1000)
     jobs = _whole("jobs", jobs, 1, 256)
     source = _source(scenario)
-    directory = _out_dir(out, "sweep")
-    bar = _Progress(progress, "chainlab sweep")
-    try:
-        _chainlab.sweep(
-            str(directory),
-            sets=sets,
-            replicates=replicates,
-            jobs=jobs,
-            lean=lean,
-            progress=bar,
-            **source,
-        )
-    except BaseException:
-        _cleanup(directory, out)
-        raise
-    finally:
-        bar.close()
+    directory = _call(
+        _chainlab.sweep, "sweep", out, progress,
+        sets=sets, replicates=replicates, jobs=jobs, lean=lean, **source,
+    )
     table = _table(directory / "sweep.csv")
     table.attrs["runs"] = _table(directory / "runs.csv")
     table.attrs["dir"] = str(directory)

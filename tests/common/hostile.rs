@@ -87,3 +87,22 @@ pub fn untouched(dir: &Path) {
 pub fn run(dir: &Path, args: &[&str]) -> Output {
     chainlab(dir).args(args).output().unwrap()
 }
+
+/// A long run, started in `dir` with `args` and sent `signal` (as `kill` names it,
+/// `-INT`) after 1.5 s: its output once it has stopped.
+pub fn interrupted(dir: &Path, args: &[&str], signal: &str) -> Output {
+    scenario(dir, "long.yaml", "stop: { blocks: 100000 }\nnetwork: { nodes: 2000 }\nconsensus: { retarget_interval: 0 }\nworkload: { tx_rate: 0/s }\n");
+    let child = chainlab(dir)
+        .args(args)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let pid = child.id().to_string();
+    assert!(Command::new("kill")
+        .args([signal, &pid])
+        .status()
+        .unwrap()
+        .success());
+    child.wait_with_output().unwrap()
+}
