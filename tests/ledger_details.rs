@@ -442,3 +442,13 @@ fn a_relayed_payment_may_spend_a_coinbase_that_matures_in_the_next_block() {
     let third = extend(&mut f, second, vec![], Amount::ZERO);
     assert!(f.tree.admit_to_mempool(&mut pool, &spend, third).is_ok());
 }
+
+#[test]
+fn block_ids_print_as_their_number() {
+    // The story, inspect and every message name blocks by this number.
+    assert_eq!(BlockId(7).to_string(), "7");
+    assert_eq!(
+        format!("block {}", BlockId(4_000_000_000)),
+        "block 4000000000"
+    );
+}

@@ -43,6 +43,8 @@ def _source(scenario: Scenario) -> dict:
             return {"text": json.dumps(scenario, indent=1, allow_nan=False)}
         except ValueError as e:
             raise ScenarioError(f"<scenario>: {e}; values are numbers, text, lists and dicts") from None
+        except RecursionError:
+            raise ScenarioError("<scenario>: the dict is nested deeper than a scenario can be") from None
         except TypeError as e:
             raise TypeError(f"scenario: {e}; values are numbers, text, lists and dicts") from None
     if isinstance(scenario, os.PathLike):

@@ -149,6 +149,11 @@ def test_arguments_out_of_their_domain_are_refused_in_words(tmp_path, monkeypatc
             chainlab.run(SMALL, set=["network.nodes=5"], progress=False)
         with pytest.raises(chainlab.ScenarioError):
             chainlab.run(dict(SMALL, network={"nodes": float("nan")}), progress=False)
+        deep = {}
+        for _ in range(5000):
+            deep = {"x": deep}
+        with pytest.raises(chainlab.ScenarioError):
+            chainlab.run(dict(SMALL, sweep=deep), progress=False)
         # A run refused with the default out leaves no temporary directory behind.
         with pytest.raises(chainlab.ScenarioError):
             chainlab.run(SMALL, set={"network.nodes": 1}, progress=False)
