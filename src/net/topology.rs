@@ -1,4 +1,4 @@
-//! Topologies built with petgraph and flattened to adjacency lists for the hot loop.
+//! Topologies built with petgraph and flattened into one array of links for the hot loop.
 
 use super::NodeId;
 use crate::sim::rng::SimRng;
@@ -45,9 +45,15 @@ impl EdgeInfo {
 
 type Graph = UnGraph<(), EdgeInfo>;
 
+/// The graph, and each node's links in one flat array (node `i`'s are
+/// `links[offsets[i]..offsets[i + 1]]`): the hot loop reads a node's peers without
+/// following a pointer per node, and finds a link by scanning the peers' ids alone
+/// (`peer_ids`, parallel to `links`: 16 peers are one cache line).
 pub struct Topology {
     graph: Graph,
-    adjacency: Vec<Vec<Link>>,
+    offsets: Vec<usize>,
+    links: Vec<Link>,
+    peer_ids: Vec<NodeId>,
 }
 
 fn empty_graph(nodes: u32, edges: usize) -> Graph {
@@ -212,7 +218,8 @@ impl Topology {
         rng: &mut SimRng,
         mut latency: impl FnMut(NodeId, NodeId, &mut SimRng) -> SimTime,
     ) {
-        let n = self.adjacency.len() as u32;
+        let n = self.len() as u32;
+        let mut adjacency = self.lists();
         let mut added = 0;
         let mut tries = 0u64;
         // count is below n (checked by the scenario): this many tries always suffice.
@@ -225,9 +232,9 @@ impl Topology {
             let delay = latency(node, peer, rng);
             let (ia, ib) = (NodeIndex::new(node.index()), NodeIndex::new(peer.index()));
             self.graph.add_edge(ia, ib, EdgeInfo::latency(delay));
-            let slots = [node, peer].map(|v| self.adjacency[v.index()].len() as u32);
+            let slots = [node, peer].map(|v| adjacency[v.index()].len() as u32);
             for (from, to, back) in [(node, peer, slots[1]), (peer, node, slots[0])] {
-                self.adjacency[from.index()].push(Link {
+                adjacency[from.index()].push(Link {
                     peer: to,
                     back,
                     latency: delay,
@@ -236,6 +243,26 @@ impl Topology {
             }
             added += 1;
         }
+        self.flatten(adjacency);
+    }
+
+    /// Each node's links as a list of its own (for changing them while building).
+    fn lists(&self) -> Vec<Vec<Link>> {
+        (0..self.len())
+            .map(|i| self.links[self.offsets[i]..self.offsets[i + 1]].to_vec())
+            .collect()
+    }
+
+    /// Lays `adjacency` out flat, every node's links in the same order.
+    fn flatten(&mut self, adjacency: Vec<Vec<Link>>) {
+        self.offsets = Vec::with_capacity(adjacency.len() + 1);
+        self.offsets.push(0);
+        self.links = Vec::with_capacity(adjacency.iter().map(Vec::len).sum());
+        for list in adjacency {
+            self.links.extend(list);
+            self.offsets.push(self.links.len());
+        }
+        self.peer_ids = self.links.iter().map(|l| l.peer).collect();
     }
 
     fn from_graph(graph: Graph) -> Topology {
@@ -257,23 +284,32 @@ impl Topology {
                 bandwidth_bps,
             });
         }
-        Topology { graph, adjacency }
+        let mut topology = Topology {
+            graph,
+            offsets: vec![0],
+            links: Vec::new(),
+            peer_ids: Vec::new(),
+        };
+        topology.flatten(adjacency);
+        topology
     }
 
     pub fn len(&self) -> usize {
-        self.adjacency.len()
+        self.offsets.len() - 1
     }
 
     pub fn is_empty(&self) -> bool {
-        self.adjacency.is_empty()
+        self.len() == 0
     }
 
     pub fn peers(&self, node: NodeId) -> &[Link] {
-        &self.adjacency[node.index()]
+        &self.links[self.offsets[node.index()]..self.offsets[node.index() + 1]]
     }
 
     pub fn link(&self, a: NodeId, b: NodeId) -> Option<Link> {
-        self.peers(a).iter().find(|l| l.peer == b).copied()
+        let (start, end) = (self.offsets[a.index()], self.offsets[a.index() + 1]);
+        let slot = self.peer_ids[start..end].iter().position(|&p| p == b)?;
+        Some(self.links[start + slot])
     }
 
     /// Hops on the fewest-hop path from `source` to every node (breadth-first).

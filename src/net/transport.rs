@@ -66,7 +66,7 @@ impl Transport {
         self.uplinks.deliver(from, &link, now, bytes, traffic)
     }
 
-    /// As [`Transport::send`], for a message that may take two steps: with the download
+    /// As [`Transport::send_over`], for a message that may take two steps: with the download
     /// queue a payload first reaches the receiver's downlink ([`Arrival::Downlink`]:
     /// the caller calls [`Transport::downlink`] then, in event order, so that the
     /// receiver takes payloads in the order they reach it).
@@ -74,29 +74,43 @@ impl Transport {
         &mut self,
         now: SimTime,
         from: NodeId,
-        to: NodeId,
+        link: Link,
         bytes: usize,
         traffic: Traffic,
     ) -> Arrival {
         if traffic == Traffic::Payload && self.uplinks.download_queue() {
-            let link = self
-                .topology
-                .link(from, to)
-                .expect("messages travel between peers");
             Arrival::Downlink(self.uplinks.upload(from, &link, now, bytes))
         } else {
-            Arrival::At(self.send(now, from, to, bytes, traffic))
+            Arrival::At(self.send_over(now, from, link, bytes, traffic))
         }
     }
 
-    /// A payload from `from` reaches `to`'s downlink now: when `to` has all of it.
-    pub fn downlink(&mut self, now: SimTime, from: NodeId, to: NodeId, bytes: usize) -> SimTime {
+    /// A payload from `from` reaches `to`'s downlink now: when `to` has all of it, and
+    /// where `from` sits in `to`'s peer list.
+    pub fn downlink(
+        &mut self,
+        now: SimTime,
+        from: NodeId,
+        to: NodeId,
+        bytes: usize,
+    ) -> (SimTime, u32) {
         let link = self
             .topology
             .link(from, to)
             .expect("messages travel between peers");
-        self.uplinks
-            .download(from, to, link.bandwidth_bps, now, bytes)
+        let at = (self.uplinks).download(from, to, link.bandwidth_bps, now, bytes);
+        (at, link.back)
+    }
+
+    /// `node`'s link to `peer`, which sits at `slot` in its list. The slot is checked
+    /// against the peer (a load of the line it reads anyway), and the list searched
+    /// when it does not name it or is out of range (as `node::event::UNTRACKED` is:
+    /// the sender did not say) — so a wrong slot costs time, never a wrong link.
+    pub fn link_at(&self, node: NodeId, peer: NodeId, slot: u32) -> Link {
+        match self.peers(node).get(slot as usize) {
+            Some(link) if link.peer == peer => *link,
+            _ => (self.topology.link(node, peer)).expect("messages travel between peers"),
+        }
     }
 
     /// Whether a message from `from` reaching `to` now was delivered (not lost to a
@@ -108,5 +122,36 @@ impl Transport {
     /// Whether `a` and `b` can talk now.
     pub fn usable(&self, a: NodeId, b: NodeId) -> bool {
         self.faults.usable(a, b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::topology::uniform_latency;
+    use crate::sim::rng::stream;
+
+    #[test]
+    fn a_link_found_by_slot_is_the_link_found_by_search() {
+        let mut rng = stream(3, "topology", 0);
+        let latency = uniform_latency(SimTime(1_000), SimTime(900));
+        let topology = Topology::random_outbound(200, 8, &mut rng, latency);
+        let transport = Transport::new(
+            topology,
+            Uplinks::uniform(200, 1e6),
+            Faults::new(vec![], 200, 3),
+        );
+        for node in NodeId::all(200) {
+            for link in transport.peers(node).to_vec() {
+                let searched = transport.topology().link(node, link.peer).unwrap();
+                let at = |slot| transport.link_at(node, link.peer, slot);
+                // The slot a message carries is the sender's `back`: where it sits here.
+                let there = transport.peers(link.peer)[link.back as usize];
+                assert_eq!(at(there.back), searched);
+                // Not said, out of range, or naming another peer: searched, same link.
+                assert_eq!(at(u32::MAX), searched);
+                assert_eq!(at((there.back + 1) % 8), searched);
+            }
+        }
     }
 }

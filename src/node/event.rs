@@ -5,12 +5,20 @@ use super::ids::{AttackerId, ListId, MinerId, PaymentId};
 use crate::ledger::BlockId;
 use crate::net::{NodeId, Traffic};
 
+/// [`Event::Wire`]'s slot when the sender did not hold the link: the receiver searches.
+pub const UNTRACKED: u32 = u32::MAX;
+
 pub enum Event {
     /// A message from `from` arriving at `to`.
     Wire {
         from: NodeId,
         to: NodeId,
         msg: Msg,
+        /// Where `from` sits in `to`'s peer list (the `back` of the link it came over),
+        /// so that `to` answers an announcement or a request without searching its
+        /// peers for `from` (the search was a tenth of a run at 10,000 nodes);
+        /// [`UNTRACKED`] where the sender did not hold the link.
+        slot: u32,
     },
     /// A payload from `from` reaches `to`'s download link (which may still be busy):
     /// the transport decides when it is all there (`net::Transfer::download_queue`).

@@ -4,7 +4,7 @@
 //! (a merkleblock) and verify it against the header's Merkle root.
 
 use super::core::Core;
-use super::event::{Event, Msg};
+use super::event::{Event, Msg, UNTRACKED};
 use super::recorder::LightProof;
 use crate::ledger::merkle::MerkleProof;
 use crate::ledger::BlockId;
@@ -43,6 +43,7 @@ pub fn connected(
                 from,
                 to: node,
                 msg,
+                slot: UNTRACKED,
             },
         );
     }

@@ -95,15 +95,26 @@ impl Network {
 
     fn dispatch(&mut self, now: SimTime, event: Event) {
         match event {
-            Event::Wire { from, to, msg } => self.wire(now, from, to, msg),
+            Event::Wire {
+                from,
+                to,
+                msg,
+                slot,
+            } => self.wire(now, (from, to, slot), msg),
             Event::Downlink {
                 from,
                 to,
                 msg,
                 bytes,
             } => {
-                let at = (self.core.transport).downlink(now, from, to, bytes as usize);
-                self.q.schedule(at, Event::Wire { from, to, msg });
+                let (at, slot) = (self.core.transport).downlink(now, from, to, bytes as usize);
+                let wire = Event::Wire {
+                    from,
+                    to,
+                    msg,
+                    slot,
+                };
+                self.q.schedule(at, wire);
             }
             Event::Mine { miner, epoch } => {
                 if self.miners.epoch(miner) == epoch {
@@ -139,7 +150,7 @@ impl Network {
     }
 
     /// A message arrives: lost to a fault, or delivered to the component that speaks it.
-    fn wire(&mut self, now: SimTime, from: NodeId, to: NodeId, msg: Msg) {
+    fn wire(&mut self, now: SimTime, (from, to, slot): (NodeId, NodeId, u32), msg: Msg) {
         let (core, q) = (&mut self.core, &mut self.q);
         if let Msg::MerkleBlock { block, position } = msg {
             return light::verify(core, now, to, block, position);
@@ -153,7 +164,8 @@ impl Network {
                 self.txs.lost(core, q, now, (from, to), msg)
             }
             (_, true) => {
-                relay::receive(&mut *self.blocks, core, q, now, (from, to), msg, &*self.txs)
+                let blocks = &mut *self.blocks;
+                relay::receive(blocks, core, q, now, (from, to, slot), msg, &*self.txs)
             }
             (_, false) => relay::lost(core, q, now, (from, to), msg),
         }
@@ -164,7 +176,7 @@ impl Network {
     fn trace_event(&mut self, now: SimTime, event: &Event) {
         let rec = &mut self.core.rec;
         match *event {
-            Event::Wire { from, to, msg } => {
+            Event::Wire { from, to, msg, .. } => {
                 let (kind, block, list) = match msg {
                     Msg::Inv(b) => ("inv", Some(b), None),
                     Msg::Headers(b) => ("headers", Some(b), None),

@@ -139,6 +139,31 @@ mod tests {
         assert_eq!(q.now(), SimTime(5));
     }
 
+    proptest::proptest! {
+        /// Interleaved schedules and pops come out exactly as a sort by (time, order
+        /// of scheduling) says: the heap is a faithful priority queue.
+        #[test]
+        fn pops_follow_time_then_scheduling_order(
+            ops in proptest::collection::vec((0u64..50, proptest::bool::ANY), 1..400)
+        ) {
+            let mut q = EventQueue::new();
+            let mut pending: Vec<(SimTime, u64)> = Vec::new();
+            let mut n = 0u64;
+            for (delay, pop) in ops {
+                if pop {
+                    pending.sort();
+                    let expected = (!pending.is_empty()).then(|| pending.remove(0));
+                    proptest::prop_assert_eq!(q.pop(), expected);
+                } else {
+                    let at = q.now().saturating_add(SimTime(delay));
+                    q.schedule(at, n);
+                    pending.push((at, n));
+                    n += 1;
+                }
+            }
+        }
+    }
+
     #[test]
     fn the_past_is_clamped_to_now() {
         let mut q = EventQueue::new();

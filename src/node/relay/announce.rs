@@ -86,6 +86,7 @@ pub fn send(
         from: node,
         to: peer,
         msg,
+        slot: link.back,
     };
     if core.every_message() {
         queue.schedule(arrival, event);

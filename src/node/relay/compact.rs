@@ -5,7 +5,7 @@
 //! (`TxRelay::missing`).
 
 use super::super::core::Core;
-use super::super::event::{Event, Msg};
+use super::super::event::{Event, Msg, UNTRACKED};
 use super::super::txrelay::TxRelay;
 use super::BlockProtocol;
 use crate::ledger::BlockId;
@@ -61,6 +61,7 @@ impl BlockProtocol for Compact {
             from,
             to: node,
             msg: Msg::BlockTxn(block),
+            slot: UNTRACKED,
         };
         q.schedule(back, answer);
     }

@@ -17,7 +17,7 @@ pub mod timeout;
 
 use super::chain_view::Seen;
 use super::core::Core;
-use super::event::{Event, Msg};
+use super::event::{Event, Msg, UNTRACKED};
 use super::plan::BlockRelayKind;
 use super::txrelay::TxRelay;
 use crate::ledger::BlockId;
@@ -113,14 +113,15 @@ pub fn receive(
     core: &mut Core,
     q: &mut EventQueue<Event>,
     now: SimTime,
-    (from, to): (NodeId, NodeId),
+    (from, to, slot): (NodeId, NodeId, u32),
     msg: Msg,
     payments: &dyn TxRelay,
 ) {
     match msg {
         Msg::Inv(block) | Msg::Headers(block) => {
             if announce::arrived(core, q, to, from, block) {
-                request(core, q, now, to, from, block);
+                let link = core.transport.link_at(to, from, slot);
+                request_over(core, q, now, to, link, block);
             }
         }
         Msg::GetData(block) => {
@@ -129,7 +130,8 @@ pub fn receive(
             } else {
                 protocol.block_bytes(core, block)
             };
-            send(core, q, now, (to, from), Msg::Block(block), bytes);
+            let link = core.transport.link_at(to, from, slot);
+            send(core, q, now, to, link, Msg::Block(block), bytes);
         }
         Msg::Block(block) => protocol.block_arrived(core, q, now, (to, from), block, payments),
         Msg::BlockTxn(block) => received(core, q, now, to, from, block),
@@ -162,33 +164,50 @@ pub fn request(
     peer: NodeId,
     block: BlockId,
 ) {
-    core.views.set_seen(block, node, Seen::Requested);
-    send(
-        core,
-        q,
-        now,
-        (node, peer),
-        Msg::GetData(block),
-        wire::INV_BYTES,
-    );
-    timeout::asked(core, q, now, node, peer, block);
+    let link = core.transport.link_at(node, peer, UNTRACKED);
+    request_over(core, q, now, node, link, block);
 }
 
-/// `from` sends `msg` of `bytes` to its peer `to`: queued on its uplink, arriving
-/// after the transfer and the link's latency.
+/// `node` asks the peer across `link` for `block`.
+fn request_over(
+    core: &mut Core,
+    q: &mut EventQueue<Event>,
+    now: SimTime,
+    node: NodeId,
+    link: Link,
+    block: BlockId,
+) {
+    core.views.set_seen(block, node, Seen::Requested);
+    let getdata = Msg::GetData(block);
+    send(core, q, now, node, link, getdata, wire::INV_BYTES);
+    timeout::asked(core, q, now, node, link.peer, block);
+}
+
+/// `from` sends `msg` of `bytes` to the peer across `link`: queued on its uplink,
+/// arriving after the transfer and the link's latency.
 pub fn send(
     core: &mut Core,
     q: &mut EventQueue<Event>,
     now: SimTime,
-    (from, to): (NodeId, NodeId),
+    from: NodeId,
+    link: Link,
     msg: Msg,
     bytes: usize,
 ) {
+    let (to, slot) = (link.peer, link.back);
     match core
         .transport
-        .send_staged(now, from, to, bytes, msg.traffic())
+        .send_staged(now, from, link, bytes, msg.traffic())
     {
-        Arrival::At(at) => q.schedule(at, Event::Wire { from, to, msg }),
+        Arrival::At(at) => q.schedule(
+            at,
+            Event::Wire {
+                from,
+                to,
+                msg,
+                slot,
+            },
+        ),
         Arrival::Downlink(at) => {
             let bytes = bytes as u32;
             q.schedule(

@@ -26,6 +26,6 @@ impl BlockProtocol for Push {
         } else {
             self.block_bytes(core, block)
         };
-        super::send(core, q, now, (node, link.peer), Msg::Block(block), bytes);
+        super::send(core, q, now, node, link, Msg::Block(block), bytes);
     }
 }

@@ -11,7 +11,7 @@
 //! node is announced to its peers.
 
 use super::super::core::Core;
-use super::super::event::{Event, Msg};
+use super::super::event::{Event, Msg, UNTRACKED};
 use super::super::ids::{ListId, PaymentId};
 use super::super::plan::TxRelayKind;
 use super::TxRelay;
@@ -148,6 +148,7 @@ impl Gossip {
                 from: node,
                 to: peer,
                 msg,
+                slot: UNTRACKED,
             },
         );
     }
@@ -267,6 +268,7 @@ impl TxRelay for Gossip {
                         from: to,
                         to: from,
                         msg,
+                        slot: UNTRACKED,
                     },
                 );
             }
@@ -346,6 +348,7 @@ impl TxRelay for Gossip {
                     from: node,
                     to: peer,
                     msg,
+                    slot: UNTRACKED,
                 },
             );
         }
