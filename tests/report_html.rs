@@ -1,6 +1,6 @@
 //! report.html in a real headless browser (Debian's chromium, which `.ci/run`
 //! installs): the page loads from the file alone and shows the summary table, every
-//! plot and the story. Without a browser the test says so and passes, unless
+//! plot and the story, and its replay script runs to the end of the run. Without a browser the test says so and passes, unless
 //! CHAINLAB_REQUIRE_BROWSER=1 (set by `.ci/run` once it has installed one).
 
 use std::path::{Path, PathBuf};
@@ -80,6 +80,8 @@ fn report_renders_in_a_headless_browser() {
         "the story is there"
     );
 
+    replay_plays_to_the_end(&chromium, &dir);
+
     // A screenshot: the browser decoded and laid out every inline image.
     let shot = dir.join("report.png");
     let status = Command::new(&chromium)
@@ -104,4 +106,45 @@ fn report_renders_in_a_headless_browser() {
     if std::env::var_os("CHAINLAB_KEEP_SCREENSHOT").is_none() {
         let _ = std::fs::remove_dir_all(&dir);
     }
+}
+
+/// The replay's script ran in the browser, drew every shown node and, opened at the
+/// run's end ("#t=end"), says every block mined, which it counts from its own data:
+/// a script that fails anywhere leaves "The replay needs JavaScript." instead.
+fn replay_plays_to_the_end(chromium: &Path, dir: &Path) {
+    let replay: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("replay.json")).unwrap()).unwrap();
+    let blocks = replay["blocks"].as_array().unwrap();
+    let mined = blocks.iter().filter(|b| !b["parent"].is_null()).count();
+    let shown = replay["shown"].as_array().unwrap().len();
+    assert!(mined >= 12 && shown == 200, "{mined} blocks, {shown} nodes");
+    let url = format!("file://{}#t=end", dir.join("report.html").display());
+    let dom = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            &url,
+        ])
+        .output()
+        .expect("chromium starts");
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert!(
+        !dom.contains("The replay needs JavaScript."),
+        "the replay script ran"
+    );
+    assert!(
+        dom.contains(&format!("{mined} blocks mined")),
+        "the replay at its end counts {mined} blocks"
+    );
+    assert!(
+        dom.contains(&format!("data-nodes=\"{shown}\"")),
+        "every shown node drawn"
+    );
+    assert!(
+        dom.contains("held by 200 of 200 shown nodes"),
+        "the last block reached all"
+    );
 }

@@ -45,6 +45,7 @@ pub fn build(plan: &NetworkPlan, seed: u64, extra: &[(NodeId, u32)]) -> (Topolog
     for &(node, count) in extra {
         topo.add_random_links(node, count, &mut rng, &mut latency);
     }
+    topo.set_regions(&region);
     let up = region.iter().map(|&r| preset.upload_bps[r]).collect();
     let down = region.iter().map(|&r| preset.download_bps[r]).collect();
     (
@@ -99,6 +100,7 @@ fn build_measured(plan: &NetworkPlan, seed: u64, extra: &[(NodeId, u32)]) -> (To
     for &(node, count) in extra {
         topo.add_random_links(node, count, &mut rng, &mut latency);
     }
+    topo.set_regions(&region);
     let tables = gervais2016::speed_tables();
     let mut speed_rng = stream(seed, "bandwidth", 0);
     let (mut up, mut down): (Vec<f64>, Vec<f64>) = (region.iter())

@@ -54,6 +54,9 @@ pub struct Topology {
     offsets: Vec<usize>,
     links: Vec<Link>,
     peer_ids: Vec<NodeId>,
+    /// Each node's region (an index into `net::regions::REGIONS`), where the network
+    /// model has regions; empty otherwise.
+    region: Vec<u8>,
 }
 
 fn empty_graph(nodes: u32, edges: usize) -> Graph {
@@ -289,6 +292,7 @@ impl Topology {
             offsets: vec![0],
             links: Vec::new(),
             peer_ids: Vec::new(),
+            region: Vec::new(),
         };
         topology.flatten(adjacency);
         topology
@@ -304,6 +308,18 @@ impl Topology {
 
     pub fn peers(&self, node: NodeId) -> &[Link] {
         &self.links[self.offsets[node.index()]..self.offsets[node.index() + 1]]
+    }
+
+    /// Places every node in a region (`regions[node]`, an index into
+    /// `net::regions::REGIONS`).
+    pub fn set_regions(&mut self, regions: &[usize]) {
+        debug_assert_eq!(regions.len(), self.len());
+        self.region = regions.iter().map(|&r| r as u8).collect();
+    }
+
+    /// `node`'s region, where the network has regions.
+    pub fn region(&self, node: NodeId) -> Option<usize> {
+        self.region.get(node.index()).map(|&r| usize::from(r))
     }
 
     pub fn link(&self, a: NodeId, b: NodeId) -> Option<Link> {

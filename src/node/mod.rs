@@ -20,6 +20,7 @@ pub mod payments;
 pub mod plan;
 pub mod recorder;
 mod relay;
+pub mod replay;
 mod setup;
 mod table;
 mod template;

@@ -45,6 +45,44 @@ pub struct RunOutput {
     pub reorg_depth_max: u32,
     /// What each node saw (blocks held, stale as it saw them, delays to receive).
     pub node_seen: Vec<NodeSeen>,
+    pub replay: ReplayOutput,
+}
+
+/// What the animated replay draws (`node::replay`): the shown nodes, their regions and
+/// the links between them, and when each connected each of the first blocks.
+pub struct ReplayOutput {
+    pub nodes: Vec<NodeId>,
+    /// Per shown node, its region (`net::regions::REGIONS`), where the network has them.
+    pub regions: Option<Vec<usize>>,
+    /// Links between shown nodes, by their places among them, each once.
+    pub links: Vec<(u16, u16)>,
+    /// Per block (the first `node::replay::SHOWN_BLOCKS`): (place, when) per shown node
+    /// that connected it.
+    pub arrivals: Vec<Vec<(u16, SimTime)>>,
+}
+
+impl ReplayOutput {
+    fn of(sample: super::replay::Sample, topology: &crate::net::Topology) -> Self {
+        let place = |node: NodeId| sample.nodes.binary_search(&node).ok();
+        let regions = (sample.nodes.iter())
+            .map(|&n| topology.region(n))
+            .collect::<Option<Vec<usize>>>();
+        let mut links = Vec::new();
+        for (a, &node) in sample.nodes.iter().enumerate() {
+            for link in topology.peers(node) {
+                match place(link.peer) {
+                    Some(b) if a < b => links.push((a as u16, b as u16)),
+                    _ => {}
+                }
+            }
+        }
+        ReplayOutput {
+            regions,
+            links,
+            arrivals: sample.arrivals,
+            nodes: sample.nodes,
+        }
+    }
 }
 
 impl RunOutput {
@@ -78,6 +116,10 @@ impl Network {
             reorgs: rec.reorgs,
             reorg_depth_max: rec.reorg_depth_max,
             node_seen: std::mem::take(&mut rec.nodes),
+            replay: ReplayOutput::of(
+                std::mem::replace(&mut rec.sample, super::replay::Sample::new(0, &[])),
+                core.transport.topology(),
+            ),
             txs: core.pays.into_records(),
             tree: core.tree,
         }

@@ -3,6 +3,7 @@
 //! reorganised, a proof checked) and never keeps statistics of its own.
 
 use super::ids::MinerId;
+use super::replay::Sample;
 use crate::ledger::BlockId;
 use crate::net::NodeId;
 use crate::sim::SimTime;
@@ -52,11 +53,13 @@ pub struct Recorder {
     pub reorgs: u64,
     pub reorg_depth_max: u32,
     pub light_proofs: Vec<LightProof>,
+    /// The replay's sample of nodes and their arrivals.
+    pub sample: Sample,
     trace: Option<Vec<TraceRow>>,
 }
 
 impl Recorder {
-    pub fn new(nodes: u32) -> Self {
+    pub fn new(nodes: u32, sample: Sample) -> Self {
         Recorder {
             nodes: vec![NodeSeen::default(); nodes as usize],
             blocks: vec![BlockRecord {
@@ -67,6 +70,7 @@ impl Recorder {
             reorgs: 0,
             reorg_depth_max: 0,
             light_proofs: Vec::new(),
+            sample,
             trace: None,
         }
     }
@@ -106,6 +110,7 @@ impl Recorder {
 
     pub fn mined(&mut self, block: BlockId, miner: MinerId, now: SimTime) {
         debug_assert_eq!(self.blocks.len(), block.index());
+        self.sample.mined(block);
         self.blocks.push(BlockRecord {
             miner: Some(miner),
             mined_at: now,
@@ -122,6 +127,7 @@ impl Recorder {
     ) {
         let record = &mut self.blocks[block.index()];
         record.arrivals.push(now - record.mined_at);
+        self.sample.connected(block, node, now);
         let seen = &mut self.nodes[node.index()];
         seen.connected += 1;
         seen.height = seen.height.max(height);

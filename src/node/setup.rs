@@ -13,6 +13,7 @@ use super::payments::{PaymentFeed, Workload};
 use super::plan::{RunPlan, StrategyPlan, TxRelayKind};
 use super::recorder::Recorder;
 use super::relay::{self, announce::Announcements, timeout::Requests};
+use super::replay::Sample;
 use super::table::{miner_node, NodeTable};
 use super::txrelay;
 use crate::ledger::pow::Target;
@@ -85,7 +86,7 @@ impl Network {
             views: ChainViews::new(n),
             pays: Paybook::new(paying && (gossip || compact)),
             pools: vec![Vec::new(); miner_count],
-            rec: Recorder::new(n),
+            rec: Recorder::new(n, Sample::new(n, &miner_nodes)),
             heard: Announcements::new(n),
             requests: (plan.validation.request_timeout).map(|t| Requests::new(t, plan.seed)),
             nodes,

@@ -39,7 +39,8 @@ pub fn write_report(dir: &Path, run: &RunResults) -> Result<()> {
     let title = escape(&format!("chainlab: {}", sc.name));
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title><style>{STYLE}</style></head><body>\n<h1>{title}</h1>\n"
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title><style>{STYLE}{}</style></head><body>\n<h1>{title}</h1>\n",
+        super::replay::STYLE
     );
     let _ = writeln!(
         h,
@@ -54,6 +55,9 @@ pub fn write_report(dir: &Path, run: &RunResults) -> Result<()> {
     h.push_str("</table>\n");
 
     attack_and_fault_tables(&mut h, summary);
+    if let Some(replay) = &run.replay {
+        h.push_str(&super::replay::section(replay));
+    }
 
     for (stem, caption) in PLOTS {
         let path = dir.join("plots").join(format!("{stem}.png"));

@@ -5,6 +5,7 @@ pub mod adversary;
 pub mod attack_plots;
 pub mod html;
 pub mod plots;
+pub mod replay;
 pub mod rows;
 pub mod story;
 pub mod summary;

@@ -14,10 +14,13 @@ use crate::scenario::Scenario;
 /// written (to the microsecond), so that the plots drawn now and a later redraw from
 /// the files are the same picture.
 pub fn results_of(sc: &Scenario, out: &RunOutput) -> RunResults {
+    let summary = summarize(sc, out);
+    let blocks = block_rows(sc, out);
     RunResults {
         scenario: sc.clone(),
-        summary: summarize(sc, out),
-        blocks: block_rows(sc, out),
+        replay: Some(super::replay::of(sc, &summary, &blocks, out)),
+        summary,
+        blocks,
         arrivals: (out.blocks.iter())
             .map(|b| b.arrivals.iter().map(|&t| secs(t)).collect())
             .collect(),

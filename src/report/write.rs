@@ -39,6 +39,9 @@ pub fn write_all(dir: &Path, results: &RunResults, out: &RunOutput) -> Result<()
     }
     write_chain(dir, out)?;
     write_trace(dir, out)?;
+    if let Some(replay) = &results.replay {
+        super::replay::write(dir, replay)?;
+    }
     super::plots::draw_plots(dir, results)?;
     super::html::write_report(dir, results)?;
     Record::new(Some(&yaml), vec![results.scenario.seed]).seal(dir)?;

@@ -36,6 +36,7 @@ pub const RUN_FILES: &[&str] = &[
     "chain.dat",
     "trace.csv",
     "report.html",
+    "replay.json",
     "topology.csv",
     "record.json",
 ];

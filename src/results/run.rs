@@ -19,6 +19,8 @@ pub struct RunResults {
     pub txs: Vec<TxRow>,
     pub forks: Vec<ForkRow>,
     pub attacks: Vec<AttackRow>,
+    /// The animated replay's data (replay.json), where the run wrote one.
+    pub replay: Option<crate::report::replay::Replay>,
 }
 
 /// The largest summary.json read back (a summary is a few kB).
@@ -44,6 +46,7 @@ impl RunResults {
             "attacks_summary.csv",
             "faults.csv",
             "topology.csv",
+            crate::report::replay::FILE,
         ];
         super::record::Record::verify(dir, &tables, &optional)?;
         let scenario =
@@ -60,6 +63,7 @@ impl RunResults {
             } else {
                 Vec::new()
             },
+            replay: crate::report::replay::read(dir)?,
             scenario,
             summary,
             blocks,
