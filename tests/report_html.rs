@@ -1,7 +1,8 @@
 //! report.html in a real headless browser (Debian's chromium, which `.ci/run`
 //! installs): the page loads from the file alone and shows the summary table, every
-//! plot and the story, and its replay script runs to the end of the run. Without a browser the test says so and passes, unless
-//! CHAINLAB_REQUIRE_BROWSER=1 (set by `.ci/run` once it has installed one).
+//! plot and the story, and its replay script runs to the end of the run. Without a
+//! browser the test says so and passes, unless CHAINLAB_REQUIRE_BROWSER=1 (set by
+//! `.ci/run` once it has installed one).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
