@@ -4,6 +4,7 @@
 //! show progress and print; nothing here prints.
 
 pub mod inspect;
+pub mod lab;
 pub mod sweep;
 
 use crate::node::Network;

@@ -121,6 +121,14 @@ enum Command {
     },
     /// Redraw the plots of a results directory (a run's, or a sweep's) from its files.
     Plot { dir: PathBuf },
+    /// A page for the classroom on this computer: pick a lesson, move its sliders
+    /// (block interval, block size, latency, attacker share, confirmations, partition
+    /// length), press Run and watch the replay. Listens on 127.0.0.1 only; Ctrl-C stops.
+    Lab {
+        /// The port to listen on (0: any free port).
+        #[arg(long, default_value_t = app::lab::DEFAULT_PORT)]
+        port: u16,
+    },
     /// Measure speed and memory on the benchmark scenarios (scenarios/bench/).
     ///
     /// Runs each scenario in its own process and prints events, wall seconds of the
@@ -202,6 +210,12 @@ pub fn main() -> ExitCode {
         Command::Explain { dir, limit } => explain(&dir, limit),
         Command::Plot { dir } => app::replot(&dir)
             .and_then(|()| say(&format!("plots in {}\n", dir.join("plots").display()))),
+        Command::Lab { port } => app::lab::serve(port, &interrupt_flag(), |addr| {
+            let _ = say(&format!(
+                "chainlab lab: open http://{addr}/ in a browser (Ctrl-C stops it)\n"
+            ));
+        })
+        .and_then(|()| say("chainlab lab stopped\n")),
         Command::Merge { dirs } => app::sweep::merge(&dirs)
             .map_err(Error::BadInput)
             .and_then(|path| say(&format!("merged into {}\n", path.display()))),

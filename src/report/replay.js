@@ -276,5 +276,9 @@
   var m = /#t=(end|[0-9.]+)/.exec(location.hash);
   if (m) t = m[1] === "end" ? END : Math.min(END, parseFloat(m[1]) * 1000);
   legend(); draw();
+  if (location.hash === "#play") { // the lab's page opens a new run so
+    $("replay-heading").scrollIntoView();
+    setPlaying(true);
+  }
   net.setAttribute("data-nodes", String(N));
 })();
