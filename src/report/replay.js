@@ -140,13 +140,13 @@
       g.moveTo(pos[l[0]][0] * W, pos[l[0]][1] * H); g.lineTo(pos[l[1]][0] * W, pos[l[1]][1] * H);
     });
     g.stroke();
-    var down = faultsAt(t).length > 0;
+    var down = faultsAt(t).length > 0, colours = [];
     var flash = Math.max(SPEEDS[speedIndex] * 400, 300); // 0.4 s of watching
     for (var q = 0; q < N; q++) {
       var h = held(q, t), tip = h >= 0 ? best[q][h] : 0, x = pos[q][0] * W, y = pos[q][1] * H;
       var miners = D.miners.some(function (m) { return m.node === D.shown[q]; });
       g.beginPath(); g.arc(x, y, miners ? 8 : 5, 0, 2 * Math.PI);
-      g.fillStyle = minerColour(D.blocks[tip].miner); g.fill();
+      g.fillStyle = minerColour(D.blocks[tip].miner); g.fill(); colours.push(g.fillStyle);
       if (miners) { g.lineWidth = 2; g.strokeStyle = "#000"; g.stroke(); }
       if (h >= 0 && t - arrivals[q][h][0] < flash && arrivals[q][h][0] > 0) {
         g.beginPath(); g.arc(x, y, 10, 0, 2 * Math.PI); g.lineWidth = 2;
@@ -154,6 +154,7 @@
       }
     }
     if (down) { g.fillStyle = "rgba(200,0,0,0.06)"; g.fillRect(0, 0, W, H); }
+    net.setAttribute("data-colours", colours.join(" ")); // what is drawn, for tests
   }
 
   function drawTree() {
@@ -195,6 +196,11 @@
     });
     g.fillStyle = "#444"; g.font = "15px sans-serif";
     g.fillText("block tree (ids as in the story), heights " + low + "\u2013" + top, 6, 18);
+    // The tree in words, for screen readers (and tests): the blocks drawn, by id.
+    var ids = Object.keys(lanes).map(Number).sort(function (a, b) { return a - b; });
+    tree.setAttribute("aria-label", "block tree, blocks " + ids.map(function (id) {
+      return (D.blocks[id].parent === null ? "genesis" : id) + (D.blocks[id].main ? "" : " (off the main chain)");
+    }).join(", "));
   }
 
   function faultsAt(now) {
