@@ -88,8 +88,8 @@ fn same_seed_gives_identical_results_and_another_seed_does_not() {
     let c = run("c", &["--seed", "8"]);
     assert_eq!(
         a.len(),
-        21,
-        "the marker, scenario, summary (JSON and CSV), miners.csv, four more CSV files, chain.dat, report.html and five plots as PNG and SVG"
+        22,
+        "the marker, scenario, summary (JSON and CSV), miners.csv, four more CSV files, chain.dat, report.html, replay.json and five plots as PNG and SVG"
     );
     assert_eq!(a, b);
     assert_ne!(a, c);
@@ -435,6 +435,13 @@ fn inspect_reloads_the_chain_and_traces_a_coin_back_to_coinbases() {
         text.contains("origin:") && text.contains("coinbase"),
         "{text}"
     );
+    // The txid's first 12 hex digits name the same coin, as they do for --tx.
+    let by_prefix = chainlab()
+        .args(["inspect", out.to_str().unwrap(), "--provenance"])
+        .arg(format!("{}:0", &txid[..12]))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&by_prefix.stdout), text);
     let tree = chainlab()
         .args(["inspect", out.to_str().unwrap()])
         .output()

@@ -261,7 +261,18 @@ fn light_client_proof(out: &mut String, tree: &BlockTree, block: BlockId, txid: 
 }
 
 pub fn describe_provenance(tree: &BlockTree, query: &str) -> Result<String, String> {
-    let coin: OutPoint = query.parse().map_err(|e| format!("--provenance: {e}"))?;
+    // A txid may be given by a unique prefix, as for --tx.
+    let coin: OutPoint = match query.split_once(':') {
+        Some((txid, index)) if txid.len() < 64 => {
+            let txids = tree.entries().iter().flat_map(|e| e.txids.iter().copied());
+            let full = by_prefix("--provenance", txid, txids)?;
+            format!("{full}:{index}").parse()
+        }
+        _ => query.parse(),
+    }
+    .map_err(|_: crate::ledger::tx::ParseOutPointError| {
+        format!("--provenance {query:?}: give an output as TXID:INDEX — a txid (or its first 8 or more hex digits), a colon, an output number")
+    })?;
     let history =
         provenance::trace(tree, coin).map_err(|e| format!("--provenance {query}: {e}"))?;
     let mut out = String::new();

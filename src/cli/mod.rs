@@ -98,13 +98,16 @@ enum Command {
     /// chain.dat and every block re-validated.
     Inspect {
         dir: PathBuf,
-        /// A main-chain height or a block hash.
+        /// A main-chain height, or a block hash or any unique prefix of 8 or more hex
+        /// digits of one (as inspect and blocks.csv print them).
         #[arg(long, conflicts_with_all = ["tx", "provenance"])]
         block: Option<String>,
-        /// A transaction id.
+        /// A transaction id, or a unique prefix of one: txs.csv's txid column, or the
+        /// "tx" lines `inspect DIR --block H` prints for a block.
         #[arg(long, conflicts_with = "provenance")]
         tx: Option<String>,
-        /// An output as TXID:INDEX.
+        /// An output as TXID:INDEX (a txid as for --tx; index 0 is a payment's
+        /// recipient, 1 its change), traced back through the coins it spends.
         #[arg(long)]
         provenance: Option<String>,
         /// Also draw the fork tree as SVG to this file (runs of up to 400 blocks).

@@ -47,7 +47,7 @@ pub fn write_report(dir: &Path, run: &RunResults) -> Result<()> {
         "<p>Seed {}, {} nodes, {} simulated seconds. Everything here is in the results directory beside this file (summary.json, CSV files, plots/).</p>",
         sc.seed, sc.network.nodes, summary.simulated_s.round()
     );
-    let rows = summary_rows(summary);
+    let rows = summary_rows(&sc.consensus.block_interval.to_string(), summary);
     h.push_str("<h2>Summary</h2>\n<table id=\"summary\">\n");
     for (k, v) in rows {
         let _ = writeln!(h, "<tr><th>{k}</th><td>{}</td></tr>", escape(&v));
@@ -81,9 +81,13 @@ pub fn write_report(dir: &Path, run: &RunResults) -> Result<()> {
 }
 
 /// The summary table's rows: what a class or a reader looks at first.
-fn summary_rows(summary: &Summary) -> Vec<(&'static str, String)> {
+fn summary_rows(target: &str, summary: &Summary) -> Vec<(&'static str, String)> {
     vec![
         ("Blocks on the main chain", summary.blocks_main.to_string()),
+        (
+            "Block interval, target / measured mean",
+            format!("{target} / {}", opt(summary.block_interval_s_mean, "s")),
+        ),
         (
             "Stale blocks (rate)",
             format!(

@@ -8,6 +8,7 @@ pub mod plots;
 pub mod replay;
 pub mod rows;
 pub mod story;
+mod story_events;
 pub mod summary;
 pub mod sweep_plots;
 pub mod theory;

@@ -9,8 +9,11 @@ use std::fmt::Write as _;
 pub fn tell(run: &RunResults, limit: usize) -> Vec<String> {
     let (sc, summary) = (&run.scenario, &run.summary);
     let n = sc.network.nodes;
+    let measured = summary
+        .block_interval_s_mean
+        .map_or(String::new(), |m| format!(" ({m:.1} s measured in this run)"));
     let mut lines = vec![format!(
-        "{} (seed {}): {} nodes, {} miners, one block every {} on average, {} payments offered per second.",
+        "{} (seed {}): {} nodes, {} miners, a target of one block every {}{measured}, {} payments offered per second.",
         sc.name,
         sc.seed,
         n,
@@ -28,15 +31,29 @@ pub fn tell(run: &RunResults, limit: usize) -> Vec<String> {
     });
     // Attackers are the last miners.
     let attackers = run.miners() - summary.attacks.len();
-    for &b in order.iter().take(limit) {
-        lines.push(block_sentence(run, &order, b, attackers));
-    }
+    // Blocks, faults and attack attempts in the order they happened (at the same moment
+    // a fault or an attack comes first: it is what the block then met).
+    let mut moments: Vec<(f64, u8, String)> = (order.iter().take(limit))
+        .map(|&b| (block(b).mined_s, 1, block_sentence(run, &order, b, attackers)))
+        .collect();
+    moments.extend(super::story_events::faults(summary));
+    moments.extend(super::story_events::attacks(run));
+    moments.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    // Past the last block told, faults and attacks follow the "more blocks" line.
+    let told_until = match order.get(limit) {
+        Some(&next) => block(next).mined_s,
+        None => f64::INFINITY,
+    };
+    let later = moments.iter().position(|m| m.0 >= told_until);
+    let rest = later.map_or(Vec::new(), |i| moments.split_off(i));
+    lines.extend(moments.into_iter().map(|(_, _, line)| line));
     if order.len() > limit {
         lines.push(format!(
             "... {} more blocks (chainlab explain --limit N shows more).",
             order.len() - limit
         ));
     }
+    lines.extend(rest.into_iter().map(|(_, _, line)| format!("Later: {line}")));
     for (i, a) in summary.attacks.iter().enumerate() {
         lines.push(format!(
             "Attack {i} ({}, {:.0}% of the hashrate): {} of {} attempts succeeded; it earned {:.1}% of main-chain blocks.",
