@@ -142,7 +142,11 @@ fn run(
         sc.seed = seed;
     }
     let name = sc.name.clone();
-    let outputs = Outputs { trace, lean };
+    let outputs = Outputs {
+        trace,
+        lean,
+        no_titles: false,
+    };
     if sc.replicates > 1 {
         let runs = app::sweep::plan_replicates(&sc);
         let jobs = jobs.unwrap_or_else(cores);
@@ -203,7 +207,11 @@ fn sweep(
         )));
     }
     let name = base.name.clone();
-    let outputs = Outputs { trace: false, lean };
+    let outputs = Outputs {
+        trace: false,
+        lean,
+        no_titles: false,
+    };
     supervise(py, progress, move |stop, send| {
         let each = |p: &app::sweep::SweepProgress| send(sweep_progress(p));
         app::sweep::run_sweep(&base, runs, &out, jobs, (None, outputs), stop, each)

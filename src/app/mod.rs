@@ -111,6 +111,16 @@ pub struct Outputs {
     /// Only scenario.resolved.yaml, summary.json and record.json: no tables, chain,
     /// plots or report (sweeps that need the figures only).
     pub lean: bool,
+    /// Plots without titles (`--no-titles`), for a paper's own captions.
+    pub no_titles: bool,
+}
+
+impl Outputs {
+    pub fn plot_style(&self) -> report::plots::PlotStyle {
+        report::plots::PlotStyle {
+            titles: !self.no_titles,
+        }
+    }
 }
 
 /// chain.dat is refused above this many bytes without `--lean`.
@@ -176,7 +186,7 @@ pub fn run(
     if outputs.lean {
         report::write::write_lean(staging.path(), &results)?;
     } else {
-        report::write::write_all(staging.path(), &results, &output)?;
+        report::write::write_all(staging.path(), &results, &output, outputs.plot_style())?;
     }
     // Ctrl-C while the files were being written: they are not put in place.
     if interrupt.load(Ordering::Relaxed) {
@@ -195,17 +205,17 @@ pub fn default_out(sc: &Scenario) -> std::path::PathBuf {
 }
 
 /// Redraws the plots (and report.html) of a run's directory, or a sweep's plots.
-pub fn replot(dir: &Path) -> Result<(), Error> {
+pub fn replot(dir: &Path, style: report::plots::PlotStyle) -> Result<(), Error> {
     crate::results::outdir::require_ours(dir)?;
     if dir.join("sweep.csv").is_file() {
         let record = crate::results::record::Record::verify(dir, &["sweep.csv"], &[])
             .map_err(Error::BadInput)?;
-        report::sweep_plots::draw_sweep_plots(dir)?;
+        report::sweep_plots::draw_sweep_plots(dir, style)?;
         return record.seal(dir).map_err(|e| Error::Internal(e.into()));
     }
     let run = RunResults::read(dir).map_err(Error::BadInput)?;
     let record = crate::results::record::Record::read(dir).map_err(Error::BadInput)?;
-    report::plots::draw_plots(dir, &run)?;
+    report::plots::draw_plots(dir, &run, style)?;
     report::html::write_report(dir, &run)?;
     // The pictures are chainlab's again: listed with their new hashes.
     record.seal(dir).map_err(|e| Error::Internal(e.into()))

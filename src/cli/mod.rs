@@ -61,6 +61,9 @@ enum Command {
         /// chain.dat, plots or report).
         #[arg(long)]
         lean: bool,
+        /// Draw the plots without titles (for a paper's own captions).
+        #[arg(long)]
+        no_titles: bool,
     },
     /// Run every point of the scenario's `sweep:` grid, in parallel, and write sweep.csv.
     ///
@@ -87,6 +90,9 @@ enum Command {
         /// Each point keeps only scenario.resolved.yaml, summary.json and record.json.
         #[arg(long)]
         lean: bool,
+        /// Draw the plots without titles (for a paper's own captions).
+        #[arg(long)]
+        no_titles: bool,
     },
     /// Join the shard tables of a sweep into one sweep.csv (written to the first DIR).
     Merge {
@@ -123,7 +129,12 @@ enum Command {
         limit: usize,
     },
     /// Redraw the plots of a results directory (a run's, or a sweep's) from its files.
-    Plot { dir: PathBuf },
+    Plot {
+        dir: PathBuf,
+        /// Draw the plots without titles (for a paper's own captions).
+        #[arg(long)]
+        no_titles: bool,
+    },
     /// A page for the classroom on this computer: pick a lesson, move its sliders
     /// (block interval, block size, latency, attacker share, confirmations, partition
     /// length), press Run and watch the replay. Listens on 127.0.0.1 only; Ctrl-C stops.
@@ -168,8 +179,13 @@ pub fn main() -> ExitCode {
             sets,
             trace,
             lean,
+            no_titles,
         } => {
-            let outputs = app::Outputs { trace, lean };
+            let outputs = app::Outputs {
+                trace,
+                lean,
+                no_titles,
+            };
             let args = run::RunArgs {
                 seed,
                 replicates,
@@ -187,8 +203,13 @@ pub fn main() -> ExitCode {
             out,
             sets,
             lean,
+            no_titles,
         } => {
-            let outputs = app::Outputs { trace: false, lean };
+            let outputs = app::Outputs {
+                trace: false,
+                lean,
+                no_titles,
+            };
             let args = run::RunArgs {
                 seed: None,
                 replicates,
@@ -211,7 +232,7 @@ pub fn main() -> ExitCode {
             repeat,
         } => bench_scenarios(scenarios, large, repeat),
         Command::Explain { dir, limit } => explain(&dir, limit),
-        Command::Plot { dir } => app::replot(&dir)
+        Command::Plot { dir, no_titles } => app::replot(&dir, report_style(no_titles))
             .and_then(|()| say(&format!("plots in {}\n", dir.join("plots").display()))),
         Command::Lab { port } => app::lab::serve(port, &interrupt_flag(), |addr| {
             let _ = say(&format!(
@@ -391,4 +412,8 @@ fn say(text: &str) -> Result<(), Error> {
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
         .map_err(Error::Unwritable)
+}
+
+fn report_style(no_titles: bool) -> crate::report::plots::PlotStyle {
+    crate::report::plots::PlotStyle { titles: !no_titles }
 }

@@ -3,7 +3,7 @@
 //! level-start, curve and Nakamoto's), and selfish revenue against hashrate over
 //! Eyal and Sirer's curve.
 
-use super::plots::{both_formats, chart_on, err, finish, FONT, PALETTE, SIZE};
+use super::plots::{both_formats, chart_on, err, finish, house_mesh, FONT, PALETTE, SIZE};
 use super::theory;
 use anyhow::{Context, Result};
 use plotters::coord::types::RangedCoordf64;
@@ -95,8 +95,7 @@ where
         0.5f64..f64::from(z_max) + 0.5,
         FLOOR..0.05,
     )?;
-    chart
-        .configure_mesh()
+    house_mesh(&mut chart)
         .x_desc("confirmations the merchant waits for (z)")
         .y_desc("attacker's success probability")
         .y_labels((-FLOOR) as usize + 1)
@@ -199,8 +198,7 @@ where
         0f64..0.5,
         0f64..1.0,
     )?;
-    chart
-        .configure_mesh()
+    house_mesh(&mut chart)
         .x_desc("selfish miner's hashrate share (α)")
         .y_desc("selfish miner's share of main-chain blocks")
         .label_style((FONT, 18))

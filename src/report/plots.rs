@@ -12,12 +12,82 @@ use std::sync::Once;
 
 pub(crate) const FONT: &str = "sans-serif";
 pub(crate) const SIZE: (u32, u32) = (1000, 620);
-pub(crate) const PALETTE: [RGBColor; 4] = [
-    RGBColor(31, 119, 180),
-    RGBColor(214, 39, 40),
-    RGBColor(44, 160, 44),
-    RGBColor(148, 103, 189),
+/// Okabe and Ito's colours, told apart with every common colour blindness (no red and
+/// green pair), then Tol's muted ones; the replay (replay.js) uses the same order.
+pub(crate) const PALETTE: [RGBColor; 12] = [
+    RGBColor(0, 114, 178),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(213, 94, 0),
+    RGBColor(153, 153, 51),
+    RGBColor(136, 34, 85),
+    RGBColor(68, 170, 153),
+    RGBColor(102, 153, 204),
+    RGBColor(170, 68, 153),
+    RGBColor(17, 119, 51),
 ];
+
+/// How plots are drawn: with titles (the default), or without, for a paper's own
+/// captions (`--no-titles`).
+#[derive(Clone, Copy, Debug)]
+pub struct PlotStyle {
+    pub titles: bool,
+}
+
+impl Default for PlotStyle {
+    fn default() -> Self {
+        PlotStyle { titles: true }
+    }
+}
+
+thread_local! {
+    /// The style of the drawing under way on this thread, set for the length of one
+    /// `draw_plots` or `draw_sweep_plots` call ([`styled`]) so that the dozen chart
+    /// functions need not each carry it.
+    static TITLES: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+/// Runs `draw` with `style` in force on this thread, restoring the previous one after.
+pub(crate) fn styled<R>(style: PlotStyle, draw: impl FnOnce() -> R) -> R {
+    let before = TITLES.with(|t| t.replace(style.titles));
+    let result = draw();
+    TITLES.with(|t| t.set(before));
+    result
+}
+
+/// What a run's plot titles end with: the scenario and the seed, so that a picture
+/// that travels alone says where it came from.
+fn about(run: &RunResults) -> String {
+    format!(
+        " \u{2014} {}, seed {}",
+        run.scenario.name, run.scenario.seed
+    )
+}
+
+/// A tick label: whole numbers without ".0", others with up to three significant
+/// decimals and no trailing zeros.
+pub(crate) fn tick(v: &f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{}", v.round() as i64)
+    } else {
+        let s = format!("{v:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// The house grid: light lines, the minor ones barely there, plain tick labels.
+pub(crate) fn house_mesh<'a, 'b, DB: DrawingBackend>(
+    chart: &'b mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+) -> plotters::chart::MeshStyle<'a, 'b, RangedCoordf64, RangedCoordf64, DB> {
+    let mut mesh = chart.configure_mesh();
+    mesh.bold_line_style(RGBColor(205, 205, 205))
+        .light_line_style(RGBColor(244, 244, 244))
+        .x_label_formatter(&tick)
+        .y_label_formatter(&tick);
+    mesh
+}
 
 pub(crate) fn register_font() {
     static ONCE: Once = Once::new();
@@ -46,8 +116,11 @@ where
     DB::ErrorType: 'static,
 {
     area.fill(&WHITE).map_err(err)?;
-    ChartBuilder::on(area)
-        .caption(title, (FONT, title_size))
+    let mut builder = ChartBuilder::on(area);
+    if TITLES.with(|t| t.get()) {
+        builder.caption(title, (FONT, title_size));
+    }
+    builder
         .margin(20)
         .x_label_area_size(x_label_room)
         .y_label_area_size(75)
@@ -104,8 +177,7 @@ where
         .max(1e-3)
         * 1.05;
     let mut chart = chart_on(area, title, 28, 55, 0f64..x_max, 0f64..1.0f64)?;
-    chart
-        .configure_mesh()
+    house_mesh(&mut chart)
         .x_desc(x_label)
         .y_desc("cumulative fraction")
         .label_style((FONT, 18))
@@ -141,7 +213,11 @@ where
 }
 
 /// Hashrate share next to revenue share, per miner.
-fn draw_miners<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, summary: &Summary) -> Result<()>
+fn draw_miners<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    summary: &Summary,
+    title: &str,
+) -> Result<()>
 where
     DB::ErrorType: 'static,
 {
@@ -152,16 +228,8 @@ where
         .map(|m| m.hashrate_share.max(m.revenue_share))
         .fold(0.0, f64::max)
         * 1.2;
-    let mut chart = chart_on(
-        area,
-        "Hashrate share and main-chain revenue share per miner",
-        26,
-        55,
-        -0.6f64..n - 0.4,
-        0f64..y_max.max(0.01),
-    )?;
-    chart
-        .configure_mesh()
+    let mut chart = chart_on(area, title, 26, 55, -0.6f64..n - 0.4, 0f64..y_max.max(0.01))?;
+    house_mesh(&mut chart)
         .disable_x_mesh()
         .x_labels(summary.miners.len().min(30))
         .x_label_formatter(&|x| format!("{}", x.round() as i64))
@@ -195,7 +263,11 @@ where
     finish(&mut chart, area, SeriesLabelPosition::UpperRight)
 }
 
-pub fn draw_plots(dir: &Path, run: &RunResults) -> Result<()> {
+pub fn draw_plots(dir: &Path, run: &RunResults, style: PlotStyle) -> Result<()> {
+    styled(style, || draw_run(dir, run))
+}
+
+fn draw_run(dir: &Path, run: &RunResults) -> Result<()> {
     register_font();
     let plots = dir.join("plots");
     std::fs::create_dir_all(&plots)?;
@@ -204,7 +276,7 @@ pub fn draw_plots(dir: &Path, run: &RunResults) -> Result<()> {
     delays.sort_by(f64::total_cmp);
     both_formats!(plots.join("propagation_cdf"), |a| draw_cdf(
         a,
-        "Block propagation: delay until a node has validated a block",
+        &format!("Block propagation{}", about(run)),
         "seconds after the block was mined",
         &[("all blocks, all nodes", delays.clone())]
     ))?;
@@ -220,7 +292,7 @@ pub fn draw_plots(dir: &Path, run: &RunResults) -> Result<()> {
     let conf_label = format!("{k} confirmations");
     both_formats!(plots.join("confirmation_cdf"), |a| draw_cdf(
         a,
-        "Transaction confirmation time",
+        &format!("Confirmation time{}", about(run)),
         "seconds after the payment was made",
         &[
             ("first inclusion", incl.clone()),
@@ -228,7 +300,12 @@ pub fn draw_plots(dir: &Path, run: &RunResults) -> Result<()> {
         ]
     ))?;
 
-    both_formats!(plots.join("miners"), |a| draw_miners(a, &run.summary))?;
+    let title = format!("Hashrate and main-chain revenue per miner{}", about(run));
+    both_formats!(plots.join("miners"), |a| draw_miners(
+        a,
+        &run.summary,
+        &title
+    ))?;
     both_formats!(plots.join("stale_over_time"), |a| draw_stale_over_time(
         a, run
     ))?;
@@ -256,6 +333,8 @@ pub fn fork_tree_svg(run: &RunResults) -> Result<String> {
 
 /// Largest tree drawn as a picture: beyond this the circles would not be legible.
 pub const FORK_TREE_MAX_BLOCKS: usize = 400;
+/// Largest tree whose blocks are labelled with their ids.
+const FORK_TREE_IDS_MAX: usize = 80;
 
 /// The block tree: height across, the main chain on the bottom lane and each stale
 /// branch on a lane above it, blocks coloured by the miner that found them.
@@ -271,14 +350,13 @@ where
     // Headroom above the top lane keeps the legend off the blocks.
     let mut chart = chart_on(
         area,
-        "Block tree: main chain (bottom) and stale branches, coloured by miner",
+        &format!("Block tree, main chain at the bottom{}", about(run)),
         22,
         50,
         -0.5f64..height + 0.5,
         -0.5f64..lanes - 0.5 + (lanes * 0.3).max(1.5),
     )?;
-    chart
-        .configure_mesh()
+    house_mesh(&mut chart)
         .disable_y_mesh()
         .y_labels(next_lane as usize)
         .y_label_formatter(&|y| {
@@ -312,6 +390,16 @@ where
             (0..run.blocks.len()).map(|id| Circle::new(at(id), radius, colour(id).filled())),
         )
         .map_err(err)?;
+    // The ids the story and the replay use, where there is room for them.
+    if run.blocks.len() <= FORK_TREE_IDS_MAX {
+        let style = TextStyle::from((FONT, 14)).color(&BLACK);
+        chart
+            .draw_series((1..run.blocks.len()).map(|id| {
+                EmptyElement::at(at(id))
+                    + Text::new(id.to_string(), (-5, -radius - 16), style.clone())
+            }))
+            .map_err(err)?;
+    }
     for m in 0..run.miners() as u32 {
         chart
             .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
@@ -404,20 +492,35 @@ where
     let y_max = main.last().map_or(1.0f64, |p| p.1).max(1.0) * 1.1;
     let mut chart = chart_on(
         area,
-        "Blocks found over time: main chain and stale",
+        &format!("Blocks found over time{}", about(run)),
         26,
         55,
         0f64..x_max,
         0f64..y_max,
     )?;
-    chart
-        .configure_mesh()
+    house_mesh(&mut chart)
         .x_desc(format!("simulated time ({unit})"))
         .y_desc("blocks found so far")
         .label_style((FONT, 18))
         .axis_desc_style((FONT, 20))
         .draw()
         .map_err(err)?;
+    // Faults shaded over the time they last (a partition's split to its heal).
+    for (i, f) in run.summary.faults.iter().enumerate() {
+        let end = f.end_s.unwrap_or(last_s).min(last_s.max(f.start_s));
+        let band = Rectangle::new(
+            [(f.start_s / scale, 0.0), (end / scale, y_max)],
+            PALETTE[5].mix(0.15).filled(),
+        );
+        let series = chart.draw_series(std::iter::once(band)).map_err(err)?;
+        if i == 0 {
+            series
+                .label(format!("{} (fault)", f.kind))
+                .legend(|(x, y)| {
+                    Rectangle::new([(x, y - 6), (x + 18, y + 6)], PALETTE[5].mix(0.3).filled())
+                });
+        }
+    }
     for (i, (name, points)) in [("main chain", main), ("stale", stale)]
         .into_iter()
         .enumerate()

@@ -9,9 +9,9 @@ use std::fmt::Write as _;
 pub fn tell(run: &RunResults, limit: usize) -> Vec<String> {
     let (sc, summary) = (&run.scenario, &run.summary);
     let n = sc.network.nodes;
-    let measured = summary
-        .block_interval_s_mean
-        .map_or(String::new(), |m| format!(" ({m:.1} s measured in this run)"));
+    let measured = summary.block_interval_s_mean.map_or(String::new(), |m| {
+        format!(" ({m:.1} s measured in this run)")
+    });
     let mut lines = vec![format!(
         "{} (seed {}): {} nodes, {} miners, a target of one block every {}{measured}, {} payments offered per second.",
         sc.name,
@@ -34,7 +34,13 @@ pub fn tell(run: &RunResults, limit: usize) -> Vec<String> {
     // Blocks, faults and attack attempts in the order they happened (at the same moment
     // a fault or an attack comes first: it is what the block then met).
     let mut moments: Vec<(f64, u8, String)> = (order.iter().take(limit))
-        .map(|&b| (block(b).mined_s, 1, block_sentence(run, &order, b, attackers)))
+        .map(|&b| {
+            (
+                block(b).mined_s,
+                1,
+                block_sentence(run, &order, b, attackers),
+            )
+        })
         .collect();
     moments.extend(super::story_events::faults(summary));
     moments.extend(super::story_events::attacks(run));
@@ -53,7 +59,10 @@ pub fn tell(run: &RunResults, limit: usize) -> Vec<String> {
             order.len() - limit
         ));
     }
-    lines.extend(rest.into_iter().map(|(_, _, line)| format!("Later: {line}")));
+    lines.extend(
+        rest.into_iter()
+            .map(|(_, _, line)| format!("Later: {line}")),
+    );
     for (i, a) in summary.attacks.iter().enumerate() {
         lines.push(format!(
             "Attack {i} ({}, {:.0}% of the hashrate): {} of {} attempts succeeded; it earned {:.1}% of main-chain blocks.",

@@ -56,7 +56,10 @@ pub fn attacks(run: &RunResults) -> Vec<(f64, u8, String)> {
         out.push((
             row.started_s,
             0,
-            format!("t={:.1}s {who} starts attempt {}.", row.started_s, row.attempt),
+            format!(
+                "t={:.1}s {who} starts attempt {}.",
+                row.started_s, row.attempt
+            ),
         ));
         if let Some(at) = row.released_s {
             out.push((
@@ -70,14 +73,20 @@ pub fn attacks(run: &RunResults) -> Vec<(f64, u8, String)> {
         }
         if let Some(at) = row.ended_s {
             let reverted = if row.reverted_blocks > 0 {
-                format!(", reverting {} block(s) and {} payment(s)", row.reverted_blocks, row.reverted_txs)
+                format!(
+                    ", reverting {} block(s) and {} payment(s)",
+                    row.reverted_blocks, row.reverted_txs
+                )
             } else {
                 String::new()
             };
             out.push((
                 at,
                 0,
-                format!("t={at:.1}s attempt {} of {who} ends: {}{reverted}.", row.attempt, row.outcome),
+                format!(
+                    "t={at:.1}s attempt {} of {who} ends: {}{reverted}.",
+                    row.attempt, row.outcome
+                ),
             ));
         }
     }

@@ -1,7 +1,9 @@
 //! Plots of a sweep, drawn from its `sweep.csv` so that `merge` can draw them too:
 //! confirmed throughput against confirmation latency, and stale rate per grid point.
 
-use super::plots::{both_formats, chart_on, err, finish, register_font, FONT, PALETTE, SIZE};
+use super::plots::{
+    both_formats, chart_on, err, finish, house_mesh, register_font, FONT, PALETTE, SIZE,
+};
 use anyhow::{Context, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -100,8 +102,7 @@ where
         0f64..x_max,
         0f64..y_max,
     )?;
-    chart
-        .configure_mesh()
+    house_mesh(&mut chart)
         .x_desc("median time to the configured confirmations (s)")
         .y_desc("confirmed transactions per second")
         .label_style((FONT, 18))
@@ -173,8 +174,7 @@ where
         0f64..y_max,
     )?;
     let labels: Vec<String> = rows.iter().map(|r| r.label.clone()).collect();
-    chart
-        .configure_mesh()
+    house_mesh(&mut chart)
         .disable_x_mesh()
         .x_labels(n.min(24))
         .x_label_formatter(&|x| {
@@ -218,7 +218,11 @@ where
 }
 
 /// Draws `plots/tps_vs_confirmation` and `plots/stale_rate` from `dir/sweep.csv`.
-pub fn draw_sweep_plots(dir: &Path) -> Result<()> {
+pub fn draw_sweep_plots(dir: &Path, style: super::plots::PlotStyle) -> Result<()> {
+    super::plots::styled(style, || draw_all(dir))
+}
+
+fn draw_all(dir: &Path) -> Result<()> {
     register_font();
     let (keys, rows) = read_rows(&dir.join("sweep.csv"))?;
     let plots = dir.join("plots");

@@ -13,7 +13,7 @@ use std::path::Path;
 
 pub fn write_results(dir: &Path, results: &RunResults, out: &RunOutput) -> Result<()> {
     let staging = Staging::begin(dir)?;
-    write_all(staging.path(), results, out)?;
+    write_all(staging.path(), results, out, Default::default())?;
     staging.commit()?;
     Ok(())
 }
@@ -27,7 +27,12 @@ pub fn write_lean(dir: &Path, results: &RunResults) -> Result<()> {
 }
 
 /// Writes every file of the results into `dir` (a staging directory).
-pub fn write_all(dir: &Path, results: &RunResults, out: &RunOutput) -> Result<()> {
+pub fn write_all(
+    dir: &Path,
+    results: &RunResults,
+    out: &RunOutput,
+    style: super::plots::PlotStyle,
+) -> Result<()> {
     let yaml = write_scenario(dir, &results.scenario)?;
     write_summary(dir, &results.summary)?;
     write_table(dir, results.blocks.iter().cloned())?;
@@ -42,7 +47,7 @@ pub fn write_all(dir: &Path, results: &RunResults, out: &RunOutput) -> Result<()
     if let Some(replay) = &results.replay {
         super::replay::write(dir, replay)?;
     }
-    super::plots::draw_plots(dir, results)?;
+    super::plots::draw_plots(dir, results, style)?;
     super::html::write_report(dir, results)?;
     Record::new(Some(&yaml), vec![results.scenario.seed]).seal(dir)?;
     Ok(())

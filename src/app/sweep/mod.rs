@@ -130,7 +130,13 @@ pub fn run_sweep(
             dir: &r.dir,
         })
         .collect();
-    let table = write_tables(dir, base, &runs, &tables::runs_table(&rows), shard)?;
+    let table = write_tables(
+        dir,
+        (base, outputs),
+        &runs,
+        &tables::runs_table(&rows),
+        shard,
+    )?;
     let seeds = mine.iter().map(|r| r.scenario.seed).collect();
     let record = Record::new(Some(&base.to_yaml()), seeds);
     let sealed = match shard {
@@ -152,7 +158,7 @@ pub fn run_sweep(
 /// runs.csv and sweep.csv with the plots, or a shard's runs table and manifest.
 fn write_tables(
     dir: &Path,
-    base: &Scenario,
+    (base, outputs): (&Scenario, Outputs),
     runs: &[RunSpec],
     table: &tables::Table,
     shard: Option<(usize, usize)>,
@@ -172,7 +178,7 @@ fn write_tables(
     }
     tables::write(&dir.join("runs.csv"), table)?;
     tables::write(&dir.join("sweep.csv"), &tables::sweep_table(table))?;
-    crate::report::sweep_plots::draw_sweep_plots(dir)?;
+    crate::report::sweep_plots::draw_sweep_plots(dir, outputs.plot_style())?;
     Ok(dir.join("sweep.csv"))
 }
 

@@ -115,7 +115,7 @@ pub fn merge(dirs: &[PathBuf]) -> Result<PathBuf, String> {
     let fail = |e: anyhow::Error| format!("{}: {e:#}", out.display());
     tables::write(&out.join("runs.csv"), &runs).map_err(fail)?;
     tables::write(&out.join("sweep.csv"), &tables::sweep_table(&runs)).map_err(fail)?;
-    crate::report::sweep_plots::draw_sweep_plots(out).map_err(fail)?;
+    crate::report::sweep_plots::draw_sweep_plots(out, Default::default()).map_err(fail)?;
     // The merged directory's own record, over everything in it now; the base
     // scenario's hash and the seeds as the shards recorded them.
     let mut record = Record::new(None, Vec::new());
