@@ -1,8 +1,9 @@
 //! What the animated replay (report.html, `report::replay`) needs from a run and no
 //! other result keeps: when each of a sample of nodes connected each block. Kept for at
 //! most [`SHOWN_NODES`] nodes (all of a classroom network; the miners and an even
-//! spread of the rest otherwise) and the first [`SHOWN_BLOCKS`] blocks, so that it costs
-//! a lookup per connection and a few hundred kilobytes at any scale.
+//! spread of the rest otherwise) and the first blocks, at least [`SHOWN_BLOCKS`] and
+//! up to [`CELLS`] arrivals in all, so that it costs a lookup per connection and at
+//! most a few megabytes at any scale.
 
 use crate::ledger::BlockId;
 use crate::net::NodeId;
@@ -11,8 +12,16 @@ use crate::sim::SimTime;
 /// Nodes the replay draws: enough to see a block spread, few enough to stay smooth on
 /// a projector.
 pub const SHOWN_NODES: u32 = 250;
-/// Blocks the replay keeps (the first ones, by id).
+/// Blocks the replay keeps at least (the first ones, by id); more where few nodes are
+/// shown, up to [`CELLS`] node-block arrivals in all.
 pub const SHOWN_BLOCKS: usize = 500;
+/// Shown nodes × kept blocks at most: what keeps replay.json to a few megabytes.
+pub const CELLS: usize = 150_000;
+
+/// Blocks kept (genesis included) when `shown` nodes are shown.
+pub fn blocks_kept(shown: usize) -> usize {
+    SHOWN_BLOCKS.max(CELLS / shown.max(1))
+}
 const NOT_SHOWN: u16 = u16::MAX;
 
 pub struct Sample {
@@ -20,9 +29,10 @@ pub struct Sample {
     place: Vec<u16>,
     /// The shown nodes, ascending.
     pub nodes: Vec<NodeId>,
-    /// Per block (the first [`SHOWN_BLOCKS`]), (place, when) of each shown node that
+    /// Per block (the first [`blocks_kept`]), (place, when) of each shown node that
     /// connected it, in the order they did.
     pub arrivals: Vec<Vec<(u16, SimTime)>>,
+    kept: usize,
 }
 
 impl Sample {
@@ -48,6 +58,7 @@ impl Sample {
         }
         Sample {
             place,
+            kept: blocks_kept(shown.len()),
             nodes: shown,
             arrivals: vec![Vec::new()],
         }
@@ -55,7 +66,7 @@ impl Sample {
 
     /// A block was mined (or, for genesis, is there from the start).
     pub fn mined(&mut self, block: BlockId) {
-        if block.index() < SHOWN_BLOCKS {
+        if block.index() < self.kept {
             self.arrivals.push(Vec::new());
         }
     }
@@ -96,13 +107,15 @@ mod tests {
     #[test]
     fn only_shown_nodes_and_the_first_blocks_are_kept() {
         let mut s = Sample::new(1_000, &[NodeId(7)]);
-        for b in 1..=SHOWN_BLOCKS as u32 + 5 {
+        let kept = blocks_kept(s.nodes.len());
+        assert_eq!(kept, CELLS / 250, "250 nodes shown: 600 blocks kept");
+        for b in 1..=kept as u32 + 5 {
             s.mined(BlockId(b));
         }
-        assert_eq!(s.arrivals.len(), SHOWN_BLOCKS);
+        assert_eq!(s.arrivals.len(), kept);
         s.connected(BlockId(1), NodeId(7), SimTime(5));
         s.connected(BlockId(1), NodeId(9), SimTime(6)); // not among the shown
-        s.connected(BlockId(SHOWN_BLOCKS as u32 + 2), NodeId(7), SimTime(9));
+        s.connected(BlockId(kept as u32 + 2), NodeId(7), SimTime(9));
         // Shown: 0, 4 (every fourth node), then the miner's node 7 in its place.
         assert_eq!(s.arrivals[1], vec![(2, SimTime(5))]);
     }

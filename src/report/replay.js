@@ -48,11 +48,13 @@
     while (lo < hi) { var mid = (lo + hi) >> 1; if (list[mid][0] <= t) lo = mid + 1; else hi = mid; }
     return lo - 1;
   }
-  // Where a block was first public: the first arrival at a node not its miner's.
+  // When a block became public: an honest miner's at once; an attacker's at the first
+  // arrival at a node not the attacker's (its own node takes it only on release too).
   var minerNode = D.miners.map(function (m) { return D.shown.indexOf(m.node); });
   var released = D.blocks.map(function (b) {
     if (b.parent === null) return 0;
-    var first = Infinity, own = b.miner === null ? -1 : minerNode[b.miner];
+    if (b.miner === null || !D.miners[b.miner].attacker) return b.mined_ms;
+    var first = Infinity, own = minerNode[b.miner];
     for (var q = 0; q < N; q++) if (q !== own && b.at[q] >= 0) first = Math.min(first, b.mined_ms + b.at[q]);
     return first;
   });
@@ -132,7 +134,7 @@
       }
       Object.keys(top).forEach(function (nm) {
         var c = PLACES[nm] || [0.5, 0.5];
-        g.textAlign = "center"; g.fillText(nm.replace("-", " "), c[0] * W, top[nm] * H - 14); g.textAlign = "start";
+        g.textAlign = "center"; g.fillText(nm.replace("-", " "), c[0] * W, Math.max(20, top[nm] * H - 14)); g.textAlign = "start";
       });
     }
     g.strokeStyle = "rgba(0,0,0,0.12)"; g.lineWidth = 1; g.beginPath();
@@ -162,10 +164,19 @@
     g.clearRect(0, 0, W, H);
     var visible = [], top = 0;
     D.blocks.forEach(function (b, id) { if (b.mined_ms <= t) { visible.push(id); top = Math.max(top, b.height); } });
+    // The bottom lane is the best public chain now (most height, the first public
+    // winning ties), not the run's final main chain: nothing is drawn with hindsight.
+    var lead = 0;
+    visible.forEach(function (id) {
+      var b = D.blocks[id], l = D.blocks[lead];
+      if (released[id] <= t && (b.height > l.height || (b.height === l.height && released[id] < released[lead]))) lead = id;
+    });
+    var onLead = {};
+    for (var k = lead; k !== null; k = D.blocks[k].parent) onLead[k] = true;
     var cols = 8, low = Math.max(0, top - cols + 1), lanes = {}, used = {};
     visible.forEach(function (id) {
       var b = D.blocks[id]; if (b.height < low) return;
-      var lane = b.main ? 0 : 1; while (used[b.height + ":" + lane]) lane++;
+      var lane = onLead[id] ? 0 : 1; while (used[b.height + ":" + lane]) lane++;
       used[b.height + ":" + lane] = true; lanes[id] = lane;
     });
     var cw = W / cols, rh = 58;
@@ -187,11 +198,12 @@
     visible.forEach(function (id) {
       if (!(id in lanes)) return;
       var b = D.blocks[id], c = at(id), priv = released[id] > t;
-      var stale = !b.main && !alive[id] && !priv;
+      var stale = !onLead[id] && !alive[id] && !priv;
       g.globalAlpha = stale ? 0.45 : 1;
       g.fillStyle = minerColour(b.miner); g.fillRect(c[0], c[1], cw - 16, 32);
       if (priv) { g.setLineDash([4, 3]); g.strokeStyle = "#d00"; g.lineWidth = 3; g.strokeRect(c[0], c[1], cw - 16, 32); g.setLineDash([]); }
-      g.fillStyle = "#fff"; g.fillText(b.parent === null ? "G" : String(id), c[0] + 5, c[1] + 22);
+      g.fillStyle = "#fff"; g.font = id >= 100 ? "bold 12px sans-serif" : "bold 16px sans-serif";
+      g.fillText(b.parent === null ? "G" : String(id), c[0] + 4, c[1] + 22);
       g.globalAlpha = 1;
     });
     g.fillStyle = "#444"; g.font = "15px sans-serif";
@@ -199,7 +211,7 @@
     // The tree in words, for screen readers (and tests): the blocks drawn, by id.
     var ids = Object.keys(lanes).map(Number).sort(function (a, b) { return a - b; });
     tree.setAttribute("aria-label", "block tree, blocks " + ids.map(function (id) {
-      return (D.blocks[id].parent === null ? "genesis" : id) + (D.blocks[id].main ? "" : " (off the main chain)");
+      return (D.blocks[id].parent === null ? "genesis" : id) + (onLead[id] ? "" : " (off the best chain)");
     }).join(", "));
   }
 
@@ -229,7 +241,8 @@
       var reached = D.blocks[last].at.filter(function (x) { return x >= 0 && D.blocks[last].mined_ms + x <= t; }).length;
       var miner = D.blocks[last].miner;
       text += " \u00b7 block " + last + " (height " + D.blocks[last].height + ") by miner " + miner +
-        (D.miners[miner] && D.miners[miner].attacker ? " (attacker)" : "") + " held by " + reached + " of " + N + " shown nodes";
+        (D.miners[miner] && D.miners[miner].attacker ? " (attacker)" : "") +
+        (released[last] > t ? ", kept private by the attacker" : " held by " + reached + " of " + N + " shown nodes");
     }
     faultsAt(t).forEach(function (f) { text += " \u00b7 " + f.kind + " under way (" + f.nodes + " nodes)"; });
     $("replay-status").textContent = text;
@@ -243,10 +256,10 @@
     });
     var note = "Each dot is a node, coloured by the miner of the best block it holds; a ring marks a block just arrived; black-ringed dots are miners' nodes. ";
     note += N < D.nodes_total ? "Showing " + N + " of " + D.nodes_total + " nodes (the miners and an even spread of the rest). " : "All " + N + " nodes shown. ";
-    if (D.blocks_total > B) note += "The first " + B + " of " + D.blocks_total + " blocks. ";
+    if (D.blocks_total > B - 1) note += "The first " + (B - 1) + " of " + D.blocks_total + " blocks. ";
     note += "Target: one block every " + time(D.target_interval_s * 1000);
-    if (D.mean_interval_s !== null) note += "; this run: one every " + time(D.mean_interval_s * 1000) + " on average";
-    note += ". Dashed red outline: a block still private. Red bands: faults.";
+    if (D.mean_interval_s !== null) note += "; this run's main chain: one every " + time(D.mean_interval_s * 1000) + " on average";
+    note += ". Dashed red outline: an attacker's block still private. Red bands: faults. The tree's bottom lane is the best public chain at that moment.";
     $("replay-legend").innerHTML = parts.map(function (p) { return "<span>" + p + "</span>"; }).join("") + "<br>" + note;
   }
 
@@ -266,21 +279,24 @@
   }
   function setSpeed(i) { speedIndex = Math.max(0, Math.min(SPEEDS.length - 1, i)); speed.value = speedIndex; }
 
-  $("replay-play").onclick = function () { if (t >= END) t = 0; setPlaying(!playing); };
+  function toggle() { if (t >= END) t = 0; setPlaying(!playing); }
+  $("replay-play").onclick = toggle;
   $("replay-back").onclick = function () { step(-1); };
   $("replay-next").onclick = function () { step(1); };
   $("replay-time").oninput = function (e) { t = e.target.value / 1000 * END; draw(); };
   speed.onchange = function () { setSpeed(+speed.value); };
   document.addEventListener("keydown", function (e) {
-    if (e.target.tagName === "INPUT" && e.key !== " ") return;
-    var keys = { " ": function () { setPlaying(!playing); }, ArrowRight: function () { step(1); },
+    if (e.ctrlKey || e.metaKey || e.altKey) return; // the browser's own (zoom, ...)
+    if ((e.target.tagName === "INPUT" && e.key !== " ") || e.target.tagName === "SELECT") return;
+    var keys = { " ": toggle, ArrowRight: function () { step(1); },
       ArrowLeft: function () { step(-1); }, "+": function () { setSpeed(speedIndex + 1); },
       "-": function () { setSpeed(speedIndex - 1); }, Home: function () { t = 0; draw(); },
       End: function () { t = END; draw(); } };
     if (keys[e.key]) { keys[e.key](); e.preventDefault(); }
   });
-  var m = /#t=(end|[0-9.]+)/.exec(location.hash);
-  if (m) t = m[1] === "end" ? END : Math.min(END, parseFloat(m[1]) * 1000);
+  var m = /#t=([^&]+)/.exec(location.hash), at = m ? Number(m[1]) : NaN;
+  if (m && m[1] === "end") t = END;
+  else if (isFinite(at) && at >= 0) t = Math.min(END, at * 1000);
   legend(); draw();
   if (location.hash === "#play") { // the lab's page opens a new run so
     $("replay-heading").scrollIntoView();

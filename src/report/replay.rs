@@ -6,7 +6,7 @@
 //! the script in `replay.js`, with no network fetches.
 
 use crate::net::regions::REGIONS;
-use crate::node::replay::{SHOWN_BLOCKS, SHOWN_NODES};
+use crate::node::replay::{blocks_kept, SHOWN_NODES};
 use crate::node::RunOutput;
 use crate::results::tables::BlockRow;
 use crate::results::Summary;
@@ -34,7 +34,8 @@ pub struct Replay {
     pub links: Vec<[u16; 2]>,
     pub miners: Vec<ReplayMiner>,
     pub blocks: Vec<ReplayBlock>,
-    /// Blocks in the run (the replay keeps the first `SHOWN_BLOCKS`).
+    /// Blocks mined in the run, genesis not counted (the replay keeps the first ones:
+    /// `node::replay::blocks_kept`).
     pub blocks_total: u32,
     pub faults: Vec<ReplayFault>,
     pub end_ms: u64,
@@ -80,7 +81,7 @@ fn ms(seconds: f64) -> u64 {
 pub fn of(sc: &Scenario, summary: &Summary, blocks: &[BlockRow], out: &RunOutput) -> Replay {
     let r = &out.replay;
     let honest = summary.miners.len() - summary.attacks.len().min(summary.miners.len());
-    let rows = blocks.iter().take(SHOWN_BLOCKS);
+    let rows = blocks.iter().take(blocks_kept(r.nodes.len()));
     let blocks: Vec<ReplayBlock> = (rows.zip(&r.arrivals))
         .map(|(row, arrivals)| {
             let mined = out.blocks[row.block.index()].mined_at;
@@ -116,7 +117,7 @@ pub fn of(sc: &Scenario, summary: &Summary, blocks: &[BlockRow], out: &RunOutput
                 attacker: i >= honest,
             })
             .collect(),
-        blocks_total: out.blocks.len() as u32,
+        blocks_total: out.blocks.len() as u32 - 1,
         faults: (summary.faults.iter())
             .map(|f| ReplayFault {
                 kind: f.kind.clone(),
@@ -163,11 +164,30 @@ fn check(r: &Replay) -> Result<(), String> {
             r.format
         ));
     }
-    if shown > SHOWN_NODES as usize || r.blocks.len() > SHOWN_BLOCKS {
+    let kept = blocks_kept(shown);
+    if shown > SHOWN_NODES as usize || r.blocks.len() > kept {
         return Err(format!(
-            "{shown} nodes and {} blocks shown (at most {SHOWN_NODES} and {SHOWN_BLOCKS})",
+            "{shown} nodes and {} blocks shown (at most {SHOWN_NODES}, and {kept} blocks with {shown} nodes)",
             r.blocks.len()
         ));
+    }
+    if shown == 0 || r.shown.windows(2).any(|w| w[0] >= w[1]) || r.shown[shown - 1] >= r.nodes_total
+    {
+        return Err("shown: node ids, ascending, each below nodes_total".into());
+    }
+    let number = |x: f64| x.is_finite() && x >= 0.0;
+    let sane = number(r.target_interval_s)
+        && r.target_interval_s > 0.0
+        && r.mean_interval_s.is_none_or(number)
+        && r.miners.iter().all(|m| number(m.share) && m.share <= 1.0);
+    if !sane {
+        return Err("intervals and shares must be numbers, at least 0 (a share at most 1)".into());
+    }
+    if r.faults
+        .iter()
+        .any(|f| f.end_ms.is_some_and(|e| e < f.start_ms) || f.nodes > u64::from(r.nodes_total))
+    {
+        return Err("a fault must end after it starts and hit at most nodes_total nodes".into());
     }
     if !(r.region.is_empty() || r.region.len() == shown)
         || r.region
@@ -179,12 +199,15 @@ fn check(r: &Replay) -> Result<(), String> {
     if (r.links.iter().flatten()).any(|&p| usize::from(p) >= shown) {
         return Err("a link names a node that is not shown".into());
     }
-    for (id, b) in r.blocks.iter().enumerate() {
-        let parent_ok = b.parent.is_none_or(|p| (p as usize) < id);
+    if r.blocks.first().is_none_or(|g| g.parent.is_some()) {
+        return Err("blocks must start with genesis (no parent)".into());
+    }
+    for (id, b) in r.blocks.iter().enumerate().skip(1) {
+        let parent_ok = b.parent.is_some_and(|p| (p as usize) < id);
         let miner_ok = b.miner.is_none_or(|m| (m as usize) < r.miners.len());
         if !parent_ok || !miner_ok || b.at.len() != shown {
             return Err(format!(
-                "block {id}: its parent must come before it, its miner be listed, and it must have one arrival per shown node"
+                "block {id}: it needs a parent before it, a listed miner, and one arrival per shown node"
             ));
         }
     }
@@ -307,6 +330,39 @@ mod tests {
                     ..small()
                 },
                 "block 1",
+            ),
+            (
+                Replay {
+                    blocks: Vec::new(),
+                    ..small()
+                },
+                "genesis",
+            ),
+            (
+                Replay {
+                    shown: vec![0, 1, 3],
+                    ..small()
+                },
+                "below nodes_total",
+            ),
+            (
+                Replay {
+                    target_interval_s: -60.0,
+                    ..small()
+                },
+                "intervals",
+            ),
+            (
+                Replay {
+                    faults: vec![ReplayFault {
+                        kind: "partition".into(),
+                        start_ms: 10,
+                        end_ms: Some(5),
+                        nodes: 1,
+                    }],
+                    ..small()
+                },
+                "end after it starts",
             ),
         ] {
             write(dir.path(), &replay).unwrap();

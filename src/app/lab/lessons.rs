@@ -97,12 +97,46 @@ impl Lesson {
             .collect::<Vec<_>>()
             .join(" ");
         let sc = self.scenario(&[]).expect("the built-in lessons are valid");
+        let sliders = sliders(&sc).into_iter().map(|s| self.fitted(s)).collect();
         LessonInfo {
             id: self.id,
             title: self.title,
             about,
-            sliders: sliders(&sc),
+            sliders,
         }
+    }
+
+    /// `slider` with its ends moved in to values this lesson accepts (a latency below
+    /// the lesson's jitter, blocks over its size limit, long intervals where a run
+    /// stopped by blocks would need a time bound: refused by the scenario's checks),
+    /// found by bisecting between each end and the lesson's own value, on the step.
+    fn fitted(&self, mut slider: Slider) -> Slider {
+        let probe = slider.clone();
+        let accepts = |v: f64| self.scenario(&[setting(&probe, v)]).is_ok();
+        let snap = |v: f64| (v / probe.step).round() * probe.step;
+        for end in [probe.min, probe.max] {
+            if accepts(end) {
+                continue;
+            }
+            let (mut bad, mut good) = (end, probe.value);
+            for _ in 0..20 {
+                let mid = snap((bad + good) / 2.0);
+                if mid == bad || mid == good {
+                    break;
+                }
+                if accepts(mid) {
+                    good = mid;
+                } else {
+                    bad = mid;
+                }
+            }
+            if end == probe.min {
+                slider.min = good;
+            } else {
+                slider.max = good;
+            }
+        }
+        slider
     }
 }
 
@@ -227,6 +261,19 @@ mod tests {
                 "{}: {sets:?}",
                 lesson.id
             );
+        }
+        // Every slider's ends are values the lesson accepts.
+        for lesson in &LESSONS {
+            for s in lesson.info().sliders {
+                for end in [s.min, s.max] {
+                    let set = setting(&s, end);
+                    assert!(
+                        lesson.scenario(std::slice::from_ref(&set)).is_ok(),
+                        "{}: {set}",
+                        lesson.id
+                    );
+                }
+            }
         }
         let partition = find("partition").unwrap().info();
         let length = partition

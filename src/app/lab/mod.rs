@@ -83,8 +83,12 @@ fn answer(mut request: Request, port: u16, runner: &mut Runner) {
     let host = (request.headers().iter())
         .find(|h| h.field.equiv("Host"))
         .map(|h| h.value.as_str().to_string());
-    let ours = [format!("127.0.0.1:{port}"), format!("localhost:{port}")];
-    if !host.is_some_and(|h| ours.contains(&h)) {
+    // A browser leaves out the default port 80.
+    let ours = |h: &str| match h.rsplit_once(':') {
+        Some((name, p)) => (name == "127.0.0.1" || name == "localhost") && p == port.to_string(),
+        None => port == 80 && (h == "127.0.0.1" || h == "localhost"),
+    };
+    if !host.as_deref().is_some_and(ours) {
         return error(
             request,
             403,

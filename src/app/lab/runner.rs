@@ -85,6 +85,11 @@ impl Runner {
             };
             s.id
         };
+        // Runs before the last are finished (a cancelled one writes nothing): their
+        // directories go, so that a day of classes does not fill the disk.
+        for old in 1..id.saturating_sub(1) {
+            let _ = std::fs::remove_dir_all(self.dir(old));
+        }
         let (status, dir) = (Arc::clone(&self.status), self.dir(id));
         std::thread::spawn(move || {
             let update = |f: &dyn Fn(&mut Status)| {
