@@ -3,6 +3,8 @@
 
 pub mod adversary;
 pub mod attack_plots;
+mod cdf;
+pub mod chart;
 pub mod html;
 pub mod plots;
 pub mod replay;

@@ -1,61 +1,17 @@
 //! Plots drawn with plotters, as PNG and SVG, in pure Rust: text is rendered with the
 //! DejaVu Sans font shipped in `assets/fonts/`, so no system fonts are needed.
 
+use super::cdf::draw_cdf;
+pub(crate) use super::chart::{
+    both_formats, chart_on, err, finish, house_mesh, register_font, styled, PlotStyle, FONT,
+    PALETTE, SIZE,
+};
 use super::summary::Summary;
 use crate::results::RunResults;
-use anyhow::{anyhow, Result};
-use plotters::coord::types::RangedCoordf64;
+use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::Path;
-use std::sync::Once;
-
-pub(crate) const FONT: &str = "sans-serif";
-pub(crate) const SIZE: (u32, u32) = (1000, 620);
-/// Okabe and Ito's colours, told apart with every common colour blindness (no red and
-/// green pair), then Tol's muted ones; the replay (replay.js) uses the same order.
-pub(crate) const PALETTE: [RGBColor; 12] = [
-    RGBColor(0, 114, 178),
-    RGBColor(230, 159, 0),
-    RGBColor(0, 158, 115),
-    RGBColor(204, 121, 167),
-    RGBColor(86, 180, 233),
-    RGBColor(213, 94, 0),
-    RGBColor(153, 153, 51),
-    RGBColor(136, 34, 85),
-    RGBColor(68, 170, 153),
-    RGBColor(102, 153, 204),
-    RGBColor(170, 68, 153),
-    RGBColor(17, 119, 51),
-];
-
-/// How plots are drawn: with titles (the default), or without, for a paper's own
-/// captions (`--no-titles`).
-#[derive(Clone, Copy, Debug)]
-pub struct PlotStyle {
-    pub titles: bool,
-}
-
-impl Default for PlotStyle {
-    fn default() -> Self {
-        PlotStyle { titles: true }
-    }
-}
-
-thread_local! {
-    /// The style of the drawing under way on this thread, set for the length of one
-    /// `draw_plots` or `draw_sweep_plots` call ([`styled`]) so that the dozen chart
-    /// functions need not each carry it.
-    static TITLES: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
-}
-
-/// Runs `draw` with `style` in force on this thread, restoring the previous one after.
-pub(crate) fn styled<R>(style: PlotStyle, draw: impl FnOnce() -> R) -> R {
-    let before = TITLES.with(|t| t.replace(style.titles));
-    let result = draw();
-    TITLES.with(|t| t.set(before));
-    result
-}
 
 /// What a run's plot titles end with: the scenario and the seed, so that a picture
 /// that travels alone says where it came from.
@@ -64,152 +20,6 @@ fn about(run: &RunResults) -> String {
         " \u{2014} {}, seed {}",
         run.scenario.name, run.scenario.seed
     )
-}
-
-/// A tick label: whole numbers without ".0", others with up to three significant
-/// decimals and no trailing zeros.
-pub(crate) fn tick(v: &f64) -> String {
-    if (v - v.round()).abs() < 1e-9 {
-        format!("{}", v.round() as i64)
-    } else {
-        let s = format!("{v:.3}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
-}
-
-/// The house grid: light lines, the minor ones barely there, plain tick labels.
-pub(crate) fn house_mesh<'a, 'b, DB: DrawingBackend>(
-    chart: &'b mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
-) -> plotters::chart::MeshStyle<'a, 'b, RangedCoordf64, RangedCoordf64, DB> {
-    let mut mesh = chart.configure_mesh();
-    mesh.bold_line_style(RGBColor(205, 205, 205))
-        .light_line_style(RGBColor(244, 244, 244))
-        .x_label_formatter(&tick)
-        .y_label_formatter(&tick);
-    mesh
-}
-
-pub(crate) fn register_font() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let bytes: &'static [u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-        if plotters::style::register_font(FONT, FontStyle::Normal, bytes).is_err() {
-            panic!("the font shipped in assets/fonts does not parse");
-        }
-    });
-}
-
-pub(crate) fn err<E: std::fmt::Display>(e: E) -> anyhow::Error {
-    anyhow!("drawing a plot: {e}")
-}
-
-/// A white canvas with a title and room for axis labels, in the house style.
-pub(crate) fn chart_on<'a, DB: DrawingBackend + 'a>(
-    area: &'a DrawingArea<DB, Shift>,
-    title: &str,
-    title_size: u32,
-    x_label_room: u32,
-    x: std::ops::Range<f64>,
-    y: std::ops::Range<f64>,
-) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>>
-where
-    DB::ErrorType: 'static,
-{
-    area.fill(&WHITE).map_err(err)?;
-    let mut builder = ChartBuilder::on(area);
-    if TITLES.with(|t| t.get()) {
-        builder.caption(title, (FONT, title_size));
-    }
-    builder
-        .margin(20)
-        .x_label_area_size(x_label_room)
-        .y_label_area_size(75)
-        .build_cartesian_2d(x, y)
-        .map_err(err)
-}
-
-/// Draws the legend in the chart's house style and writes the picture out.
-pub(crate) fn finish<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(
-    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
-    area: &DrawingArea<DB, Shift>,
-    position: SeriesLabelPosition,
-) -> Result<()>
-where
-    DB::ErrorType: 'static,
-{
-    chart
-        .configure_series_labels()
-        .position(position)
-        .label_font((FONT, 18))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()
-        .map_err(err)?;
-    area.present().map_err(err)
-}
-
-/// Draws with `draw` to `<stem>.png` and `<stem>.svg`.
-macro_rules! both_formats {
-    ($stem:expr, $draw:expr) => {{
-        let png = $stem.with_extension("png");
-        let svg = $stem.with_extension("svg");
-        $draw(&BitMapBackend::new(&png, SIZE).into_drawing_area())?;
-        $draw(&SVGBackend::new(&svg, SIZE).into_drawing_area())?;
-        Ok::<(), anyhow::Error>(())
-    }};
-}
-pub(crate) use both_formats;
-
-/// Empirical CDFs of several samples on one chart, thinned to at most 1,000 points each.
-fn draw_cdf<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    title: &str,
-    x_label: &str,
-    series: &[(&str, Vec<f64>)],
-) -> Result<()>
-where
-    DB::ErrorType: 'static,
-{
-    let x_max = series
-        .iter()
-        .filter_map(|(_, v)| v.last().copied())
-        .fold(0.0f64, f64::max)
-        .max(1e-3)
-        * 1.05;
-    let mut chart = chart_on(area, title, 28, 55, 0f64..x_max, 0f64..1.0f64)?;
-    house_mesh(&mut chart)
-        .x_desc(x_label)
-        .y_desc("cumulative fraction")
-        .label_style((FONT, 18))
-        .axis_desc_style((FONT, 20))
-        .draw()
-        .map_err(err)?;
-    for (i, (name, sorted)) in series.iter().enumerate() {
-        if sorted.is_empty() {
-            continue;
-        }
-        let color = PALETTE[i % PALETTE.len()];
-        let step = (sorted.len() / 1000).max(1);
-        let n = sorted.len() as f64;
-        let points: Vec<(f64, f64)> = std::iter::once((0.0, 0.0))
-            .chain(
-                sorted
-                    .iter()
-                    .enumerate()
-                    .step_by(step)
-                    .map(|(k, &x)| (x, (k + 1) as f64 / n)),
-            )
-            .chain(std::iter::once((*sorted.last().expect("non-empty"), 1.0)))
-            .collect();
-        chart
-            .draw_series(LineSeries::new(points, color.stroke_width(3)))
-            .map_err(err)?
-            .label(*name)
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(3))
-            });
-    }
-    finish(&mut chart, area, SeriesLabelPosition::LowerRight)
 }
 
 /// Hashrate share next to revenue share, per miner.
@@ -290,14 +100,18 @@ fn draw_run(dir: &Path, run: &RunResults) -> Result<()> {
     let incl = sorted(run.txs.iter().filter_map(|t| t.inclusion_s).collect());
     let conf = sorted(run.txs.iter().filter_map(|t| t.confirmation_s).collect());
     let conf_label = format!("{k} confirmations");
+    // At one confirmation the two curves are the same (both count the final main
+    // chain): one curve, named for both, rather than one hidden under the other.
+    let series: Vec<(&str, Vec<f64>)> = if k == 1 {
+        vec![("first inclusion = 1 confirmation", incl)]
+    } else {
+        vec![("first inclusion", incl), (conf_label.as_str(), conf)]
+    };
     both_formats!(plots.join("confirmation_cdf"), |a| draw_cdf(
         a,
         &format!("Confirmation time{}", about(run)),
         "seconds after the payment was made",
-        &[
-            ("first inclusion", incl.clone()),
-            (conf_label.as_str(), conf.clone())
-        ]
+        &series
     ))?;
 
     let title = format!("Hashrate and main-chain revenue per miner{}", about(run));

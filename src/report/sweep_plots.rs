@@ -5,6 +5,7 @@ use super::plots::{
     both_formats, chart_on, err, finish, house_mesh, register_font, FONT, PALETTE, SIZE,
 };
 use anyhow::{Context, Result};
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::Path;
@@ -110,12 +111,13 @@ where
         .draw()
         .map_err(err)?;
     let label = format!("grid point ({})", keys.join(", "));
+    let offsets = label_offsets(&chart, &points);
     chart
-        .draw_series(points.iter().map(|r| {
+        .draw_series(points.iter().zip(offsets).map(|(r, dy)| {
             let at = (r.confirmation_s_p50.unwrap_or(0.0), r.tps_confirmed);
             EmptyElement::at(at)
                 + Circle::new((0, 0), 7, PALETTE[0].filled())
-                + Text::new(r.label.clone(), (10, -8), (FONT, 15))
+                + Text::new(r.label.clone(), (10, dy), (FONT, 15))
         }))
         .map_err(err)?
         .label(label)
@@ -150,6 +152,35 @@ where
         }))
         .map_err(err)?;
     finish(&mut chart, area, SeriesLabelPosition::UpperRight)
+}
+
+/// Vertical pixel offsets for the points' labels so that no two overlap: each label
+/// (about 8 px a character, 16 px high) starts just above-right of its point and moves
+/// down in 17 px steps until it clears every label placed before it.
+fn label_offsets<DB: DrawingBackend>(
+    chart: &ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    points: &[&Row],
+) -> Vec<i32> {
+    let mut placed: Vec<(i32, i32, i32, i32)> = Vec::new();
+    let mut offsets = Vec::new();
+    for r in points {
+        let (px, py) = chart.backend_coord(&(r.confirmation_s_p50.unwrap_or(0.0), r.tps_confirmed));
+        let width = 8 * r.label.chars().count() as i32;
+        let mut dy = -8;
+        for _ in 0..12 {
+            let (x0, y0) = (px + 10, py + dy);
+            let clear = placed
+                .iter()
+                .all(|&(a, b, c, d)| x0 + width < a || x0 > c || y0 + 16 < b || y0 > d);
+            if clear {
+                break;
+            }
+            dy += 17;
+        }
+        placed.push((px + 10, py + dy, px + 10 + width, py + dy + 16));
+        offsets.push(dy);
+    }
+    offsets
 }
 
 fn draw_stale<DB: DrawingBackend>(

@@ -14,7 +14,7 @@ pub struct Lesson {
 }
 
 /// In docs/classroom.md's order.
-pub const LESSONS: [Lesson; 7] = [
+pub const LESSONS: [Lesson; 8] = [
     lesson(
         "fork-race",
         "1. A fork race",
@@ -49,6 +49,11 @@ pub const LESSONS: [Lesson; 7] = [
         "fee-market",
         "7. A fee market",
         include_str!("../../../scenarios/classroom/fee-market.yaml"),
+    ),
+    lesson(
+        "check-the-article",
+        "8. Check the article",
+        include_str!("../../../scenarios/classroom/check-the-article.yaml"),
     ),
 ];
 
