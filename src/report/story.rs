@@ -7,20 +7,8 @@ use std::fmt::Write as _;
 
 /// Sentences for the first `limit` blocks, then the outcome.
 pub fn tell(run: &RunResults, limit: usize) -> Vec<String> {
-    let (sc, summary) = (&run.scenario, &run.summary);
-    let n = sc.network.nodes;
-    let measured = summary.block_interval_s_mean.map_or(String::new(), |m| {
-        format!(" ({m:.1} s measured in this run)")
-    });
-    let mut lines = vec![format!(
-        "{} (seed {}): {} nodes, {} miners, a target of one block every {}{measured}, {} payments offered per second.",
-        sc.name,
-        sc.seed,
-        n,
-        run.miners(),
-        sc.consensus.block_interval,
-        sc.workload.tx_rate.0
-    )];
+    let summary = &run.summary;
+    let mut lines = vec![opening(run)];
     let block = |b: BlockId| &run.blocks[b.index()];
     let mut order: Vec<BlockId> = (1..run.blocks.len() as u32).map(BlockId).collect();
     order.sort_by(|&a, &b| {
@@ -91,6 +79,24 @@ pub fn tell(run: &RunResults, limit: usize) -> Vec<String> {
         summary.reorg_depth_max
     ));
     lines
+}
+
+/// The first sentence: the network, the miners, the target interval beside the one
+/// measured, the payments offered.
+fn opening(run: &RunResults) -> String {
+    let (sc, summary) = (&run.scenario, &run.summary);
+    let measured = summary.block_interval_s_mean.map_or(String::new(), |m| {
+        format!(" ({m:.1} s measured in this run)")
+    });
+    format!(
+        "{} (seed {}): {} nodes, {} miners, a target of one block every {}{measured}, {} payments offered per second.",
+        sc.name,
+        sc.seed,
+        sc.network.nodes,
+        run.miners(),
+        sc.consensus.block_interval,
+        sc.workload.tx_rate.0
+    )
 }
 
 /// What happened to one block: who found it on top of what, rivals at its height, how

@@ -151,12 +151,7 @@ impl Lesson {
 /// otherwise; a partition's length where it has one.
 fn sliders(sc: &Scenario) -> Vec<Slider> {
     let tree = serde_json::to_value(sc).expect("a scenario serializes");
-    let at = |path: &str| {
-        (path.split('.')).try_fold(&tree, |v, k| match k.parse::<usize>() {
-            Ok(i) => v.get(i),
-            Err(_) => v.get(k),
-        })
-    };
+    let at = |path: &str| value_at(&tree, path);
     let secs = |path: &str| {
         at(path)?
             .as_str()?
@@ -165,17 +160,7 @@ fn sliders(sc: &Scenario) -> Vec<Slider> {
             .map(|d| d.secs())
     };
     let number = |path: &str| at(path)?.as_f64();
-    let slider = |key: &str, label, unit, (min, max, step), value: Option<f64>| {
-        value.map(|value| Slider {
-            key: key.to_string(),
-            label,
-            unit,
-            min,
-            max,
-            step,
-            value,
-        })
-    };
+    let slider = Slider::new;
     let padding = at("mining.block_padding")
         .and_then(|v| v.as_str()?.parse::<Size>().ok())
         .map_or(0.0, |s| s.0 as f64 / 1e3);
@@ -233,6 +218,35 @@ fn sliders(sc: &Scenario) -> Vec<Slider> {
     .into_iter()
     .flatten()
     .collect()
+}
+
+/// The value at a dotted scenario key (`attacks.0.hashrate`) of a serialized scenario.
+fn value_at<'a>(tree: &'a serde_json::Value, path: &str) -> Option<&'a serde_json::Value> {
+    (path.split('.')).try_fold(tree, |v, k| match k.parse::<usize>() {
+        Ok(i) => v.get(i),
+        Err(_) => v.get(k),
+    })
+}
+
+impl Slider {
+    /// A slider over `key`, where the lesson has a value for it.
+    fn new(
+        key: &str,
+        label: &'static str,
+        unit: &'static str,
+        (min, max, step): (f64, f64, f64),
+        value: Option<f64>,
+    ) -> Option<Slider> {
+        value.map(|value| Slider {
+            key: key.to_string(),
+            label,
+            unit,
+            min,
+            max,
+            step,
+            value,
+        })
+    }
 }
 
 /// A slider's value as the `--set` it stands for (units appended).
