@@ -2,35 +2,8 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn chainlab() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_chainlab"))
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("chainlab-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
-const SMALL: &str = "
-name: small
-seed: 7
-stop: { blocks: 12 }
-network: { nodes: 60, latency: 80ms, jitter: 30ms }
-consensus: { block_interval: 30s, retarget_interval: 5 }
-mining: { miners: 3 }
-workload: { tx_rate: 2/s, wallets: 30, coins_per_wallet: 5 }
-";
+use common::cli::{chainlab, run_small, temp_dir, write, SMALL};
+use std::path::Path;
 
 /// Every file of a results directory, with the wall-clock `perf` block removed from
 /// summary.json and without record.json (the places the contract allows figures of
@@ -110,24 +83,6 @@ fn runs_with_attacks_and_faults_are_reproducible_too() {
     let a = run("a");
     assert_eq!(a, run("b"));
     assert!(a.iter().any(|(n, _)| n == "attacks.csv"));
-}
-
-/// Runs the SMALL scenario into a fresh directory; returns (directory, results dir).
-fn run_small(name: &str) -> (PathBuf, PathBuf) {
-    let dir = temp_dir(name);
-    let scenario = write(&dir, "small.yaml", SMALL);
-    let out = dir.join("out");
-    let r = chainlab()
-        .args([
-            "run",
-            scenario.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
-    (dir, out)
 }
 
 fn expect_bad_input(yaml: &str, sets: &[&str], needle: &str) {
@@ -381,94 +336,6 @@ fn sweep_over_a_missing_key_is_bad_input() {
     assert_eq!(r.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("did you mean `nodes`"), "{stderr}");
     assert!(!out.exists());
-}
-
-#[test]
-fn inspect_reloads_the_chain_and_traces_a_coin_back_to_coinbases() {
-    let (_, out) = run_small("inspect");
-    let txs = std::fs::read_to_string(out.join("txs.csv")).unwrap();
-    let confirmed = txs
-        .lines()
-        .skip(1)
-        .find(|l| l.split(',').nth(5).is_some_and(|h| !h.is_empty()))
-        .unwrap();
-    let txid = confirmed.split(',').next().unwrap();
-    // The light client's proof checks out against the header's Merkle root.
-    let tx = chainlab()
-        .args(["inspect", out.to_str().unwrap(), "--tx", txid])
-        .output()
-        .unwrap();
-    let tx = String::from_utf8_lossy(&tx.stdout);
-    assert!(
-        tx.contains("recomputed root matches the header's merkle root"),
-        "{tx}"
-    );
-    // The fork tree as SVG.
-    let svg = out.with_extension("tree.svg");
-    let drawn = chainlab()
-        .args(["inspect", out.to_str().unwrap(), "--svg"])
-        .arg(&svg)
-        .output()
-        .unwrap();
-    assert!(
-        drawn.status.success(),
-        "{}",
-        String::from_utf8_lossy(&drawn.stderr)
-    );
-    assert!(std::fs::read_to_string(&svg).unwrap().contains("<svg"));
-    let answer = chainlab()
-        .args([
-            "inspect",
-            out.to_str().unwrap(),
-            "--provenance",
-            &format!("{txid}:0"),
-        ])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&answer.stdout);
-    assert!(
-        answer.status.success(),
-        "{}",
-        String::from_utf8_lossy(&answer.stderr)
-    );
-    assert!(
-        text.contains("origin:") && text.contains("coinbase"),
-        "{text}"
-    );
-    // The txid's first 12 hex digits name the same coin, as they do for --tx.
-    let by_prefix = chainlab()
-        .args(["inspect", out.to_str().unwrap(), "--provenance"])
-        .arg(format!("{}:0", &txid[..12]))
-        .output()
-        .unwrap();
-    assert_eq!(String::from_utf8_lossy(&by_prefix.stdout), text);
-    let tree = chainlab()
-        .args(["inspect", out.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_eq!(
-        String::from_utf8_lossy(&tree.stdout).lines().count(),
-        14,
-        "header, genesis and 12 blocks"
-    );
-
-    // A truncated chain file is bad input: changed since chainlab wrote it, and with
-    // the record forged to match, reported with the byte offset.
-    let chain = std::fs::read(out.join("chain.dat")).unwrap();
-    std::fs::write(out.join("chain.dat"), &chain[..chain.len() - 10]).unwrap();
-    let inspect = || {
-        chainlab()
-            .args(["inspect", out.to_str().unwrap()])
-            .output()
-            .unwrap()
-    };
-    let bad = inspect();
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("changed since chainlab wrote it"));
-    common::reseal(&out, "chain.dat");
-    let bad = inspect();
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("at byte"));
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! wallets funded by the genesis premine; and whole simulations from inline YAML.
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod hostile;
 
 use chainlab::ledger::builder;
