@@ -196,3 +196,18 @@ fn a_run_can_be_cancelled() {
     assert_eq!(lab.settled()["state"], "cancelled");
     lab.interrupt();
 }
+
+#[test]
+fn an_unwritable_scratch_place_is_the_users_to_fix() {
+    let out = Command::new(env!("CARGO_BIN_EXE_chainlab"))
+        .args(["lab", "--port", "0"])
+        .env("TMPDIR", "/nonexistent/chainlab-lab-test")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("scratch directory") && err.contains("TMPDIR"),
+        "{err}"
+    );
+}

@@ -42,7 +42,10 @@ impl Runner {
             .prefix("chainlab-lab-")
             .tempdir()
             .map_err(|e| {
-                Error::Internal(anyhow::anyhow!("cannot make a scratch directory: {e}"))
+                Error::BadInput(format!(
+                    "cannot make the lab's scratch directory in {} ({e}); set TMPDIR to a directory you can write to",
+                    std::env::temp_dir().display()
+                ))
             })?;
         Ok(Runner {
             scratch,
