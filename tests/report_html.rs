@@ -17,6 +17,22 @@ fn browser() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// The page at `url` as chromium has it after its scripts ran (5 s of virtual time).
+fn dump_dom(chromium: &Path, url: &str) -> String {
+    let out = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            url,
+        ])
+        .output()
+        .expect("chromium starts");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 #[test]
 fn report_renders_in_a_headless_browser() {
     let dir = std::env::temp_dir().join(format!("chainlab-report-{}", std::process::id()));
@@ -48,18 +64,7 @@ fn report_renders_in_a_headless_browser() {
         return;
     };
     let url = format!("file://{}", page.display());
-    let dom = Command::new(&chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--virtual-time-budget=5000",
-            "--dump-dom",
-            &url,
-        ])
-        .output()
-        .expect("chromium starts");
-    let dom = String::from_utf8_lossy(&dom.stdout);
+    let dom = dump_dom(&chromium, &url);
     assert!(
         dom.contains("<table id=\"summary\">"),
         "summary table rendered"
@@ -120,18 +125,7 @@ fn replay_plays_to_the_end(chromium: &Path, dir: &Path) {
     let shown = replay["shown"].as_array().unwrap().len();
     assert!(mined >= 12 && shown == 200, "{mined} blocks, {shown} nodes");
     let url = format!("file://{}#t=end", dir.join("report.html").display());
-    let dom = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--virtual-time-budget=5000",
-            "--dump-dom",
-            &url,
-        ])
-        .output()
-        .expect("chromium starts");
-    let dom = String::from_utf8_lossy(&dom.stdout);
+    let dom = dump_dom(chromium, &url);
     assert!(
         !dom.contains("The replay needs JavaScript."),
         "the replay script ran"

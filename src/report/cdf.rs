@@ -1,8 +1,9 @@
 //! Empirical distribution plots (CDFs): on a linear axis, or a logarithmic one where
 //! the tail is long (a partition's stragglers arrive many minutes after the median).
 
-use super::chart::{chart_on, err, finish, house_mesh, tick, titles, FONT, PALETTE};
+use super::chart::{chart_on, err, finish, house_mesh, titles, FONT, PALETTE};
 use anyhow::Result;
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -31,6 +32,32 @@ fn long_tailed(series: &[(&str, Vec<f64>)]) -> bool {
     })
 }
 
+/// Each sample's CDF as a line with its legend entry, the points `keep` keeps.
+fn lines<DB: DrawingBackend, X: Ranged<ValueType = f64>>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, RangedCoordf64>>,
+    series: &[(&str, Vec<f64>)],
+    keep: impl Fn(&(f64, f64)) -> bool,
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    for (i, (name, sorted)) in series.iter().enumerate() {
+        if sorted.is_empty() {
+            continue; // no legend entry for a sample with nothing in it
+        }
+        let color = PALETTE[i % PALETTE.len()];
+        let line = points(sorted).into_iter().filter(&keep);
+        chart
+            .draw_series(LineSeries::new(line, color.stroke_width(3)))
+            .map_err(err)?
+            .label(*name)
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(3))
+            });
+    }
+    Ok(())
+}
+
 /// Empirical CDFs of several samples on one chart.
 pub(crate) fn draw_cdf<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -57,19 +84,7 @@ where
         .axis_desc_style((FONT, 20))
         .draw()
         .map_err(err)?;
-    for (i, (name, sorted)) in series.iter().enumerate() {
-        if sorted.is_empty() {
-            continue; // no legend entry for a sample with nothing in it
-        }
-        let color = PALETTE[i % PALETTE.len()];
-        chart
-            .draw_series(LineSeries::new(points(sorted), color.stroke_width(3)))
-            .map_err(err)?
-            .label(*name)
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(3))
-            });
-    }
+    lines(&mut chart, series, |_| true)?;
     finish(&mut chart, area, SeriesLabelPosition::LowerRight)
 }
 
@@ -103,31 +118,13 @@ where
         .y_label_area_size(75))
     .build_cartesian_2d((lo..hi).log_scale(), 0f64..1.0f64)
     .map_err(err)?;
-    chart
-        .configure_mesh()
-        .bold_line_style(RGBColor(205, 205, 205))
-        .light_line_style(RGBColor(244, 244, 244))
-        .x_label_formatter(&tick)
-        .y_label_formatter(&tick)
+    house_mesh(&mut chart)
         .x_desc(format!("{x_label} (logarithmic scale)"))
         .y_desc("cumulative fraction")
         .label_style((FONT, 18))
         .axis_desc_style((FONT, 20))
         .draw()
         .map_err(err)?;
-    for (i, (name, sorted)) in series.iter().enumerate() {
-        if sorted.is_empty() {
-            continue; // no legend entry for a sample with nothing in it
-        }
-        let color = PALETTE[i % PALETTE.len()];
-        let line = points(sorted).into_iter().filter(|p| p.0 > 0.0);
-        chart
-            .draw_series(LineSeries::new(line, color.stroke_width(3)))
-            .map_err(err)?
-            .label(*name)
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(3))
-            });
-    }
+    lines(&mut chart, series, |p| p.0 > 0.0)?;
     finish(&mut chart, area, SeriesLabelPosition::LowerRight)
 }

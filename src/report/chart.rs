@@ -3,6 +3,7 @@
 //! tick labels, the legend, and writing each picture as PNG and SVG.
 
 use anyhow::{anyhow, Result};
+use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -71,9 +72,15 @@ pub(crate) fn tick(v: &f64) -> String {
 }
 
 /// The house grid: light lines, the minor ones barely there, plain tick labels.
-pub(crate) fn house_mesh<'a, 'b, DB: DrawingBackend>(
-    chart: &'b mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
-) -> plotters::chart::MeshStyle<'a, 'b, RangedCoordf64, RangedCoordf64, DB> {
+/// Linear and logarithmic axes alike.
+pub(crate) fn house_mesh<'a, 'b, DB, X, Y>(
+    chart: &'b mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+) -> plotters::chart::MeshStyle<'a, 'b, X, Y, DB>
+where
+    DB: DrawingBackend,
+    X: Ranged<ValueType = f64> + ValueFormatter<f64>,
+    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
+{
     let mut mesh = chart.configure_mesh();
     mesh.bold_line_style(RGBColor(205, 205, 205))
         .light_line_style(RGBColor(244, 244, 244))

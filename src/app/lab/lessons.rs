@@ -86,6 +86,21 @@ pub fn find(id: &str) -> Option<&'static Lesson> {
     LESSONS.iter().find(|l| l.id == id)
 }
 
+/// Every lesson's info, in [`LESSONS`]' order, worked out once: fitting the sliders
+/// parses each lesson a few hundred times, and the answer never changes.
+pub fn infos() -> &'static [LessonInfo] {
+    static INFOS: std::sync::OnceLock<Vec<LessonInfo>> = std::sync::OnceLock::new();
+    INFOS.get_or_init(|| LESSONS.iter().map(Lesson::info).collect())
+}
+
+/// The sliders of lesson `id` (as [`infos`] gives them).
+pub fn sliders_of(id: &str) -> &'static [Slider] {
+    infos()
+        .iter()
+        .find(|i| i.id == id)
+        .map_or(&[], |i| &i.sliders)
+}
+
 impl Lesson {
     /// The lesson as a single run: a lesson that is a sweep runs its base scenario.
     pub fn scenario(&self, sets: &[String]) -> Result<Scenario, String> {

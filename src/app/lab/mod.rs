@@ -99,10 +99,7 @@ fn answer(mut request: Request, port: u16, runner: &mut Runner) {
     let url = request.url().to_string();
     match (request.method(), url.as_str()) {
         (Method::Get, "/") => reply(request, 200, "text/html; charset=utf-8", PAGE.into()),
-        (Method::Get, "/lessons") => {
-            let list: Vec<_> = lessons::LESSONS.iter().map(|l| l.info()).collect();
-            json(request, 200, &list)
-        }
+        (Method::Get, "/lessons") => json(request, 200, &lessons::infos()),
         (Method::Get, "/status") => json(request, 200, &runner.status()),
         (Method::Post, _) if !from_page => {
             error(request, 403, "runs are started from the lab's page")
@@ -146,7 +143,7 @@ fn read_run(request: &mut Request) -> Result<crate::scenario::Scenario, String> 
             ids.join(", ")
         )
     })?;
-    let sliders = lesson.info().sliders;
+    let sliders = lessons::sliders_of(lesson.id);
     let mut sets = Vec::new();
     for (key, value) in &run.values {
         let Some(slider) = sliders.iter().find(|s| &s.key == key) else {
