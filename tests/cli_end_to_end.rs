@@ -61,8 +61,8 @@ fn same_seed_gives_identical_results_and_another_seed_does_not() {
     let c = run("c", &["--seed", "8"]);
     assert_eq!(
         a.len(),
-        22,
-        "the marker, scenario, summary (JSON and CSV), miners.csv, four more CSV files, chain.dat, report.html, replay.json and five plots as PNG and SVG"
+        24,
+        "the marker, scenario, summary (JSON and CSV), miners.csv, four more CSV files, chain.dat, report.html, replay.json and six plots as PNG and SVG (SMALL retargets: the block-interval plot is drawn)"
     );
     assert_eq!(a, b);
     assert_ne!(a, c);

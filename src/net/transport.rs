@@ -19,6 +19,8 @@ pub struct Transport {
     topology: Topology,
     uplinks: Uplinks,
     pub faults: Faults,
+    /// Bytes sent so far, lost ones included (they used the sender's uplink).
+    sent_bytes: u64,
 }
 
 impl Transport {
@@ -27,7 +29,13 @@ impl Transport {
             topology,
             uplinks,
             faults,
+            sent_bytes: 0,
         }
+    }
+
+    /// Bytes every node has sent so far.
+    pub fn sent_bytes(&self) -> u64 {
+        self.sent_bytes
     }
 
     pub fn topology(&self) -> &Topology {
@@ -63,6 +71,7 @@ impl Transport {
         bytes: usize,
         traffic: Traffic,
     ) -> SimTime {
+        self.sent_bytes += bytes as u64;
         self.uplinks.deliver(from, &link, now, bytes, traffic)
     }
 
@@ -79,6 +88,7 @@ impl Transport {
         traffic: Traffic,
     ) -> Arrival {
         if traffic == Traffic::Payload && self.uplinks.download_queue() {
+            self.sent_bytes += bytes as u64;
             Arrival::Downlink(self.uplinks.upload(from, &link, now, bytes))
         } else {
             Arrival::At(self.send_over(now, from, link, bytes, traffic))

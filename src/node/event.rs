@@ -70,6 +70,8 @@ pub enum Event {
     FaultStarts(usize),
     FaultEnds(usize),
     AttackStarts(AttackerId),
+    /// The `i`-th step of `mining.schedule` (`node::schedule`).
+    HashrateStep(usize),
 }
 
 /// A message between peers.
@@ -122,6 +124,7 @@ impl Event {
                 | Event::FaultStarts(_)
                 | Event::FaultEnds(_)
                 | Event::AttackStarts(_)
+                | Event::HashrateStep(_)
         )
     }
 }

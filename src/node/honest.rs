@@ -12,9 +12,11 @@ use crate::sim::SimTime;
 
 impl Network {
     /// (Re)draws when miner `m` finds its next block, on the tip it mines on now. A
-    /// crashed miner finds nothing; its pending discovery is void.
+    /// crashed miner, or one the schedule stopped, finds nothing; its pending
+    /// discovery is void.
     pub(super) fn schedule_mining(&mut self, m: MinerId) {
-        if self.core.transport.faults.is_down(self.miners.get(m).node) {
+        let stopped = self.miners.rate(m) == 0.0;
+        if stopped || self.core.transport.faults.is_down(self.miners.get(m).node) {
             self.miners.void(m);
             return;
         }

@@ -24,6 +24,8 @@ pub struct Miner {
     pub attacker: Option<AttackerId>,
     /// `pow: grind`: the solved block this miner will announce when its time comes.
     pending: Option<(Block, u32)>,
+    /// Its own factor from `mining.schedule` (1 at the start, 0 once it has left).
+    own: f64,
 }
 
 pub struct Miners {
@@ -31,6 +33,8 @@ pub struct Miners {
     network_hashrate: f64,
     pow: PowMode,
     padding: usize,
+    /// The honest network's factor from `mining.schedule` (1 at the start).
+    honest_factor: f64,
 }
 
 /// The miner that found a (non-genesis) block: miners put their id, then an extra
@@ -74,6 +78,7 @@ impl Miners {
                 rng: stream(seed, "mining", i as u64),
                 attacker: i.checked_sub(honest).map(|a| AttackerId(a as u32)),
                 pending: None,
+                own: 1.0,
             })
             .collect();
         Miners {
@@ -81,6 +86,43 @@ impl Miners {
             network_hashrate: start_work / block_interval.secs(),
             pow,
             padding,
+            honest_factor: 1.0,
+        }
+    }
+
+    /// Miner `m`'s share of the starting network hashrate now: its share times the
+    /// schedule's factors (attackers' shares do not follow the schedule).
+    pub fn rate(&self, m: MinerId) -> f64 {
+        let miner = &self.list[m.index()];
+        match miner.attacker {
+            Some(_) => miner.share,
+            None => miner.share * self.honest_factor * miner.own,
+        }
+    }
+
+    /// A step of `mining.schedule`: one honest miner's factor, or the whole honest
+    /// network's, is `factor` from now on.
+    pub fn set_factor(&mut self, miner: Option<MinerId>, factor: f64) {
+        match miner {
+            Some(m) => self.list[m.index()].own = factor,
+            None => self.honest_factor = factor,
+        }
+    }
+
+    /// The honest miners' hashrate now, relative to theirs at the start.
+    pub fn honest_hashrate(&self) -> f64 {
+        let honest = self
+            .list
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.attacker.is_none());
+        let (now, start) = honest.fold((0.0, 0.0), |(now, start), (i, m)| {
+            (now + self.rate(MinerId(i as u32)), start + m.share)
+        });
+        if start > 0.0 {
+            now / start
+        } else {
+            0.0
         }
     }
 
@@ -124,9 +166,9 @@ impl Miners {
     ) {
         let bits = core.tree.child_context(tip, u32::MAX).expected_bits;
         let work = bits.work().expect("valid bits").to_f64();
+        let mean_s = work / (self.network_hashrate * self.rate(m));
         let miner = &mut self.list[m.index()];
         miner.epoch += 1;
-        let mean_s = work / (self.network_hashrate * miner.share);
         let delay = SimTime::from_secs_f64(exponential(&mut miner.rng, mean_s));
         let epoch = miner.epoch;
         q.schedule_in(delay.max(SimTime(1)), Event::Mine { miner: m, epoch });
@@ -140,11 +182,12 @@ impl Miners {
         m: MinerId,
         (mut block, time): (Block, u32),
     ) {
+        let hashrate = self.network_hashrate * self.rate(m);
         let miner = &mut self.list[m.index()];
         let start: u32 = miner.rng.random();
         let tries = builder::solve_from(&mut block, start);
         miner.epoch += 1;
-        let delay_s = tries as f64 / (self.network_hashrate * miner.share);
+        let delay_s = tries as f64 / hashrate;
         let delay = SimTime((delay_s * NS_PER_S as f64) as u64);
         miner.pending = Some((block, time));
         let epoch = miner.epoch;

@@ -21,6 +21,7 @@ pub mod plan;
 pub mod recorder;
 mod relay;
 pub mod replay;
+mod schedule;
 mod setup;
 mod table;
 mod template;

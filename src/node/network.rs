@@ -83,6 +83,7 @@ impl Network {
             }
         }
         self.start_attacks();
+        self.start_schedule();
         for m in 0..self.miners.len() as u32 {
             if self.miners.get(MinerId(m)).attacker.is_none() {
                 self.schedule_mining(MinerId(m));
@@ -146,6 +147,7 @@ impl Network {
             Event::FaultStarts(fault) => self.fault_starts(fault),
             Event::FaultEnds(fault) => self.fault_ends(now, fault),
             Event::AttackStarts(a) => self.attack_starts(now, a),
+            Event::HashrateStep(i) => self.hashrate_step(now, i),
         }
     }
 
@@ -225,6 +227,7 @@ impl Network {
             Event::Mine { .. }
             | Event::NewPayment
             | Event::AttackStarts(_)
+            | Event::HashrateStep(_)
             | Event::RequestTimeout { .. }
             | Event::Downlink { .. }
             | Event::TxAnnounce { .. } => {}

@@ -46,6 +46,9 @@ pub struct RunOutput {
     /// What each node saw (blocks held, stale as it saw them, delays to receive).
     pub node_seen: Vec<NodeSeen>,
     pub replay: ReplayOutput,
+    /// Bytes every node sent on the transport: blocks, payments, announcements and
+    /// requests (shortest-path payments do not travel on it).
+    pub relayed_bytes: u64,
 }
 
 /// What the animated replay draws (`node::replay`): the shown nodes, their regions and
@@ -116,6 +119,7 @@ impl Network {
             reorgs: rec.reorgs,
             reorg_depth_max: rec.reorg_depth_max,
             node_seen: std::mem::take(&mut rec.nodes),
+            relayed_bytes: core.transport.sent_bytes(),
             replay: ReplayOutput::of(
                 std::mem::replace(&mut rec.sample, super::replay::Sample::new(0, &[])),
                 core.transport.topology(),

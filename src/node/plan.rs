@@ -94,6 +94,17 @@ pub struct MiningPlan {
     pub pow: PowMode,
     /// Pad each block to this size with `OP_RETURN` outputs (0: off).
     pub block_padding: usize,
+    /// The honest hashrate over time, in time order (`node::schedule`).
+    pub schedule: Vec<HashrateStep>,
+}
+
+/// From `at` on, the honest network's hashrate factor (`miner: None`) or one honest
+/// miner's is `factor` (relative to the start).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HashrateStep {
+    pub at: SimTime,
+    pub miner: Option<u32>,
+    pub factor: f64,
 }
 
 #[derive(Clone, Debug, PartialEq)]

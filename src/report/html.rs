@@ -9,10 +9,14 @@ use base64::Engine as _;
 use std::fmt::Write as _;
 use std::path::Path;
 
-const PLOTS: [(&str, &str); 5] = [
+const PLOTS: [(&str, &str); 6] = [
     ("propagation_cdf", "Block propagation"),
     ("confirmation_cdf", "Confirmation time"),
     ("stale_over_time", "Main-chain and stale blocks over time"),
+    (
+        "block_interval",
+        "Block interval over time, and the hashrate",
+    ),
     ("miners", "Hashrate and revenue per miner"),
     ("fork_tree", "The block tree"),
 ];
@@ -151,7 +155,33 @@ fn summary_rows(target: &str, summary: &Summary) -> Vec<(&'static str, String)> 
                 summary.chain_bytes_per_day / 1e6
             ),
         ),
+        ("Cost per confirmed payment", cost_text(&summary.cost)),
     ]
+}
+
+/// What one confirmed payment cost, in words and units a reader knows.
+fn cost_text(c: &crate::results::summary::CostFigures) -> String {
+    let (Some(hashes), Some(joules)) = (c.cost_hashes_per_tx, c.cost_energy_j_per_tx) else {
+        return "n/a (no payment confirmed)".into();
+    };
+    let coins = |sat: Option<f64>| sat.unwrap_or(0.0) / 1e8;
+    let mut text = format!(
+        "{hashes:.3e} hashes, {:.2} kWh; {:.6} coins of subsidy and {:.8} of fees",
+        joules / 3.6e6,
+        coins(c.cost_subsidy_sat_per_tx),
+        coins(c.cost_fees_sat_per_tx)
+    );
+    if let Some(usd) = c.cost_paid_usd_per_tx {
+        let _ = write!(text, " (${usd:.2})");
+    }
+    let kb = |b: Option<f64>| b.unwrap_or(0.0) / 1e3;
+    let _ = write!(
+        text,
+        "; {:.2} kB stored, {:.1} kB relayed",
+        kb(c.cost_stored_bytes_per_tx),
+        kb(c.cost_relayed_bytes_per_tx)
+    );
+    text
 }
 
 /// The attacks' and faults' tables, when the run had any.

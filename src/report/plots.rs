@@ -123,6 +123,12 @@ fn draw_run(dir: &Path, run: &RunResults) -> Result<()> {
     both_formats!(plots.join("stale_over_time"), |a| draw_stale_over_time(
         a, run
     ))?;
+    if super::interval_plot::wanted(run) {
+        both_formats!(
+            plots.join("block_interval"),
+            |a| super::interval_plot::draw(a, run)
+        )?;
+    }
     if run.blocks.len() <= FORK_TREE_MAX_BLOCKS {
         both_formats!(plots.join("fork_tree"), |a| draw_fork_tree(a, run))?;
     }

@@ -108,6 +108,7 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
         .map(|p| to_secs(p.at - out.blocks[p.block.index()].mined_at))
         .collect();
     proof_delays.sort_by(f64::total_cmp);
+    let cost = super::cost::cost_figures(sc, out, inclusion.len() as u64, chain_bytes);
     Summary {
         scenario: sc.name.clone(),
         seed: sc.seed,
@@ -152,6 +153,7 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
         light_nodes: out.light_nodes,
         light_proofs: out.light_proofs.iter().filter(|p| p.valid).count() as u64,
         light_proof_s_p50: quantile(&proof_delays, 0.5),
+        cost,
         miners,
         attacks: attack_figures(out),
         faults: fault_figures(out),

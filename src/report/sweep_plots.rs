@@ -262,5 +262,6 @@ fn draw_all(dir: &Path) -> Result<()> {
         a, &keys, &rows
     ))?;
     both_formats!(plots.join("stale_rate"), |a| draw_stale(a, &keys, &rows))?;
+    super::sweep_cost::draw_cost_plot(dir)?;
     super::attack_plots::draw_attack_plots(dir)
 }

@@ -138,11 +138,13 @@ pub const PLOT_NAMES: &[&str] = &[
     "confirmation_cdf",
     "miners",
     "stale_over_time",
+    "block_interval",
     "fork_tree",
     "double_spend",
     "selfish_revenue",
     "tps_vs_confirmation",
     "stale_rate",
+    "cost_per_tx",
 ];
 
 fn is_plot_name(name: &str) -> bool {

@@ -91,6 +91,9 @@ pub struct Summary {
     pub light_nodes: u32,
     pub light_proofs: u64,
     pub light_proof_s_p50: Option<f64>,
+    /// What each confirmed payment cost (`report::cost`).
+    #[serde(flatten)]
+    pub cost: CostFigures,
     /// In tables of their own (miners.csv, attacks_summary.csv, faults.csv), so that
     /// summary.json is one flat record; `perf` measures the machine, not the run, and
     /// goes to perf.json.
@@ -102,6 +105,24 @@ pub struct Summary {
     pub faults: Vec<FaultFigures>,
     #[serde(skip)]
     pub perf: Option<Perf>,
+}
+
+/// `summary.json`'s cost fields (flattened into it; docs/results.md), computed in
+/// `report::cost`. `None` where no
+/// payment was confirmed, or no `cost.coin_price` was given.
+#[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq)]
+#[serde(default)]
+pub struct CostFigures {
+    pub hashes_total: f64,
+    pub energy_j_total: f64,
+    pub relayed_bytes_total: u64,
+    pub cost_hashes_per_tx: Option<f64>,
+    pub cost_energy_j_per_tx: Option<f64>,
+    pub cost_subsidy_sat_per_tx: Option<f64>,
+    pub cost_fees_sat_per_tx: Option<f64>,
+    pub cost_paid_usd_per_tx: Option<f64>,
+    pub cost_stored_bytes_per_tx: Option<f64>,
+    pub cost_relayed_bytes_per_tx: Option<f64>,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone)]
@@ -181,7 +202,8 @@ pub fn cell(v: &serde_json::Value) -> String {
     }
 }
 
-/// A float with at most 12 significant digits and no trailing zeros: arithmetic
+/// A float with at most 12 significant digits and no trailing zeros (with an
+/// exponent from 10^15 on): arithmetic
 /// leaves noise in the last places (122893344.00000001) that no measurement has.
 pub fn number(x: f64) -> String {
     if !x.is_finite() {
@@ -189,6 +211,15 @@ pub fn number(x: f64) -> String {
     }
     if x == 0.0 {
         return "0".into();
+    }
+    if x.abs() >= 1e15 {
+        // Past 2^53 a float is no longer a whole count; write its 12 significant
+        // digits with an exponent (hashes run to 10^22 and beyond) rather than a tail of
+        // zeros.
+        let text = format!("{x:.11e}");
+        let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
+        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+        return format!("{mantissa}e{exponent}");
     }
     let digits = 12 - (x.abs().log10().floor() as i32 + 1);
     let text = format!("{:.*}", digits.clamp(0, 17) as usize, x);
@@ -209,7 +240,10 @@ mod tests {
         assert_eq!(number(0.1 + 0.2), "0.3");
         assert_eq!(number(0.00012345678901234), "0.000123456789012");
         assert_eq!(number(-2.5), "-2.5");
-        assert_eq!(number(1e20), "100000000000000000000");
+        assert_eq!(number(1e14), "100000000000000");
+        assert_eq!(number(1e20), "1e20");
+        assert_eq!(number(-4.0135184e22), "-4.0135184e22");
+        assert_eq!(number(123456789012345678.0), "1.23456789012e17");
         assert_eq!(number(0.0), "0");
     }
 }

@@ -40,7 +40,7 @@ pub(crate) fn allowed(key: &str) -> Option<String> {
         "workload.coins_per_wallet" => whole(&1, &MAX_COINS_PER_WALLET),
         "metrics.confirmations" => whole(&1, &MAX_CONFIRMATIONS),
         "name" => Some(NAME_RULE.into()),
-        _ => None,
+        _ => super::cost::allowed(key).or_else(|| super::schedule::allowed(key)),
     }
 }
 
@@ -84,6 +84,7 @@ impl Scenario {
             1,
             MAX_CONFIRMATIONS,
         )?;
+        self.cost.check()?;
         self.check_adversaries()?;
         self.check_budget()
     }
@@ -267,6 +268,7 @@ impl Scenario {
             self.consensus.max_block_bytes.0,
         )
         .map_err(|e| format!("{e} (consensus.max_block_bytes)"))?;
+        super::schedule::check(&m.schedule, m.miners)?;
         if m.shares.is_empty() {
             return Ok(());
         }

@@ -8,8 +8,8 @@ use crate::ledger::{Amount, ConsensusParams};
 use crate::net::plan::{FaultKind, FaultPlan, NodeSet as PlanNodes};
 use crate::net::NodeId;
 use crate::node::plan::{
-    AttackPlan, BlockRelayKind, MiningPlan, PowMode as PlanPow, RunPlan, StopPlan, StrategyPlan,
-    TxRelayKind, WorkloadPlan,
+    AttackPlan, BlockRelayKind, HashrateStep, MiningPlan, PowMode as PlanPow, RunPlan, StopPlan,
+    StrategyPlan, TxRelayKind, WorkloadPlan,
 };
 use crate::sim::SimTime;
 
@@ -44,6 +44,13 @@ pub fn compile(sc: &Scenario) -> Result<RunPlan, String> {
                 PowMode::Grind => PlanPow::Grind,
             },
             block_padding: sc.mining.block_padding.0 as usize,
+            schedule: (sc.mining.schedule.iter())
+                .map(|s| HashrateStep {
+                    at: SimTime(s.at.0),
+                    miner: s.miner,
+                    factor: s.hashrate,
+                })
+                .collect(),
         },
         workload: WorkloadPlan {
             tx_rate: sc.workload.tx_rate.0,

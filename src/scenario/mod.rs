@@ -5,18 +5,21 @@ pub mod adversary;
 mod check;
 pub mod compile;
 mod compile_network;
+pub mod cost;
 mod faults;
 mod limits;
 mod load;
 mod locate;
 pub mod network_model;
 mod overrides;
+pub mod schedule;
 pub mod sweep;
 pub mod topology_file;
 pub mod units;
 mod wording;
 
 pub use adversary::{Attack, Gamma, GiveUp};
+pub use cost::Cost;
 pub use faults::{Fault, NodeSet};
 pub use limits::MAX_TIME;
 pub use load::MAX_SCENARIO_BYTES;
@@ -39,6 +42,8 @@ pub struct Scenario {
     pub mining: Mining,
     pub workload: Workload,
     pub metrics: Metrics,
+    /// What the network stands for in the real world: the cost of a transaction.
+    pub cost: Cost,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub attacks: Vec<Attack>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -202,6 +207,9 @@ pub struct Mining {
     /// Fill each block to at least this size with `OP_RETURN` data in its coinbase: the
     /// bulk of blocks whose transactions are not simulated one by one (0B: off).
     pub block_padding: Size,
+    /// The hashrate over time (`schedule`): miners leaving and arriving.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub schedule: Vec<schedule::HashrateStep>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -264,6 +272,7 @@ impl Default for Scenario {
             mining: Mining::default(),
             workload: Workload::default(),
             metrics: Metrics::default(),
+            cost: Cost::default(),
             attacks: Vec::new(),
             faults: Vec::new(),
             sweep: serde_json::Map::new(),
@@ -324,6 +333,7 @@ impl Default for Mining {
             shares: Vec::new(),
             pow: PowMode::Sampled,
             block_padding: Size(0),
+            schedule: Vec::new(),
         }
     }
 }

@@ -1,0 +1,156 @@
+//! The network's life cycle (issue #18): miners leaving and arriving on a schedule and
+//! the retarget's answer, and what each confirmed payment cost — checked by hand
+//! against the blocks of a small run.
+
+mod common;
+
+use chainlab::node::RunOutput;
+use chainlab::report::summarize;
+
+/// A small network with no payments: only block times matter.
+const QUIET: &str = "
+name: schedule
+seed: 5
+network: { nodes: 12, outbound: 3 }
+mining: { miners: 4 }
+workload: { tx_rate: 0/s }
+";
+
+/// Main-chain blocks mined in [from, to) seconds, and their mean interval.
+fn mean_interval(out: &RunOutput, from: f64, to: f64) -> (usize, f64) {
+    let main = out.tree.main_chain();
+    let times: Vec<f64> = main
+        .iter()
+        .map(|&id| out.blocks[id.index()].mined_at.secs())
+        .collect();
+    let gaps: Vec<f64> = (times.windows(2))
+        .filter(|w| w[0] >= from && w[1] < to)
+        .map(|w| w[1] - w[0])
+        .collect();
+    (
+        gaps.len(),
+        gaps.iter().sum::<f64>() / gaps.len().max(1) as f64,
+    )
+}
+
+#[test]
+fn halving_the_hashrate_doubles_the_interval_until_a_retarget() {
+    let (_, out) = common::simulate(
+        QUIET,
+        &[
+            "consensus.retarget_interval=0",
+            "stop.time=400h",
+            "mining.schedule=[{ at: 200h, hashrate: 0.5 }]",
+        ],
+    );
+    let (n1, before) = mean_interval(&out, 0.0, 200.0 * 3600.0);
+    let (n2, after) = mean_interval(&out, 200.0 * 3600.0, 400.0 * 3600.0);
+    // About 1,200 and 600 exponential gaps: each mean within ~3% (one standard error).
+    assert!(n1 > 1000 && n2 > 500, "{n1} {n2}");
+    assert!((before / 600.0 - 1.0).abs() < 0.12, "before: {before}");
+    let ratio = after / before;
+    assert!((1.75..2.3).contains(&ratio), "after / before = {ratio}");
+}
+
+#[test]
+fn the_retarget_brings_the_interval_back_after_miners_leave() {
+    // Half the miners leave at 50 h; the retarget every 50 blocks answers.
+    let (_, out) = common::simulate(
+        QUIET,
+        &[
+            "consensus.retarget_interval=50",
+            "stop.time=400h",
+            "mining.schedule=[{ at: 50h, miner: 0, hashrate: 0 }, { at: 50h, miner: 1, hashrate: 0 }]",
+        ],
+    );
+    let (_, slow) = mean_interval(&out, 50.0 * 3600.0, 60.0 * 3600.0);
+    assert!(
+        slow > 900.0,
+        "right after they leave blocks come slower: {slow}"
+    );
+    let (n, late) = mean_interval(&out, 150.0 * 3600.0, 400.0 * 3600.0);
+    assert!(n > 1000, "{n}");
+    assert!(
+        (late / 600.0 - 1.0).abs() < 0.1,
+        "retargeted interval {late}"
+    );
+    // Miners 0 and 1 found nothing once they had left.
+    let after_leaving = (out.blocks.iter().skip(1))
+        .filter(|b| b.mined_at.secs() > 50.0 * 3600.0)
+        .filter(|b| b.miner.is_some_and(|m| m.0 < 2))
+        .count();
+    assert_eq!(after_leaving, 0);
+}
+
+#[test]
+fn a_miner_that_arrives_later_mines_from_then_on() {
+    let (_, out) = common::simulate(
+        QUIET,
+        &[
+            "stop.time=100h",
+            "mining.schedule=[{ at: 0s, miner: 3, hashrate: 0 }, { at: 50h, miner: 3, hashrate: 1 }]",
+        ],
+    );
+    let by_three = |from: f64, to: f64| {
+        (out.blocks.iter().skip(1))
+            .filter(|b| b.miner.is_some_and(|m| m.0 == 3))
+            .filter(|b| (from..to).contains(&b.mined_at.secs()))
+            .count()
+    };
+    assert_eq!(by_three(0.0, 50.0 * 3600.0), 0);
+    // A quarter of ~300 blocks: far from none.
+    assert!(by_three(50.0 * 3600.0, 100.0 * 3600.0) > 40);
+}
+
+#[test]
+fn the_cost_per_payment_is_what_the_blocks_say() {
+    let (sc, out) = common::simulate(
+        "name: cost\nseed: 3\nnetwork: { nodes: 20, outbound: 3 }\nmining: { miners: 3 }\nworkload: { tx_rate: 2/s, wallets: 40 }\n",
+        &[
+            "stop.blocks=20",
+            "consensus.retarget_interval=0",
+            "cost.hashrate=1e18",
+            "cost.joules_per_hash=1e-10",
+            "cost.coin_price=1000",
+        ],
+    );
+    let s = summarize(&sc, &out);
+    let c = &s.cost;
+    let confirmed = s.txs_confirmed as f64;
+    assert!(confirmed > 100.0, "{confirmed}");
+    // Without a retarget every block has the starting difficulty, so each stands for
+    // hashrate × interval = 1e18 × 600 hashes.
+    let blocks = f64::from(s.blocks_main + s.blocks_stale);
+    let hashes = blocks * 1e18 * 600.0;
+    assert!(
+        (c.hashes_total / hashes - 1.0).abs() < 1e-9,
+        "{}",
+        c.hashes_total
+    );
+    assert!((c.energy_j_total / (hashes * 1e-10) - 1.0).abs() < 1e-9);
+    let per_tx = c.cost_hashes_per_tx.unwrap();
+    assert!((per_tx * confirmed / hashes - 1.0).abs() < 1e-9);
+    // Subsidy: 50 coins a main-chain block; fees: what the blocks collected.
+    let main = out.tree.main_chain();
+    let fees: u64 = main.iter().map(|&id| out.tree.entry(id).fees.0).sum();
+    let subsidy = f64::from(s.blocks_main) * 50e8;
+    assert_eq!(c.cost_subsidy_sat_per_tx.unwrap(), subsidy / confirmed);
+    assert_eq!(c.cost_fees_sat_per_tx.unwrap(), fees as f64 / confirmed);
+    let usd = (subsidy + fees as f64) / 1e8 * 1000.0 / confirmed;
+    assert!((c.cost_paid_usd_per_tx.unwrap() / usd - 1.0).abs() < 1e-12);
+    assert_eq!(
+        c.cost_stored_bytes_per_tx.unwrap(),
+        s.chain_bytes as f64 / confirmed
+    );
+    // Every node but the miner received every main-chain block whole (inv/getdata):
+    // the bytes relayed are at least that, and at most a few times it with payments.
+    let block_bytes: u64 = main[1..]
+        .iter()
+        .map(|&id| out.tree.entry(id).size as u64)
+        .sum();
+    assert!(
+        c.relayed_bytes_total >= block_bytes * 19,
+        "{}",
+        c.relayed_bytes_total
+    );
+}
