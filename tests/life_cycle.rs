@@ -154,3 +154,93 @@ fn the_cost_per_payment_is_what_the_blocks_say() {
         c.relayed_bytes_total
     );
 }
+
+/// Nodes join an hour-old network of 500 kB blocks at 10 Mbit/s and copy its chain.
+const JOINING: &str = "
+name: joining
+seed: 4
+stop: { time: 3h }
+network: { nodes: 60, outbound: 4, bandwidth: 10Mbps }
+consensus: { block_interval: 1m, retarget_interval: 0 }
+mining: { miners: 4, block_padding: 500kB }
+workload: { tx_rate: 0.5/s, wallets: 40 }
+joining: { nodes: 4, from: 1h, rate: 4/h }
+";
+
+#[test]
+fn a_joining_node_ends_with_the_chain_everyone_has() {
+    for loss in ["0", "0.05"] {
+        let (sc, out) = common::simulate(
+            JOINING,
+            &[&format!("faults=[{{ kind: loss, rate: {loss} }}]")],
+        );
+        let s = summarize(&sc, &out);
+        assert_eq!(
+            (s.joins.joined_nodes, s.joins.synced_nodes),
+            (4, 4),
+            "loss {loss}"
+        );
+        let best = *out.tree.main_chain().last().unwrap();
+        for j in &out.joins {
+            // The same tip means the same chain, and so the same coins (the UTXO set
+            // is the chain's).
+            assert_eq!(
+                out.tips[j.node.index()],
+                best,
+                "node {} (loss {loss})",
+                j.node
+            );
+            assert!(
+                j.blocks_in >= 50,
+                "it downloaded the hour's blocks: {}",
+                j.blocks_in
+            );
+        }
+    }
+}
+
+#[test]
+fn sync_time_grows_linearly_with_the_chain_at_a_fixed_bandwidth() {
+    // One node joins after 30, 60 and 120 minutes of 1-minute, 500 kB blocks: at
+    // 10 Mbit/s down a block takes 0.4 s, so sync time is about 0.4 s × height.
+    let mut per_block = Vec::new();
+    for from in ["30m", "60m", "120m"] {
+        let (_, out) = common::simulate(
+            JOINING,
+            &[
+                "workload.tx_rate=0/s",
+                "joining.nodes=1",
+                &format!("joining.from={from}"),
+            ],
+        );
+        let j = &out.joins[0];
+        let took = (j.synced.unwrap() - j.joined.unwrap()).secs();
+        per_block.push(took / f64::from(j.blocks_in));
+    }
+    for p in &per_block {
+        assert!((p / 0.4 - 1.0).abs() < 0.1, "{per_block:?} s per block");
+    }
+}
+
+#[test]
+fn bad_joining_values_are_refused_with_the_key_and_the_range() {
+    for (set, says) in [
+        ("joining.nodes=57", "joining.nodes is 57; allowed: 1 to 56"),
+        ("joining.rate=0/s", "joining.rate is 0/s"),
+        (
+            "joining.blocks_in_flight=0",
+            "joining.blocks_in_flight is 0; allowed: 1 to 1024",
+        ),
+        ("mining.miners=60", "no node can join"),
+        ("cost.hashrate=0", "cost.hashrate is 0"),
+        (
+            "mining.schedule=[{ at: 1h, miner: 4, hashrate: 1 }]",
+            "mining.schedule[0].miner is 4",
+        ),
+    ] {
+        let e = chainlab::scenario::Scenario::parse(JOINING, "j.yaml", &[set.to_string()])
+            .expect_err(set)
+            .to_string();
+        assert!(e.contains(says), "{set}: {e}");
+    }
+}

@@ -22,6 +22,10 @@ pub struct Faults {
     stats: Vec<FaultStats>,
     /// The partition or crash that healed last: reorgs from then on are its aftermath.
     last_healed: Option<usize>,
+    /// Nodes that have not joined yet (`node::join`): down, and every message to or
+    /// from them goes nowhere (uncounted: it is no fault). How many there are.
+    absent: Vec<bool>,
+    absent_count: usize,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -82,7 +86,36 @@ impl Faults {
             down: vec![0; n],
             loss_rng: stream(seed, "loss", 0),
             last_healed: None,
+            absent: vec![false; n],
+            absent_count: 0,
         }
+    }
+
+    /// `node` is not in the network until [`Faults::join`].
+    pub fn set_absent(&mut self, node: NodeId) {
+        if !self.absent[node.index()] {
+            self.absent[node.index()] = true;
+            self.absent_count += 1;
+            self.down[node.index()] += 1;
+        }
+    }
+
+    /// An absent node joins: it can talk from now on.
+    pub fn join(&mut self, node: NodeId) {
+        if self.absent[node.index()] {
+            self.absent[node.index()] = false;
+            self.absent_count -= 1;
+            self.down[node.index()] -= 1;
+        }
+    }
+
+    pub fn is_absent(&self, node: NodeId) -> bool {
+        self.absent_count > 0 && self.absent[node.index()]
+    }
+
+    /// Whether any fault is active or any node absent: else everything is delivered.
+    fn quiet(&self) -> bool {
+        self.active_count == 0 && self.absent_count == 0
     }
 
     pub fn plans(&self) -> &[FaultPlan] {
@@ -90,7 +123,7 @@ impl Faults {
     }
 
     pub fn is_down(&self, node: NodeId) -> bool {
-        self.active_count > 0 && self.down[node.index()] > 0
+        !self.quiet() && self.down[node.index()] > 0
     }
 
     pub fn is_member(&self, fault: usize, node: NodeId) -> bool {
@@ -101,8 +134,11 @@ impl Faults {
     /// fault (counted there). Loss draws from its own stream only while a loss fault
     /// is active, in the order messages arrive.
     pub fn lost(&mut self, from: NodeId, to: NodeId) -> bool {
-        if self.active_count == 0 {
+        if self.quiet() {
             return false;
+        }
+        if self.is_absent(from) || self.is_absent(to) {
+            return true;
         }
         for (i, fault) in self.plans.iter().enumerate() {
             if !self.active[i] {
@@ -124,7 +160,7 @@ impl Faults {
 
     /// Whether `a` and `b` can talk at all now (neither down, no partition between).
     pub fn usable(&self, a: NodeId, b: NodeId) -> bool {
-        if self.active_count == 0 {
+        if self.quiet() {
             return true;
         }
         if self.is_down(a) || self.is_down(b) {

@@ -104,6 +104,11 @@ impl Uplinks {
         bytes: usize,
     ) -> SimTime {
         let (up, down) = (self.upload_bps[from.index()], self.download_bps[to.index()]);
+        if self.down_free_at.is_empty() {
+            // A model without the download queue still queues a joining node's
+            // downloads (`Transport::send_to_downlink`): the queue starts then.
+            self.down_free_at = vec![SimTime::ZERO; self.free_at.len()];
+        }
         let begin = self.down_free_at[to.index()].max(now);
         self.down_free_at[to.index()] = begin + duration(bytes, down);
         begin + duration(bytes, up.min(down).min(link_bps))

@@ -95,6 +95,21 @@ impl Transport {
         }
     }
 
+    /// A payload that queues at the receiver's downlink whatever the model (what a
+    /// joining node downloads: its many peers send at once, and its own download rate
+    /// is what limits it). Returns when its first bit reaches the receiver; the caller
+    /// calls [`Transport::downlink`] then.
+    pub fn send_to_downlink(
+        &mut self,
+        now: SimTime,
+        from: NodeId,
+        link: Link,
+        bytes: usize,
+    ) -> SimTime {
+        self.sent_bytes += bytes as u64;
+        self.uplinks.upload(from, &link, now, bytes)
+    }
+
     /// A payload from `from` reaches `to`'s downlink now: when `to` has all of it, and
     /// where `from` sits in `to`'s peer list.
     pub fn downlink(

@@ -72,6 +72,10 @@ pub enum Event {
     AttackStarts(AttackerId),
     /// The `i`-th step of `mining.schedule` (`node::schedule`).
     HashrateStep(usize),
+    /// A node joins the network and starts to copy the chain (`node::join`).
+    Join(NodeId),
+    /// A syncing node looks again for what it can ask for.
+    SyncTick(NodeId),
 }
 
 /// A message between peers.
@@ -92,6 +96,16 @@ pub enum Msg {
     TxInv(ListId),
     TxGetData(ListId),
     TxData(ListId),
+    /// Initial block download (`node::join`): headers from this height on ...
+    GetHeaders(u32),
+    /// ... the sender's chain to `tip`, from height `start` (up to 2,000 headers) ...
+    SyncHeaders {
+        tip: BlockId,
+        start: u32,
+    },
+    /// ... and blocks asked for and sent by height, apart from block relay.
+    IbdGetData(BlockId),
+    IbdBlock(BlockId),
 }
 
 impl Msg {
@@ -99,9 +113,12 @@ impl Msg {
     /// (`net::Transfer` says how each queues).
     pub fn traffic(self) -> Traffic {
         match self {
-            Msg::Block(_) | Msg::BlockTxn(_) | Msg::MerkleBlock { .. } | Msg::TxData(_) => {
-                Traffic::Payload
-            }
+            Msg::Block(_)
+            | Msg::BlockTxn(_)
+            | Msg::MerkleBlock { .. }
+            | Msg::TxData(_)
+            | Msg::SyncHeaders { .. }
+            | Msg::IbdBlock(_) => Traffic::Payload,
             _ => Traffic::Control,
         }
     }
@@ -125,6 +142,8 @@ impl Event {
                 | Event::FaultEnds(_)
                 | Event::AttackStarts(_)
                 | Event::HashrateStep(_)
+                | Event::Join(_)
+                | Event::SyncTick(_)
         )
     }
 }

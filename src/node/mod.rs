@@ -11,6 +11,7 @@ pub mod event;
 mod healing;
 mod honest;
 pub mod ids;
+pub mod join;
 mod light;
 pub mod mining;
 mod network;

@@ -33,6 +33,8 @@ pub struct Network {
     /// The workload's payments, made ahead on their own thread, and the delay to the
     /// first (`None` without a workload).
     pub(super) feed: Option<(SimTime, PaymentFeed)>,
+    /// Nodes that join during the run, and their downloads.
+    pub(super) joins: super::join::Joins,
 }
 
 impl Network {
@@ -84,6 +86,7 @@ impl Network {
         }
         self.start_attacks();
         self.start_schedule();
+        self.joins.start(&mut self.q);
         for m in 0..self.miners.len() as u32 {
             if self.miners.get(MinerId(m)).attacker.is_none() {
                 self.schedule_mining(MinerId(m));
@@ -148,6 +151,8 @@ impl Network {
             Event::FaultEnds(fault) => self.fault_ends(now, fault),
             Event::AttackStarts(a) => self.attack_starts(now, a),
             Event::HashrateStep(i) => self.hashrate_step(now, i),
+            Event::Join(node) => self.node_joins(now, node),
+            Event::SyncTick(node) => self.sync_tick(now, node),
         }
     }
 
@@ -159,6 +164,16 @@ impl Network {
         }
         let delivered = !msg.lossy() || core.transport.delivered(from, to);
         match (msg, delivered) {
+            (
+                Msg::GetHeaders(_)
+                | Msg::SyncHeaders { .. }
+                | Msg::IbdGetData(_)
+                | Msg::IbdBlock(_),
+                delivered,
+            ) => match delivered {
+                true => self.sync_receive(now, (from, to), msg),
+                false => self.sync_lost(now, (from, to), msg),
+            },
             (Msg::TxInv(_) | Msg::TxGetData(_) | Msg::TxData(_), true) => {
                 self.txs.receive(core, q, now, (from, to), msg)
             }
@@ -188,6 +203,10 @@ impl Network {
                     Msg::TxInv(l) => ("tx-inv", None, Some(l)),
                     Msg::TxGetData(l) => ("tx-getdata", None, Some(l)),
                     Msg::TxData(l) => ("tx", None, Some(l)),
+                    Msg::GetHeaders(_) => ("getheaders", None, None),
+                    Msg::SyncHeaders { tip, .. } => ("sync-headers", Some(tip), None),
+                    Msg::IbdGetData(b) => ("ibd-getdata", Some(b), None),
+                    Msg::IbdBlock(b) => ("ibd-block", Some(b), None),
                     Msg::MerkleBlock { .. } => return,
                 };
                 match list {
@@ -228,6 +247,8 @@ impl Network {
             | Event::NewPayment
             | Event::AttackStarts(_)
             | Event::HashrateStep(_)
+            | Event::Join(_)
+            | Event::SyncTick(_)
             | Event::RequestTimeout { .. }
             | Event::Downlink { .. }
             | Event::TxAnnounce { .. } => {}

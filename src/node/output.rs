@@ -49,6 +49,12 @@ pub struct RunOutput {
     /// Bytes every node sent on the transport: blocks, payments, announcements and
     /// requests (shortest-path payments do not travel on it).
     pub relayed_bytes: u64,
+    /// The nodes that joined during the run (`node::join`), and the bytes each node
+    /// served them (empty without joining nodes).
+    pub joins: Vec<super::join::JoinRecord>,
+    pub ibd_served: Vec<u64>,
+    /// Each node's tip at the end.
+    pub tips: Vec<crate::ledger::BlockId>,
 }
 
 /// What the animated replay draws (`node::replay`): the shown nodes, their regions and
@@ -98,6 +104,7 @@ impl RunOutput {
 impl Network {
     pub(super) fn into_output(mut self, finish: Finish, time_capped: bool) -> RunOutput {
         let attacks = self.finish_attacks();
+        let (joins, ibd_served) = (self.joins.records(), self.joins.served());
         let miners = &self.miners.list;
         let core = self.core;
         let mut rec = core.rec;
@@ -120,6 +127,11 @@ impl Network {
             reorg_depth_max: rec.reorg_depth_max,
             node_seen: std::mem::take(&mut rec.nodes),
             relayed_bytes: core.transport.sent_bytes(),
+            joins,
+            ibd_served,
+            tips: (0..core.views.nodes())
+                .map(|n| core.views.tip(NodeId(n)))
+                .collect(),
             replay: ReplayOutput::of(
                 std::mem::replace(&mut rec.sample, super::replay::Sample::new(0, &[])),
                 core.transport.topology(),

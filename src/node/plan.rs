@@ -25,6 +25,17 @@ pub struct RunPlan {
     pub workload: WorkloadPlan,
     pub attacks: Vec<AttackPlan>,
     pub faults: Vec<FaultPlan>,
+    pub joining: Option<JoinPlan>,
+}
+
+/// Nodes absent at the start that join and copy the chain (`node::join`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct JoinPlan {
+    pub nodes: u32,
+    pub from: SimTime,
+    /// Joins per second after the first (`None`: all at `from`).
+    pub rate: Option<f64>,
+    pub blocks_in_flight: u32,
 }
 
 /// Modelled time to validate a block (base, per transaction and per megabyte), and

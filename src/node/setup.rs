@@ -93,6 +93,9 @@ impl Network {
             tree,
             plan,
         };
+        let mut core = core;
+        let (joining, seed) = (core.plan.joining, core.plan.seed);
+        let joins = super::join::Joins::new(joining, &mut core, seed);
         let txs = txrelay::relay_for(&core.plan, &core, paying, &miner_nodes);
         Network {
             blocks: relay::protocol(core.plan.relay),
@@ -102,6 +105,7 @@ impl Network {
             attackers,
             race: None,
             feed,
+            joins,
             core,
         }
     }

@@ -22,7 +22,13 @@ impl Network {
         self.q.schedule_in(tick.next_in, Event::NewPayment);
     }
 
-    fn offer(&mut self, now: SimTime, p: Payment) {
+    fn offer(&mut self, now: SimTime, mut p: Payment) {
+        // A wallet whose node has not joined yet pays from the next node that is there
+        // (the workload's draws stay as they were).
+        let faults = &self.core.transport.faults;
+        while faults.is_absent(p.origin) {
+            p.origin = NodeId((p.origin.0 + 1) % self.core.views.nodes());
+        }
         let txid = p.txid;
         if let Some(owner) = self.core.nodes.wallet_owner(p.payee) {
             self.core.pays.watch(txid, owner);

@@ -86,7 +86,7 @@ pub fn write_report(dir: &Path, run: &RunResults) -> Result<()> {
 
 /// The summary table's rows: what a class or a reader looks at first.
 fn summary_rows(target: &str, summary: &Summary) -> Vec<(&'static str, String)> {
-    vec![
+    [
         ("Blocks on the main chain", summary.blocks_main.to_string()),
         (
             "Block interval, target / measured mean",
@@ -157,6 +157,23 @@ fn summary_rows(target: &str, summary: &Summary) -> Vec<(&'static str, String)> 
         ),
         ("Cost per confirmed payment", cost_text(&summary.cost)),
     ]
+    .into_iter()
+    .chain((summary.joins.joined_nodes > 0).then(|| {
+        let text = joins_text(&summary.joins);
+        ("Nodes that joined and copied the chain", text)
+    }))
+    .collect()
+}
+
+fn joins_text(j: &crate::results::summary::JoinFigures) -> String {
+    format!(
+        "{} joined, {} synced; time to sync {} (median) / {} (90%); {:.1} MB downloaded each on average",
+        j.joined_nodes,
+        j.synced_nodes,
+        opt(j.sync_s_p50, "s"),
+        opt(j.sync_s_p90, "s"),
+        j.ibd_downloaded_bytes_mean.unwrap_or(0.0) / 1e6
+    )
 }
 
 /// What one confirmed payment cost, in words and units a reader knows.

@@ -8,6 +8,7 @@ pub mod chart;
 pub mod cost;
 pub mod html;
 pub mod interval_plot;
+pub mod joins;
 pub mod plots;
 pub mod replay;
 pub mod rows;

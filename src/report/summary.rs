@@ -154,6 +154,7 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
         light_proofs: out.light_proofs.iter().filter(|p| p.valid).count() as u64,
         light_proof_s_p50: quantile(&proof_delays, 0.5),
         cost,
+        joins: super::joins::join_figures(out),
         miners,
         attacks: attack_figures(out),
         faults: fault_figures(out),

@@ -94,6 +94,9 @@ pub struct Summary {
     /// What each confirmed payment cost (`report::cost`).
     #[serde(flatten)]
     pub cost: CostFigures,
+    /// Nodes that joined and copied the chain (`report::joins`).
+    #[serde(flatten)]
+    pub joins: JoinFigures,
     /// In tables of their own (miners.csv, attacks_summary.csv, faults.csv), so that
     /// summary.json is one flat record; `perf` measures the machine, not the run, and
     /// goes to perf.json.
@@ -123,6 +126,21 @@ pub struct CostFigures {
     pub cost_paid_usd_per_tx: Option<f64>,
     pub cost_stored_bytes_per_tx: Option<f64>,
     pub cost_relayed_bytes_per_tx: Option<f64>,
+}
+
+/// `summary.json`'s figures of the nodes that joined during the run (flattened into
+/// it; docs/results.md), computed in `report::joins`. Zero and `None` without joining.
+#[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq)]
+#[serde(default)]
+pub struct JoinFigures {
+    pub joined_nodes: u32,
+    pub synced_nodes: u32,
+    pub sync_s_p50: Option<f64>,
+    pub sync_s_p90: Option<f64>,
+    pub sync_s_max: Option<f64>,
+    pub ibd_downloaded_bytes_mean: Option<f64>,
+    pub ibd_served_bytes_total: u64,
+    pub ibd_served_bytes_max: u64,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone)]

@@ -40,7 +40,9 @@ pub(crate) fn allowed(key: &str) -> Option<String> {
         "workload.coins_per_wallet" => whole(&1, &MAX_COINS_PER_WALLET),
         "metrics.confirmations" => whole(&1, &MAX_CONFIRMATIONS),
         "name" => Some(NAME_RULE.into()),
-        _ => super::cost::allowed(key).or_else(|| super::schedule::allowed(key)),
+        _ => super::cost::allowed(key)
+            .or_else(|| super::schedule::allowed(key))
+            .or_else(|| super::joining::allowed(key)),
     }
 }
 
@@ -85,6 +87,9 @@ impl Scenario {
             MAX_CONFIRMATIONS,
         )?;
         self.cost.check()?;
+        if let Some(j) = &self.joining {
+            j.check(self.joinable_nodes())?;
+        }
         self.check_adversaries()?;
         self.check_budget()
     }

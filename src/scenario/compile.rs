@@ -8,8 +8,8 @@ use crate::ledger::{Amount, ConsensusParams};
 use crate::net::plan::{FaultKind, FaultPlan, NodeSet as PlanNodes};
 use crate::net::NodeId;
 use crate::node::plan::{
-    AttackPlan, BlockRelayKind, HashrateStep, MiningPlan, PowMode as PlanPow, RunPlan, StopPlan,
-    StrategyPlan, TxRelayKind, WorkloadPlan,
+    AttackPlan, BlockRelayKind, HashrateStep, JoinPlan, MiningPlan, PowMode as PlanPow, RunPlan,
+    StopPlan, StrategyPlan, TxRelayKind, WorkloadPlan,
 };
 use crate::sim::SimTime;
 
@@ -62,6 +62,12 @@ pub fn compile(sc: &Scenario) -> Result<RunPlan, String> {
         },
         attacks: sc.attacks.iter().map(attack_plan).collect(),
         faults: sc.faults.iter().map(fault_plan).collect(),
+        joining: sc.joining.as_ref().map(|j| JoinPlan {
+            nodes: j.nodes,
+            from: SimTime(j.from.0),
+            rate: j.rate.map(|r| r.0),
+            blocks_in_flight: j.blocks_in_flight,
+        }),
     })
 }
 

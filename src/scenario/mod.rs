@@ -7,6 +7,7 @@ pub mod compile;
 mod compile_network;
 pub mod cost;
 mod faults;
+pub mod joining;
 mod limits;
 mod load;
 mod locate;
@@ -48,6 +49,9 @@ pub struct Scenario {
     pub attacks: Vec<Attack>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub faults: Vec<Fault>,
+    /// Nodes that join during the run and copy the chain (`joining`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub joining: Option<joining::Joining>,
     /// Grid for `chainlab sweep`: key path -> values; every combination is one run.
     #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
     pub sweep: serde_json::Map<String, serde_json::Value>,
@@ -275,6 +279,7 @@ impl Default for Scenario {
             cost: Cost::default(),
             attacks: Vec::new(),
             faults: Vec::new(),
+            joining: None,
             sweep: serde_json::Map::new(),
             source_dir: None,
         }

@@ -102,6 +102,9 @@ pub fn relay(
         if link.peer == from || (i < 64 && known & (1 << i) != 0) {
             continue;
         }
+        if core.transport.faults.is_absent(link.peer) {
+            continue; // not connected yet (`node::join`)
+        }
         protocol.tell(core, q, now, node, link, block);
     }
 }

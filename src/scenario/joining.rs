@@ -1,0 +1,84 @@
+//! The `joining:` section: nodes that are not there when the run starts and join
+//! during it, each then copying the chain from its peers (initial block download,
+//! `node::join`). They are chosen among the non-mining full nodes; their links are
+//! the topology's, unused until they join.
+
+use super::limits::{duration, within, MAX_TIME};
+use super::{Duration, Rate};
+use serde::{Deserialize, Serialize};
+
+/// Blocks a joining node may have in flight from one peer (Bitcoin Core's
+/// MAX_BLOCKS_IN_TRANSIT_PER_PEER).
+pub const CORE_BLOCKS_IN_FLIGHT: u32 = 16;
+const MAX_IN_FLIGHT: u32 = 1_024;
+const MAX_JOIN_RATE: f64 = 1_000.0;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Joining {
+    /// How many nodes join (absent until then).
+    pub nodes: u32,
+    /// When the first joins.
+    #[serde(default = "from_start")]
+    pub from: Duration,
+    /// After the first, one joins after each exponential gap at this rate; without
+    /// it, all join at `from`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<Rate>,
+    /// Blocks a joining node asks one peer for at a time.
+    #[serde(default = "core_in_flight")]
+    pub blocks_in_flight: u32,
+}
+
+fn from_start() -> Duration {
+    Duration(0)
+}
+
+fn core_in_flight() -> u32 {
+    CORE_BLOCKS_IN_FLIGHT
+}
+
+impl Joining {
+    /// Checked against the nodes that can join: full nodes that do not mine.
+    pub(crate) fn check(&self, eligible: u32) -> Result<(), String> {
+        if eligible == 0 {
+            return Err("joining: no node can join (every node mines or is light)".into());
+        }
+        within("joining.nodes", self.nodes, 1, eligible)
+            .map_err(|e| format!("{e} (the full nodes that do not mine)"))?;
+        duration("joining.from", self.from.0, 0, MAX_TIME)?;
+        if let Some(rate) = self.rate {
+            let r = rate.0;
+            if !(r.is_finite() && r > 0.0 && r <= MAX_JOIN_RATE) {
+                return Err(format!(
+                    "joining.rate is {rate}; allowed: above 0/s and at most {MAX_JOIN_RATE}/s"
+                ));
+            }
+        }
+        within(
+            "joining.blocks_in_flight",
+            self.blocks_in_flight,
+            1,
+            MAX_IN_FLIGHT,
+        )
+    }
+}
+
+pub(crate) fn allowed(key: &str) -> Option<String> {
+    match key {
+        "joining.nodes" => Some("a whole number of nodes, at least 1".into()),
+        "joining.blocks_in_flight" => Some(format!("a whole number from 1 to {MAX_IN_FLIGHT}")),
+        _ => None,
+    }
+}
+
+impl super::Scenario {
+    /// Nodes that may join: full nodes that host no miner (as `node::table` places
+    /// miners and draws light nodes).
+    pub fn joinable_nodes(&self) -> u32 {
+        let nodes = self.network.nodes;
+        let miners = (self.mining.miners + self.attacks.len() as u32).min(nodes);
+        let light = (self.network.light_nodes * f64::from(nodes)).round() as u32;
+        nodes - miners - light.min(nodes - miners)
+    }
+}
