@@ -234,6 +234,15 @@ fn bad_joining_values_are_refused_with_the_key_and_the_range() {
         ("mining.miners=60", "no node can join"),
         ("cost.hashrate=0", "cost.hashrate is 0"),
         (
+            "churn={ nodes: 53, session: 1h, downtime: 1h }",
+            "churn.nodes is 53; allowed: 1 to 52",
+        ),
+        (
+            "churn={ nodes: 5, session: 1ms, downtime: 1h }",
+            "churn.session is 1ms",
+        ),
+        ("churn={ nodes: 5, session: 1h }", "downtime"),
+        (
             "mining.schedule=[{ at: 1h, miner: 4, hashrate: 1 }]",
             "mining.schedule[0].miner is 4",
         ),
@@ -243,4 +252,25 @@ fn bad_joining_values_are_refused_with_the_key_and_the_range() {
             .to_string();
         assert!(e.contains(says), "{set}: {e}");
     }
+}
+
+#[test]
+fn under_churn_every_node_converges_once_the_churn_stops() {
+    let (sc, out) = common::simulate(
+        "name: churn\nseed: 5\nstop: { time: 6h }\nnetwork: { nodes: 60, outbound: 4 }\n\
+         consensus: { block_interval: 2m, retarget_interval: 0 }\n\
+         mining: { miners: 4, block_padding: 100kB }\nworkload: { tx_rate: 0.5/s, wallets: 40 }\n\
+         churn: { nodes: 30, session: 40m, downtime: 20m, until: 5h }\n",
+        &[],
+    );
+    let s = summarize(&sc, &out);
+    // 30 nodes over 5 hours of 40-minute sessions: well over a hundred returns.
+    assert!(s.joins.churn_returns > 100, "{}", s.joins.churn_returns);
+    assert_eq!(s.joins.churn_resynced, s.joins.churn_returns);
+    let best = *out.tree.main_chain().last().unwrap();
+    let behind: Vec<usize> = (0..60).filter(|&n| out.tips[n] != best).collect();
+    assert!(
+        behind.is_empty(),
+        "nodes not on the best tip an hour after churn: {behind:?}"
+    );
 }

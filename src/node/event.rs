@@ -76,6 +76,8 @@ pub enum Event {
     Join(NodeId),
     /// A syncing node looks again for what it can ask for.
     SyncTick(NodeId),
+    /// A churning node leaves (`node::join::churn`).
+    Leave(NodeId),
 }
 
 /// A message between peers.
@@ -144,6 +146,7 @@ impl Event {
                 | Event::HashrateStep(_)
                 | Event::Join(_)
                 | Event::SyncTick(_)
+                | Event::Leave(_)
         )
     }
 }

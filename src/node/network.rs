@@ -153,6 +153,7 @@ impl Network {
             Event::HashrateStep(i) => self.hashrate_step(now, i),
             Event::Join(node) => self.node_joins(now, node),
             Event::SyncTick(node) => self.sync_tick(now, node),
+            Event::Leave(node) => self.node_leaves(now, node),
         }
     }
 
@@ -249,6 +250,7 @@ impl Network {
             | Event::HashrateStep(_)
             | Event::Join(_)
             | Event::SyncTick(_)
+            | Event::Leave(_)
             | Event::RequestTimeout { .. }
             | Event::Downlink { .. }
             | Event::TxAnnounce { .. } => {}

@@ -26,6 +26,16 @@ pub struct RunPlan {
     pub attacks: Vec<AttackPlan>,
     pub faults: Vec<FaultPlan>,
     pub joining: Option<JoinPlan>,
+    pub churn: Option<ChurnPlan>,
+}
+
+/// Nodes that leave and come back (`node::join::churn`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ChurnPlan {
+    pub nodes: u32,
+    pub session: SimTime,
+    pub downtime: SimTime,
+    pub until: Option<SimTime>,
 }
 
 /// Nodes absent at the start that join and copy the chain (`node::join`).

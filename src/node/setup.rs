@@ -94,8 +94,9 @@ impl Network {
             plan,
         };
         let mut core = core;
-        let (joining, seed) = (core.plan.joining, core.plan.seed);
-        let joins = super::join::Joins::new(joining, &mut core, seed);
+        let plans = (core.plan.joining, core.plan.churn);
+        let seed = core.plan.seed;
+        let joins = super::join::Joins::new(plans, &mut core, seed);
         let txs = txrelay::relay_for(&core.plan, &core, paying, &miner_nodes);
         Network {
             blocks: relay::protocol(core.plan.relay),

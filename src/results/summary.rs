@@ -141,6 +141,12 @@ pub struct JoinFigures {
     pub ibd_downloaded_bytes_mean: Option<f64>,
     pub ibd_served_bytes_total: u64,
     pub ibd_served_bytes_max: u64,
+    /// Churn: returns of nodes that had left, how many caught up, and how long that
+    /// took them.
+    pub churn_returns: u32,
+    pub churn_resynced: u32,
+    pub resync_s_p50: Option<f64>,
+    pub resync_s_p90: Option<f64>,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone)]

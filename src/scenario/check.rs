@@ -90,6 +90,10 @@ impl Scenario {
         if let Some(j) = &self.joining {
             j.check(self.joinable_nodes())?;
         }
+        if let Some(c) = &self.churn {
+            let joining = self.joining.as_ref().map_or(0, |j| j.nodes);
+            c.check(self.joinable_nodes() - joining)?;
+        }
         self.check_adversaries()?;
         self.check_budget()
     }

@@ -8,8 +8,8 @@ use crate::ledger::{Amount, ConsensusParams};
 use crate::net::plan::{FaultKind, FaultPlan, NodeSet as PlanNodes};
 use crate::net::NodeId;
 use crate::node::plan::{
-    AttackPlan, BlockRelayKind, HashrateStep, JoinPlan, MiningPlan, PowMode as PlanPow, RunPlan,
-    StopPlan, StrategyPlan, TxRelayKind, WorkloadPlan,
+    AttackPlan, BlockRelayKind, ChurnPlan, HashrateStep, JoinPlan, MiningPlan, PowMode as PlanPow,
+    RunPlan, StopPlan, StrategyPlan, TxRelayKind, WorkloadPlan,
 };
 use crate::sim::SimTime;
 
@@ -67,6 +67,12 @@ pub fn compile(sc: &Scenario) -> Result<RunPlan, String> {
             from: SimTime(j.from.0),
             rate: j.rate.map(|r| r.0),
             blocks_in_flight: j.blocks_in_flight,
+        }),
+        churn: sc.churn.as_ref().map(|c| ChurnPlan {
+            nodes: c.nodes,
+            session: SimTime(c.session.0),
+            downtime: SimTime(c.downtime.0),
+            until: c.until.map(|u| SimTime(u.0)),
         }),
     })
 }

@@ -68,6 +68,7 @@ pub(crate) fn allowed(key: &str) -> Option<String> {
     match key {
         "joining.nodes" => Some("a whole number of nodes, at least 1".into()),
         "joining.blocks_in_flight" => Some(format!("a whole number from 1 to {MAX_IN_FLIGHT}")),
+        "churn.nodes" => Some("a whole number of nodes, at least 1".into()),
         _ => None,
     }
 }
@@ -80,5 +81,39 @@ impl super::Scenario {
         let miners = (self.mining.miners + self.attacks.len() as u32).min(nodes);
         let light = (self.network.light_nodes * f64::from(nodes)).round() as u32;
         nodes - miners - light.min(nodes - miners)
+    }
+}
+
+/// The `churn:` section: nodes that leave and come back, each session and each absence
+/// drawn from the exponential law with these means (a stated simplification: measured
+/// Bitcoin sessions are heavier-tailed, docs/lifecycle.md).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Churn {
+    /// How many of the full nodes that do not mine (and do not join) churn.
+    pub nodes: u32,
+    /// Mean time a churning node stays, from the start or from each return.
+    pub session: Duration,
+    /// Mean time it is away.
+    pub downtime: Duration,
+    /// No node leaves after this, and every node away comes back by then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<Duration>,
+}
+
+impl Churn {
+    pub(crate) fn check(&self, eligible: u32) -> Result<(), String> {
+        if eligible == 0 {
+            return Err("churn: no node can churn (every node mines, is light or joins)".into());
+        }
+        within("churn.nodes", self.nodes, 1, eligible)
+            .map_err(|e| format!("{e} (the full nodes that do not mine or join)"))?;
+        // At least a second: a shorter mean would draw events without bound.
+        duration("churn.session", self.session.0, 1_000_000_000, MAX_TIME)?;
+        duration("churn.downtime", self.downtime.0, 1_000_000_000, MAX_TIME)?;
+        if let Some(until) = self.until {
+            duration("churn.until", until.0, 0, MAX_TIME)?;
+        }
+        Ok(())
     }
 }

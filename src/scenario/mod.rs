@@ -52,6 +52,9 @@ pub struct Scenario {
     /// Nodes that join during the run and copy the chain (`joining`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub joining: Option<joining::Joining>,
+    /// Nodes that leave and come back (`joining::Churn`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub churn: Option<joining::Churn>,
     /// Grid for `chainlab sweep`: key path -> values; every combination is one run.
     #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
     pub sweep: serde_json::Map<String, serde_json::Value>,
@@ -280,6 +283,7 @@ impl Default for Scenario {
             attacks: Vec::new(),
             faults: Vec::new(),
             joining: None,
+            churn: None,
             sweep: serde_json::Map::new(),
             source_dir: None,
         }

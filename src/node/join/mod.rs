@@ -1,17 +1,20 @@
 //! Nodes that join during a run (issue #18, the article's "computers join and copy the
 //! whole chain"): absent at the start — every message to or from them goes nowhere —
 //! they join at their moment and download the chain from their peers (`sync`), then
-//! relay like any node. This file picks who joins and when, keeps each one's sync
-//! state, and hands the run's record over; `sync.rs` is the protocol.
+//! relay like any node; and nodes that leave and come back (`churn`), catching up the
+//! same way from the chain they kept. This file picks who joins or churns and when,
+//! keeps each one's sync state, and hands the run's record over; `sync.rs` is the
+//! protocol.
 
+mod churn;
 mod sync;
 
 use super::core::Core;
 use super::event::Event;
-use super::plan::JoinPlan;
+use super::plan::{ChurnPlan, JoinPlan};
 use crate::ledger::BlockId;
 use crate::net::NodeId;
-use crate::sim::rng::{exponential, stream};
+use crate::sim::rng::{exponential, stream, SimRng};
 use crate::sim::{EventQueue, SimTime};
 
 const NONE: u32 = u32::MAX;
@@ -26,6 +29,8 @@ pub struct JoinRecord {
     /// Blocks and bytes (blocks and headers) it downloaded to sync.
     pub blocks_in: u32,
     pub bytes_in: u64,
+    /// A churning node coming back (it kept its chain), not a first join.
+    pub rejoin: bool,
 }
 
 /// One joining node's download.
@@ -44,11 +49,16 @@ struct Sync {
     /// Blocks are validated one after another, in the order they come.
     validating_until: SimTime,
     tick_pending: bool,
+    /// A churning node's draws of its sessions and absences.
+    churn_rng: Option<SimRng>,
 }
 
 #[derive(Default)]
 pub struct Joins {
     plan: Option<JoinPlan>,
+    churn: Option<ChurnPlan>,
+    /// Churning nodes' earlier sessions.
+    past: Vec<JoinRecord>,
     /// Per node, its place in `syncs` (`NONE` for nodes there from the start).
     place: Vec<u32>,
     syncs: Vec<Sync>,
@@ -57,47 +67,69 @@ pub struct Joins {
 }
 
 impl Joins {
-    /// Picks the joining nodes among the full nodes that host no miner, marks them
-    /// absent, and draws when each joins.
-    pub fn new(plan: Option<JoinPlan>, core: &mut Core, seed: u64) -> Self {
-        let Some(plan) = plan else {
+    /// Picks the joining nodes, then the churning ones, among the full nodes that
+    /// host no miner; marks the joining ones absent and draws when each joins.
+    pub fn new(plans: (Option<JoinPlan>, Option<ChurnPlan>), core: &mut Core, seed: u64) -> Self {
+        let (plan, churn) = plans;
+        if plan.is_none() && churn.is_none() {
             return Joins::default();
-        };
+        }
         let n = core.views.nodes();
-        let eligible: Vec<NodeId> = (0..n)
+        let mut eligible: Vec<NodeId> = (0..n)
             .map(NodeId)
             .filter(|&v| core.nodes.miner_at(v).is_none() && !core.nodes.is_light(v))
             .collect();
-        let count = (plan.nodes as usize).min(eligible.len());
-        let mut rng = stream(seed, "joining", 0);
-        let chosen = rand::seq::index::sample(&mut rng, eligible.len(), count);
-        let mut gaps = stream(seed, "joining", 1);
-        let mut at = plan.from;
-        let mut place = vec![NONE; n as usize];
-        let mut syncs = Vec::with_capacity(count);
-        for (i, pick) in chosen.into_iter().enumerate() {
-            let node = eligible[pick];
-            if let (Some(rate), true) = (plan.rate, i > 0) {
-                // Saturating: at a slow rate the later joins fall after any stop.
-                let gap = SimTime::from_secs_f64(exponential(&mut gaps, 1.0 / rate));
-                at = at.saturating_add(gap);
-            }
-            core.transport.faults.set_absent(node);
-            place[node.index()] = i as u32;
-            syncs.push(Sync::new(node, at));
-        }
-        Joins {
-            plan: Some(plan),
-            place,
-            syncs,
+        let mut joins = Joins {
+            plan,
+            churn,
+            place: vec![NONE; n as usize],
             served: vec![0; n as usize],
+            ..Joins::default()
+        };
+        if let Some(plan) = plan {
+            let mut gaps = stream(seed, "joining", 1);
+            let mut at = plan.from;
+            for (i, node) in pick(&mut eligible, plan.nodes, stream(seed, "joining", 0))
+                .into_iter()
+                .enumerate()
+            {
+                if let (Some(rate), true) = (plan.rate, i > 0) {
+                    // Saturating: at a slow rate the later joins fall after any stop.
+                    let gap = SimTime::from_secs_f64(exponential(&mut gaps, 1.0 / rate));
+                    at = at.saturating_add(gap);
+                }
+                core.transport.faults.set_absent(node);
+                joins.add(Sync::new(node, at, false));
+            }
         }
+        if let Some(churn) = churn {
+            for node in pick(&mut eligible, churn.nodes, stream(seed, "churn", 0)) {
+                let mut sync = Sync::new(node, SimTime::ZERO, true);
+                sync.churn_rng = Some(stream(seed, "churn", 1 + u64::from(node.0)));
+                joins.add(sync);
+            }
+        }
+        joins
     }
 
-    /// Puts every join on the queue.
-    pub fn start(&self, q: &mut EventQueue<Event>) {
-        for s in &self.syncs {
-            q.schedule(s.at, Event::Join(s.record.node));
+    fn add(&mut self, sync: Sync) {
+        self.place[sync.record.node.index()] = self.syncs.len() as u32;
+        self.syncs.push(sync);
+    }
+
+    /// Puts every join, and every churning node's first departure, on the queue.
+    pub fn start(&mut self, q: &mut EventQueue<Event>) {
+        let churn = self.churn;
+        for s in &mut self.syncs {
+            match (&mut s.churn_rng, churn) {
+                (Some(rng), Some(c)) => {
+                    let at = SimTime::from_secs_f64(exponential(rng, c.session.secs()));
+                    if c.until.is_none_or(|u| at < u) {
+                        q.schedule(at, Event::Leave(s.record.node));
+                    }
+                }
+                _ => q.schedule(s.at, Event::Join(s.record.node)),
+            }
         }
     }
 
@@ -118,8 +150,15 @@ impl Joins {
             .is_some_and(|s| s.record.joined.is_some() && s.record.synced.is_none())
     }
 
+    /// Every session: first joins, and churning nodes' returns (earlier ones first).
     pub fn records(&self) -> Vec<JoinRecord> {
-        self.syncs.iter().map(|s| s.record.clone()).collect()
+        let now = self.syncs.iter().map(|s| s.record.clone());
+        self.past
+            .iter()
+            .cloned()
+            .chain(now)
+            .filter(|r| r.joined.is_some())
+            .collect()
     }
 
     /// Bytes each node served to joining nodes (empty without them).
@@ -128,8 +167,21 @@ impl Joins {
     }
 }
 
+/// `count` nodes drawn from `eligible` by `rng`, taken out of it.
+fn pick(eligible: &mut Vec<NodeId>, count: u32, mut rng: SimRng) -> Vec<NodeId> {
+    let count = (count as usize).min(eligible.len());
+    let mut chosen: Vec<usize> =
+        rand::seq::index::sample(&mut rng, eligible.len(), count).into_vec();
+    let nodes: Vec<NodeId> = chosen.iter().map(|&i| eligible[i]).collect();
+    chosen.sort_unstable();
+    for i in chosen.into_iter().rev() {
+        eligible.remove(i);
+    }
+    nodes
+}
+
 impl Sync {
-    fn new(node: NodeId, at: SimTime) -> Self {
+    fn new(node: NodeId, at: SimTime, rejoin: bool) -> Self {
         Sync {
             record: JoinRecord {
                 node,
@@ -137,6 +189,7 @@ impl Sync {
                 synced: None,
                 blocks_in: 0,
                 bytes_in: 0,
+                rejoin,
             },
             at,
             headers: Vec::new(),
@@ -147,6 +200,7 @@ impl Sync {
             in_flight: Vec::new(),
             validating_until: SimTime::ZERO,
             tick_pending: false,
+            churn_rng: None,
         }
     }
 

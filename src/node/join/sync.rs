@@ -39,8 +39,12 @@ impl Network {
     /// `node` joins now: it can talk from here, and asks a peer for headers.
     pub(in crate::node) fn node_joins(&mut self, now: SimTime, node: NodeId) {
         self.core.transport.faults.join(node);
-        if let Some(s) = self.joins.sync_mut(node) {
-            s.record.joined = Some(now);
+        let Some(s) = self.joins.sync_mut(node) else {
+            return;
+        };
+        s.record.joined = Some(now);
+        if s.record.rejoin {
+            self.churn_returns(now, node);
         }
         self.core
             .rec
@@ -268,6 +272,13 @@ impl Network {
             Msg::GetHeaders(_) | Msg::IbdGetData(_) => (from, to),
             _ => (to, from),
         };
+        if self.core.transport.faults.is_absent(node) {
+            // It left: what it asked for is forgotten with the rest of its download.
+            if let Msg::IbdGetData(b) | Msg::IbdBlock(b) = msg {
+                self.core.views.set_seen(b, node, Seen::Unknown);
+            }
+            return;
+        }
         let Some(s) = self.joins.sync_mut(node) else {
             return;
         };
