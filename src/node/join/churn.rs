@@ -73,5 +73,6 @@ impl super::Sync {
         self.next = 0;
         self.again.clear();
         self.in_flight.clear();
+        self.tick = super::sync::TICK;
     }
 }

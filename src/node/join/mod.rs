@@ -49,6 +49,10 @@ struct Sync {
     /// Blocks are validated one after another, in the order they come.
     validating_until: SimTime,
     tick_pending: bool,
+    /// How long until the next look when nothing could be asked: doubles while nothing
+    /// comes (a node whose peers are all away would otherwise look every 2 s for the
+    /// rest of a long run), back to the least when something does.
+    tick: SimTime,
     /// A churning node's draws of its sessions and absences.
     churn_rng: Option<SimRng>,
 }
@@ -200,6 +204,7 @@ impl Sync {
             in_flight: Vec::new(),
             validating_until: SimTime::ZERO,
             tick_pending: false,
+            tick: sync::TICK,
             churn_rng: None,
         }
     }

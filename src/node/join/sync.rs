@@ -22,7 +22,9 @@ use crate::sim::SimTime;
 const HEADERS_PER_MESSAGE: u32 = 2_000;
 /// How long a node with nothing to do waits before looking again (peers may have
 /// connected more blocks, or a request was lost).
-const TICK: SimTime = SimTime(2_000_000_000);
+pub(super) const TICK: SimTime = SimTime(2_000_000_000);
+/// The longest wait between looks (a node no peer can serve backs off to this).
+const TICK_MAX: SimTime = SimTime(600_000_000_000);
 
 /// A getheaders message: header, version, locator (one hash per height step, about
 /// log2 of the height plus ten) and the stop hash.
@@ -69,7 +71,10 @@ impl Network {
         let idle = s.in_flight.iter().all(|(_, c)| *c == 0) && !s.headers_asked;
         if (idle || asked == 0) && !s.tick_pending {
             s.tick_pending = true;
-            self.q.schedule(now + TICK, Event::SyncTick(node));
+            let wait = s.tick;
+            s.tick = (s.tick.saturating_mul(2)).min(TICK_MAX);
+            self.q
+                .schedule(now.saturating_add(wait), Event::SyncTick(node));
         }
     }
 
@@ -215,6 +220,7 @@ impl Network {
         chain.truncate(count as usize);
         let s = self.joins.sync_mut(to).expect("a joining node");
         s.headers_asked = false;
+        s.tick = TICK;
         s.record.bytes_in += headers_bytes(count) as u64;
         // A batch that does not follow the headers held (the peer reorganised) starts
         // the header chain again from where they part.
@@ -243,6 +249,7 @@ impl Network {
         let delay = self.core.plan.validation.block(n_tx, size);
         let s = self.joins.sync_mut(to).expect("a joining node");
         s.add_in_flight(from, -1);
+        s.tick = TICK;
         s.record.blocks_in += 1;
         s.record.bytes_in += size;
         if self.core.views.seen(block, to) < Seen::Received {
