@@ -104,7 +104,7 @@ fn a_lesson_runs_and_its_report_is_served_with_the_replay() {
     assert!(code == 200 && page.contains("chainlab lab"), "{code}");
     let lessons: serde_json::Value =
         serde_json::from_str(&lab.http("GET", "/lessons", &[], "").1).unwrap();
-    assert_eq!(lessons.as_array().unwrap().len(), 8);
+    assert_eq!(lessons.as_array().unwrap().len(), 9);
     let partition = &lessons[4];
     assert_eq!(partition["id"], "partition");
     assert!(partition["sliders"]

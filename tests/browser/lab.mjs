@@ -23,7 +23,7 @@ try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   await page.goto(url);
   await page.waitForSelector("body[data-ready='1']");
-  assert.equal(await page.locator("#lesson option").count(), 8);
+  assert.equal(await page.locator("#lesson option").count(), 9);
 
   // The partition lesson with a 5-minute partition and 30-second blocks.
   await page.selectOption("#lesson", "partition");

@@ -14,7 +14,7 @@ pub struct Lesson {
 }
 
 /// In docs/classroom.md's order.
-pub const LESSONS: [Lesson; 8] = [
+pub const LESSONS: [Lesson; 9] = [
     lesson(
         "fork-race",
         "1. A fork race",
@@ -54,6 +54,11 @@ pub const LESSONS: [Lesson; 8] = [
         "check-the-article",
         "8. Check the article",
         include_str!("../../../scenarios/classroom/check-the-article.yaml"),
+    ),
+    lesson(
+        "miners-leave",
+        "9. Miners leave",
+        include_str!("../../../scenarios/classroom/miners-leave.yaml"),
     ),
 ];
 
@@ -163,7 +168,8 @@ impl Lesson {
 /// The sliders that apply to `sc`, at its values: the block interval, block size and
 /// latency always; the attacker's share and the confirmations it must beat where the
 /// lesson has an attack (the depth, for a 51% attacker); a payment's confirmations
-/// otherwise; a partition's length where it has one.
+/// otherwise; a partition's length where it has one; the hashrate that stays where
+/// the lesson's schedule changes it.
 fn sliders(sc: &Scenario) -> Vec<Slider> {
     let tree = serde_json::to_value(sc).expect("a scenario serializes");
     let at = |path: &str| value_at(&tree, path);
@@ -228,6 +234,13 @@ fn sliders(sc: &Scenario) -> Vec<Slider> {
             "s",
             (60.0, 3600.0, 60.0),
             partition.then(|| secs("faults.0.for")).flatten(),
+        ),
+        slider(
+            "mining.schedule.0.hashrate",
+            "Hashrate that stays",
+            "× start",
+            (0.1, 2.0, 0.05),
+            number("mining.schedule.0.hashrate"),
         ),
     ]
     .into_iter()
@@ -325,6 +338,11 @@ mod tests {
             .sliders
             .iter()
             .any(|s| s.key == "attacks.0.hashrate" && s.value == 0.3));
+        let leave = find("miners-leave").unwrap().info();
+        let stays = (leave.sliders.iter())
+            .find(|s| s.key == "mining.schedule.0.hashrate")
+            .unwrap();
+        assert_eq!((stays.value, stays.min, stays.max), (0.5, 0.1, 2.0));
     }
 
     #[test]
