@@ -109,6 +109,11 @@ impl Faults {
         }
     }
 
+    /// Nodes not in the network now.
+    pub fn absent_count(&self) -> u32 {
+        self.absent_count as u32
+    }
+
     pub fn is_absent(&self, node: NodeId) -> bool {
         self.absent_count > 0 && self.absent[node.index()]
     }

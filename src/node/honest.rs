@@ -72,7 +72,8 @@ impl Network {
         };
         core.views.add_block(id);
         self.txs.block_mined(core, id, now);
-        core.rec.mined(id, m, now);
+        let present = core.views.nodes() - core.transport.faults.absent_count();
+        core.rec.mined(id, m, now, present);
         let (height, n_tx) = (core.tree.entry(id).height, core.tree.entry(id).txids.len());
         core.rec.trace(now, Some(node), "mined", Some(id), || {
             format!("miner {m}, height {height}, {n_tx} transactions")

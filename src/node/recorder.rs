@@ -14,6 +14,9 @@ pub struct BlockRecord {
     /// Delay from mining to connection at each node that connected it. Ascending by
     /// construction: nodes connect as the event clock advances, which never runs back.
     pub arrivals: Vec<SimTime>,
+    /// Nodes in the network when it was mined (all but those not yet joined or away):
+    /// what its reach fractions count.
+    pub present: u32,
 }
 
 /// One payment a light node checked with a Merkle branch.
@@ -66,6 +69,7 @@ impl Recorder {
                 miner: None,
                 mined_at: SimTime::ZERO,
                 arrivals: Vec::new(),
+                present: nodes,
             }],
             reorgs: 0,
             reorg_depth_max: 0,
@@ -108,13 +112,15 @@ impl Recorder {
         self.trace.take()
     }
 
-    pub fn mined(&mut self, block: BlockId, miner: MinerId, now: SimTime) {
+    /// `miner` found `block` now, with `present` nodes in the network.
+    pub fn mined(&mut self, block: BlockId, miner: MinerId, now: SimTime, present: u32) {
         debug_assert_eq!(self.blocks.len(), block.index());
         self.sample.mined(block);
         self.blocks.push(BlockRecord {
             miner: Some(miner),
             mined_at: now,
             arrivals: Vec::new(),
+            present,
         });
     }
 

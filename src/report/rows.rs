@@ -31,7 +31,11 @@ pub fn results_of(sc: &Scenario, out: &RunOutput) -> RunResults {
 }
 
 fn block_rows(sc: &Scenario, out: &RunOutput) -> Vec<BlockRow> {
-    let reach = |arrivals, q| block_reach_s(arrivals, sc.network.nodes, q).map(as_written);
+    // Fractions of the nodes in the network when the block was mined (all of them
+    // unless some had not joined yet or were away).
+    let reach = |rec: &crate::node::BlockRecord, q| {
+        block_reach_s(&rec.arrivals, rec.present.min(sc.network.nodes), q).map(as_written)
+    };
     (out.blocks.iter().enumerate())
         .map(|(id, rec)| {
             let id = BlockId(id as u32);
@@ -47,11 +51,7 @@ fn block_rows(sc: &Scenario, out: &RunOutput) -> Vec<BlockRow> {
                 txs: e.txids.len() as u32,
                 fees_sat: e.fees,
                 main_chain: out.tree.is_on_main_chain(id),
-                reach_s: [
-                    reach(&rec.arrivals, 0.5),
-                    reach(&rec.arrivals, 0.9),
-                    reach(&rec.arrivals, 1.0),
-                ],
+                reach_s: [reach(rec, 0.5), reach(rec, 0.9), reach(rec, 1.0)],
             }
         })
         .collect()

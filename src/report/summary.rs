@@ -165,7 +165,7 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
 /// Median over mined blocks of the time to reach a fraction `q` of the nodes.
 fn median_reach(out: &RunOutput, nodes: u32, q: f64) -> Option<f64> {
     let mut v: Vec<f64> = (out.blocks.iter().skip(1))
-        .filter_map(|b| block_reach_s(&b.arrivals, nodes, q))
+        .filter_map(|b| block_reach_s(&b.arrivals, b.present.min(nodes), q))
         .collect();
     v.sort_by(f64::total_cmp);
     quantile(&v, 0.5)
