@@ -81,7 +81,7 @@ impl Network {
             };
             PaymentFeed::start(workload, tree.shared_sigcache())
         });
-        let core = Core {
+        let mut core = Core {
             transport: Transport::new(topology, uplinks, faults),
             views: ChainViews::new(n),
             pays: Paybook::new(paying && (gossip || compact)),
@@ -93,10 +93,7 @@ impl Network {
             tree,
             plan,
         };
-        let mut core = core;
-        let plans = (core.plan.joining, core.plan.churn);
-        let seed = core.plan.seed;
-        let joins = super::join::Joins::new(plans, &mut core, seed);
+        let joins = super::join::Joins::new(&mut core);
         let txs = txrelay::relay_for(&core.plan, &core, paying, &miner_nodes);
         Network {
             blocks: relay::protocol(core.plan.relay),

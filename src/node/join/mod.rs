@@ -73,8 +73,8 @@ pub struct Joins {
 impl Joins {
     /// Picks the joining nodes, then the churning ones, among the full nodes that
     /// host no miner; marks the joining ones absent and draws when each joins.
-    pub fn new(plans: (Option<JoinPlan>, Option<ChurnPlan>), core: &mut Core, seed: u64) -> Self {
-        let (plan, churn) = plans;
+    pub fn new(core: &mut Core) -> Self {
+        let (plan, churn, seed) = (core.plan.joining, core.plan.churn, core.plan.seed);
         if plan.is_none() && churn.is_none() {
             return Joins::default();
         }
