@@ -8,11 +8,14 @@ use super::{Link, NodeId};
 use crate::sim::SimTime;
 
 /// What a message is: with [`Transfer::download_queue`] payloads queue at both ends,
-/// and without [`Transfer::control_queued`] control messages behind nothing.
+/// and without [`Transfer::control_queued`] control messages behind nothing. Bulk
+/// queues at both ends in every model: what a node copying the chain downloads from
+/// many peers at once, where its own download rate is the limit (`node::join`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Traffic {
     Control,
     Payload,
+    Bulk,
 }
 
 pub struct Uplinks {
@@ -20,7 +23,8 @@ pub struct Uplinks {
     upload_bps: Vec<f64>,
     download_bps: Vec<f64>,
     transfer: Transfer,
-    /// When each node's download link is free (with the download queue only).
+    /// When each node's download link is free (used by the download queue and by bulk
+    /// traffic).
     down_free_at: Vec<SimTime>,
 }
 
@@ -38,18 +42,15 @@ impl Uplinks {
     pub fn per_node(upload_bps: Vec<f64>, download_bps: Vec<f64>) -> Self {
         Uplinks {
             free_at: vec![SimTime::ZERO; upload_bps.len()],
+            down_free_at: vec![SimTime::ZERO; upload_bps.len()],
             upload_bps,
             download_bps,
             transfer: Transfer::UPLINK,
-            down_free_at: Vec::new(),
         }
     }
 
     pub fn with_transfer(mut self, transfer: Transfer) -> Self {
         self.transfer = transfer;
-        if transfer.download_queue {
-            self.down_free_at = vec![SimTime::ZERO; self.free_at.len()];
-        }
         self
     }
 
@@ -65,7 +66,7 @@ impl Uplinks {
         let to = link.peer;
         if traffic == Traffic::Control && !self.transfer.control_queued {
             now + link.latency + self.transmission_time(from, to, link.bandwidth_bps, bytes)
-        } else if traffic == Traffic::Payload && self.transfer.download_queue {
+        } else if self.queues_at_receiver(traffic) {
             self.payload(from, link, now, bytes)
         } else {
             self.send(from, to, link.bandwidth_bps, now, bytes) + link.latency
@@ -104,19 +105,19 @@ impl Uplinks {
         bytes: usize,
     ) -> SimTime {
         let (up, down) = (self.upload_bps[from.index()], self.download_bps[to.index()]);
-        if self.down_free_at.is_empty() {
-            // A model without the download queue still queues a joining node's
-            // downloads (`Transport::send_to_downlink`): the queue starts then.
-            self.down_free_at = vec![SimTime::ZERO; self.free_at.len()];
-        }
         let begin = self.down_free_at[to.index()].max(now);
         self.down_free_at[to.index()] = begin + duration(bytes, down);
         begin + duration(bytes, up.min(down).min(link_bps))
     }
 
-    /// Whether payloads queue at the receiver too.
-    pub fn download_queue(&self) -> bool {
-        self.transfer.download_queue
+    /// Whether `traffic` queues at the receiver too: bulk always, payloads with the
+    /// download queue.
+    pub fn queues_at_receiver(&self, traffic: Traffic) -> bool {
+        match traffic {
+            Traffic::Bulk => true,
+            Traffic::Payload => self.transfer.download_queue,
+            Traffic::Control => false,
+        }
     }
 
     /// Time to move `bytes` from `from` to `to` over a link of `link_bps`: at the

@@ -75,8 +75,9 @@ impl Transport {
         self.uplinks.deliver(from, &link, now, bytes, traffic)
     }
 
-    /// As [`Transport::send_over`], for a message that may take two steps: with the download
-    /// queue a payload first reaches the receiver's downlink ([`Arrival::Downlink`]:
+    /// As [`Transport::send_over`], for a message that may take two steps: one that
+    /// queues at the receiver (a payload with the download queue, bulk traffic always)
+    /// first reaches the receiver's downlink ([`Arrival::Downlink`]:
     /// the caller calls [`Transport::downlink`] then, in event order, so that the
     /// receiver takes payloads in the order they reach it).
     pub fn send_staged(
@@ -87,27 +88,12 @@ impl Transport {
         bytes: usize,
         traffic: Traffic,
     ) -> Arrival {
-        if traffic == Traffic::Payload && self.uplinks.download_queue() {
+        if self.uplinks.queues_at_receiver(traffic) {
             self.sent_bytes += bytes as u64;
             Arrival::Downlink(self.uplinks.upload(from, &link, now, bytes))
         } else {
             Arrival::At(self.send_over(now, from, link, bytes, traffic))
         }
-    }
-
-    /// A payload that queues at the receiver's downlink whatever the model (what a
-    /// joining node downloads: its many peers send at once, and its own download rate
-    /// is what limits it). Returns when its first bit reaches the receiver; the caller
-    /// calls [`Transport::downlink`] then.
-    pub fn send_to_downlink(
-        &mut self,
-        now: SimTime,
-        from: NodeId,
-        link: Link,
-        bytes: usize,
-    ) -> SimTime {
-        self.sent_bytes += bytes as u64;
-        self.uplinks.upload(from, &link, now, bytes)
     }
 
     /// A payload from `from` reaches `to`'s downlink now: when `to` has all of it, and

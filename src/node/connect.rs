@@ -37,12 +37,12 @@ impl Network {
             let known = core.heard.heard_from(node, b, q.position());
             if core.nodes.is_light(node) {
                 light::connected(core, q, now, node, f, b);
-            } else if self.joins.syncing(node) {
-                // Copying the chain: Core announces nothing until its download ends.
-                self.txs.block_connected(core, q, now, node, b);
             } else {
                 self.txs.block_connected(core, q, now, node, b);
-                relay::relay(&mut *self.blocks, core, q, now, node, f, b, known);
+                // A node copying the chain announces nothing until it is done (Core).
+                if !self.joins.syncing(node) {
+                    relay::relay(&mut *self.blocks, core, q, now, node, f, b, known);
+                }
             }
             ready.extend(core.views.take_children(&core.tree, node, b));
         }

@@ -119,8 +119,8 @@ impl Msg {
             | Msg::BlockTxn(_)
             | Msg::MerkleBlock { .. }
             | Msg::TxData(_)
-            | Msg::SyncHeaders { .. }
-            | Msg::IbdBlock(_) => Traffic::Payload,
+            | Msg::SyncHeaders { .. } => Traffic::Payload,
+            Msg::IbdBlock(_) => Traffic::Bulk,
             _ => Traffic::Control,
         }
     }

@@ -109,23 +109,6 @@ impl Miners {
         }
     }
 
-    /// The honest miners' hashrate now, relative to theirs at the start.
-    pub fn honest_hashrate(&self) -> f64 {
-        let honest = self
-            .list
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| m.attacker.is_none());
-        let (now, start) = honest.fold((0.0, 0.0), |(now, start), (i, m)| {
-            (now + self.rate(MinerId(i as u32)), start + m.share)
-        });
-        if start > 0.0 {
-            now / start
-        } else {
-            0.0
-        }
-    }
-
     pub fn get(&self, m: MinerId) -> &Miner {
         &self.list[m.index()]
     }

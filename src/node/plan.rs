@@ -38,6 +38,11 @@ pub struct ChurnPlan {
     pub until: Option<SimTime>,
 }
 
+/// Blocks a node copying the chain asks one peer for at a time, unless
+/// `joining.blocks_in_flight` says otherwise (Bitcoin Core's
+/// MAX_BLOCKS_IN_TRANSIT_PER_PEER; churning nodes coming back use it too).
+pub const CORE_BLOCKS_IN_FLIGHT: u32 = 16;
+
 /// Nodes absent at the start that join and copy the chain (`node::join`).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct JoinPlan {

@@ -21,22 +21,15 @@ impl Network {
         let step = self.core.plan.mining.schedule[i];
         let miner = step.miner.map(MinerId);
         self.miners.set_factor(miner, step.factor);
-        let honest = (0..self.miners.len() as u32)
-            .map(MinerId)
-            .filter(|&m| self.miners.get(m).attacker.is_none());
-        let affected: Vec<MinerId> = honest.filter(|&m| miner.is_none_or(|s| s == m)).collect();
+        // Honest miners come first (`node::setup`), one per share.
+        let honest = self.core.plan.mining.shares.len() as u32;
+        let affected = miner.map_or(0..honest, |m| m.0..m.0 + 1);
         for m in affected {
-            self.schedule_mining(m);
+            self.schedule_mining(MinerId(m));
         }
-        let relative = self.miners.honest_hashrate();
-        self.core
-            .rec
-            .trace(now, None, "hashrate", None, || match miner {
-                Some(m) => format!(
-                    "miner {m} at {} × its start; honest network at {relative:.4}",
-                    step.factor
-                ),
-                None => format!("honest network at {relative:.4} × its start"),
-            });
+        self.core.rec.trace(now, None, "hashrate", None, || {
+            let whose = miner.map_or("the honest network".into(), |m| format!("miner {m}"));
+            format!("{whose} at {} × its start", step.factor)
+        });
     }
 }

@@ -24,7 +24,7 @@ impl Network {
 
     fn offer(&mut self, now: SimTime, mut p: Payment) {
         // A wallet whose node has not joined yet pays from the next node that is there
-        // (the workload's draws stay as they were).
+        // (the workload's draws stay as they were). Ends: miners' nodes never leave.
         let faults = &self.core.transport.faults;
         while faults.is_absent(p.origin) {
             p.origin = NodeId((p.origin.0 + 1) % self.core.views.nodes());

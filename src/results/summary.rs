@@ -111,8 +111,8 @@ pub struct Summary {
 }
 
 /// `summary.json`'s cost fields (flattened into it; docs/results.md), computed in
-/// `report::cost`. `None` where no
-/// payment was confirmed, or no `cost.coin_price` was given.
+/// `report::cost`. `None` where no payment was confirmed, or no `cost.coin_price`
+/// was given.
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq)]
 #[serde(default)]
 pub struct CostFigures {

@@ -457,10 +457,33 @@ impl Scenario {
                 format!("mining.pow grind would try about {hashes:.3e} hashes (consensus.hashes_per_block × miners × about {blocks:.0} blocks); at most {MAX_GRIND_HASHES:.0e} (lower hashes_per_block, or use pow: sampled)")
             })?;
         }
+        self.check_life_cycle_budget(longest_ns)?;
         let gossip = self.workload.relay.resolve(self.network.nodes) == super::TxRelay::Gossip;
         let held = payments * nodes;
         require(!gossip || held <= 2e10, || {
             format!("with workload.relay gossip every node tracks every payment: about {held:.3e} (payment, node) pairs; at most 2e10 (use workload.relay: shortest-path)")
+        })
+    }
+}
+
+impl Scenario {
+    /// The schedule's and the churn's events, bounded: a step that redraws every one
+    /// of millions of miners, ten thousand times, or millions of nodes churning by the
+    /// second for years would never finish.
+    fn check_life_cycle_budget(&self, longest_ns: f64) -> Result<(), String> {
+        let miners = f64::from(self.mining.miners);
+        let redraws: f64 = (self.mining.schedule.iter())
+            .map(|s| if s.miner.is_some() { 1.0 } else { miners })
+            .sum();
+        require(redraws <= MAX_RESCHEDULES, || {
+            format!("mining.schedule redraws about {redraws:.3e} miners' next blocks (a step without `miner` redraws all {miners}); at most {MAX_RESCHEDULES:.0e}")
+        })?;
+        let Some(c) = &self.churn else { return Ok(()) };
+        let churning_ns = c.until.map_or(longest_ns, |u| (u.0 as f64).min(longest_ns));
+        let cycle_ns = (c.session.0 + c.downtime.0) as f64;
+        let sessions = f64::from(c.nodes) * churning_ns / cycle_ns;
+        require(sessions <= MAX_CHURN_SESSIONS, || {
+            format!("churn would make about {sessions:.3e} departures (churn.nodes × the run's length over churn.session + churn.downtime); at most {MAX_CHURN_SESSIONS:.0e}")
         })
     }
 }

@@ -5,11 +5,9 @@
 
 use super::limits::{duration, within, MAX_TIME};
 use super::{Duration, Rate};
+use crate::node::plan::CORE_BLOCKS_IN_FLIGHT;
 use serde::{Deserialize, Serialize};
 
-/// Blocks a joining node may have in flight from one peer (Bitcoin Core's
-/// MAX_BLOCKS_IN_TRANSIT_PER_PEER).
-pub const CORE_BLOCKS_IN_FLIGHT: u32 = 16;
 const MAX_IN_FLIGHT: u32 = 1_024;
 const MAX_JOIN_RATE: f64 = 1_000.0;
 

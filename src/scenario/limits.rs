@@ -48,6 +48,11 @@ pub const MAX_PAYMENTS: f64 = 10_000_000.0;
 pub const MAX_BLOCK_ARRIVALS: f64 = 4e9;
 /// Hashes `mining.pow: grind` may try in one run: about four minutes on one core.
 pub const MAX_GRIND_HASHES: f64 = 2e9;
+/// Miners' next blocks redrawn by `mining.schedule` (each step redraws one miner, or
+/// every honest miner).
+pub const MAX_RESCHEDULES: f64 = 1e7;
+/// Departures and returns of churning nodes in one run.
+pub const MAX_CHURN_SESSIONS: f64 = 1e7;
 /// Replicates of one point: enough for any confidence interval worth drawing.
 pub const MAX_REPLICATES: u32 = 1_000;
 /// Bytes of blocks held in memory (the tree keeps every block).

@@ -8,6 +8,7 @@
 use super::super::event::Event;
 use super::super::network::Network;
 use super::JoinRecord;
+use crate::ledger::BlockId;
 use crate::net::NodeId;
 use crate::sim::rng::exponential;
 use crate::sim::SimTime;
@@ -38,23 +39,15 @@ impl Network {
         });
     }
 
-    /// A churning node is back: it holds its own chain's headers already, and its
-    /// next departure is drawn.
+    /// A churning node is back: its header chain starts from its own tip (it holds
+    /// the chain below), and its next departure is drawn.
     pub(super) fn churn_returns(&mut self, now: SimTime, node: NodeId) {
         let Some(churn) = self.joins.churn else {
             return;
         };
-        let tree = &self.core.tree;
-        let mut chain = Vec::new();
-        let mut b = self.core.views.tip(node);
-        while let Some(parent) = tree.entry(b).parent {
-            chain.push(b);
-            b = parent;
-        }
-        chain.reverse();
+        let tip = self.core.views.tip(node);
         let s = self.joins.sync_mut(node).expect("a churning node");
-        s.next = chain.len();
-        s.headers = chain;
+        s.restart_headers(tip);
         let rng = s.churn_rng.as_mut().expect("a churning node");
         let stay = SimTime::from_secs_f64(exponential(rng, churn.session.secs()));
         let leave = now.saturating_add(stay);
@@ -67,10 +60,8 @@ impl Network {
 impl super::Sync {
     /// Forgets a download under way (the node left).
     fn reset(&mut self) {
-        self.headers.clear();
-        self.headers_done = false;
+        self.restart_headers(BlockId::GENESIS);
         self.headers_asked = false;
-        self.next = 0;
         self.again.clear();
         self.in_flight.clear();
         self.tick = super::sync::TICK;

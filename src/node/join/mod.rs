@@ -37,7 +37,10 @@ pub struct JoinRecord {
 struct Sync {
     record: JoinRecord,
     at: SimTime,
-    /// The header chain it learnt, heights 1 on (`headers[h - 1]`).
+    /// The block its header chain starts from (genesis, or for a churning node coming
+    /// back its own tip), and the headers it learnt above it: `headers[i]` is at
+    /// height `anchor`'s + i + 1. Emptied once synced.
+    anchor: BlockId,
     headers: Vec<BlockId>,
     headers_done: bool,
     headers_asked: bool,
@@ -196,6 +199,7 @@ impl Sync {
                 rejoin,
             },
             at,
+            anchor: BlockId::GENESIS,
             headers: Vec::new(),
             headers_done: false,
             headers_asked: false,
@@ -213,6 +217,14 @@ impl Sync {
         (self.in_flight.iter())
             .find(|(p, _)| *p == peer)
             .map_or(0, |(_, c)| *c)
+    }
+
+    /// Starts the header chain again from `anchor` (nothing asked is forgotten).
+    fn restart_headers(&mut self, anchor: BlockId) {
+        self.anchor = anchor;
+        self.headers = Vec::new();
+        self.headers_done = false;
+        self.next = 0;
     }
 
     fn add_in_flight(&mut self, peer: NodeId, delta: i32) {

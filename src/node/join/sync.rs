@@ -12,6 +12,7 @@
 use super::super::chain_view::Seen;
 use super::super::event::{Event, Msg, UNTRACKED};
 use super::super::network::Network;
+use super::super::plan::CORE_BLOCKS_IN_FLIGHT;
 use super::super::relay;
 use crate::ledger::encode::compact_size_len;
 use crate::ledger::BlockId;
@@ -102,14 +103,14 @@ impl Network {
         };
         let s = self.joins.sync_mut(node).expect("a joining node");
         s.headers_asked = true;
-        let start = s.headers.len() as u32 + 1;
-        let bytes = getheaders_bytes(start - 1);
+        let held = self.core.tree.entry(s.anchor).height + s.headers.len() as u32;
+        let (start, bytes) = (held + 1, getheaders_bytes(held));
         self.send_sync(now, node, peer, Msg::GetHeaders(start), bytes);
     }
 
     /// Asks peers for blocks up to their limits; returns how many it asked for.
     fn ask_blocks(&mut self, now: SimTime, node: NodeId) -> u32 {
-        let cap = self.joins.plan.map_or(16, |p| p.blocks_in_flight);
+        let cap = (self.joins.plan).map_or(CORE_BLOCKS_IN_FLIGHT, |p| p.blocks_in_flight);
         let mut asked = 0;
         for peer in self.sync_peers(node) {
             while self.joins.sync(node).expect("joining").in_flight(peer) < cap {
@@ -173,21 +174,8 @@ impl Network {
             Msg::IbdGetData(block) => {
                 let bytes = self.core.tree.entry(block).size;
                 self.joins.served[to.index()] += bytes as u64;
-                // Queued at the joining node's downlink too: it downloads from many
-                // peers at once, and its own download rate is what limits it.
-                let link = self.core.transport.link_at(to, from, UNTRACKED);
-                let at = (self.core.transport).send_to_downlink(now, to, link, bytes);
-                let (msg, bytes) = (Msg::IbdBlock(block), bytes as u32);
-                let (from, to) = (to, from);
-                self.q.schedule(
-                    at,
-                    Event::Downlink {
-                        from,
-                        to,
-                        msg,
-                        bytes,
-                    },
-                );
+                // Bulk traffic: queued at the joining node's downlink too.
+                self.send_sync(now, to, from, Msg::IbdBlock(block), bytes);
             }
             Msg::IbdBlock(block) => self.block_arrived(now, (from, to), block),
             _ => unreachable!("not a sync message"),
@@ -209,29 +197,26 @@ impl Network {
     ) {
         let count = self.headers_after(tip, start);
         let tree = &self.core.tree;
-        // The peer's chain from `start`: walk down from its tip.
-        let mut chain = Vec::new();
-        let mut b = tip;
-        while tree.entry(b).height >= start && tree.entry(b).height > 0 {
-            chain.push(b);
-            b = tree.entry(b).parent.expect("not genesis");
-        }
+        // The peer's chain from `start`: its block at the batch's top, then down.
+        let top = tree.ancestor_at(tip, start + count.max(1) - 1);
+        let mut chain: Vec<BlockId> = std::iter::successors(top, |&b| tree.entry(b).parent)
+            .take(count as usize)
+            .collect();
         chain.reverse();
-        chain.truncate(count as usize);
         let s = self.joins.sync_mut(to).expect("a joining node");
         s.headers_asked = false;
         s.tick = TICK;
         s.record.bytes_in += headers_bytes(count) as u64;
-        // A batch that does not follow the headers held (the peer reorganised) starts
-        // the header chain again from where they part.
-        let fits = (start as usize) == s.headers.len() + 1
-            && s.headers.last().is_none_or(|&last| {
-                Some(last) == chain.first().and_then(|&c| tree.entry(c).parent)
-            });
+        // The batch must start where the headers held end (an empty one: the peer's
+        // tip is the last held). One that does not (the peer reorganised, or the node
+        // asked twice) starts the header chain again from genesis; blocks the node
+        // already has are not asked for again.
+        let held = s.headers.last().copied().unwrap_or(s.anchor);
+        let anchor_height = tree.entry(s.anchor).height;
+        let below = chain.first().map_or(Some(tip), |&c| tree.entry(c).parent);
+        let fits = start == anchor_height + s.headers.len() as u32 + 1 && below == Some(held);
         if !fits {
-            s.headers.clear();
-            s.next = 0;
-            s.headers_done = false;
+            s.restart_headers(BlockId::GENESIS);
             self.core.rec.trace(now, Some(to), "sync", None, || {
                 format!("headers from node {from} do not follow; starting again")
             });
@@ -304,14 +289,17 @@ impl Network {
     /// After `node` connected a block while syncing: synced once every block its
     /// headers named is in its chain.
     pub(in crate::node) fn sync_progress(&mut self, now: SimTime, node: NodeId) {
-        let height = self.core.tree.entry(self.core.views.tip(node)).height;
+        let tree = &self.core.tree;
+        let height = tree.entry(self.core.views.tip(node)).height;
         let Some(s) = self.joins.sync_mut(node) else {
             return;
         };
-        if !s.headers_done || s.record.synced.is_some() || (height as usize) < s.headers.len() {
+        let target = tree.entry(s.anchor).height + s.headers.len() as u32;
+        if !s.headers_done || s.record.synced.is_some() || height < target {
             return;
         }
         s.record.synced = Some(now);
+        s.headers = Vec::new(); // no longer needed
         let took = s.record.joined.map_or(0.0, |j| (now - j).secs());
         self.core.rec.trace(now, Some(node), "synced", None, || {
             format!("height {height} after {took:.1} s")
