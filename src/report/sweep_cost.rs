@@ -1,55 +1,14 @@
 //! The cost of going faster, per grid point of a sweep (issue #18): what one confirmed
 //! payment cost in energy and in bytes relayed, against the throughput the point
-//! confirmed. Drawn from `sweep.csv`; a sweep made before these columns existed has no
-//! such plot.
+//! confirmed. Drawn from `sweep.csv`'s rows as `sweep_plots` reads them; a sweep made
+//! before these columns existed has no such plot.
 
 use super::chart::{both_formats, chart_on, err, finish, house_mesh, FONT, PALETTE, SIZE};
+use super::sweep_plots::Row;
 use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::Path;
-
-struct Point {
-    label: String,
-    tps: f64,
-    kwh: f64,
-    kilobytes: f64,
-}
-
-/// The grid points with a confirmed payment, or `None` without the cost columns.
-fn read_points(table: &Path) -> Result<Option<Vec<Point>>> {
-    let mut r = crate::files::csv_reader(table).map_err(|e| anyhow::anyhow!(e.0))?;
-    let header = r.headers()?.clone();
-    let col = |name: &str| header.iter().position(|h| h == name);
-    let (Some(tps), Some(energy), Some(relayed), Some(last_key)) = (
-        col("tps_confirmed"),
-        col("cost_energy_j_per_tx"),
-        col("cost_relayed_bytes_per_tx"),
-        col("replicates"),
-    ) else {
-        return Ok(None);
-    };
-    let keys: Vec<usize> = (1..last_key).filter(|&i| header[i].contains('.')).collect();
-    let mut points = Vec::new();
-    for rec in r.records() {
-        let rec = rec?;
-        let num = |i: usize| rec.get(i).and_then(|v| v.parse::<f64>().ok());
-        let (Some(t), Some(e), Some(b)) = (num(tps), num(energy), num(relayed)) else {
-            continue; // nothing confirmed at this point: no cost per payment
-        };
-        let label = keys
-            .iter()
-            .map(|&i| rec.get(i).unwrap_or(""))
-            .collect::<Vec<_>>();
-        points.push(Point {
-            label: label.join(", "),
-            tps: t,
-            kwh: e / 3.6e6,
-            kilobytes: b / 1e3,
-        });
-    }
-    Ok(Some(points).filter(|p| p.iter().all(|p| p.tps.is_finite() && p.kwh.is_finite())))
-}
 
 /// One panel: a figure per point against confirmed throughput, each point labelled.
 fn panel<DB: DrawingBackend>(
@@ -83,17 +42,20 @@ where
     finish(&mut chart, area, SeriesLabelPosition::UpperRight)
 }
 
-fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, points: &[Point]) -> Result<()>
+fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, rows: &[&Row]) -> Result<()>
 where
     DB::ErrorType: 'static,
 {
     area.fill(&WHITE).map_err(err)?;
     let (left, right) = area.split_horizontally(SIZE.0 / 2);
-    let energy: Vec<_> = (points.iter())
-        .map(|p| (p.tps, p.kwh, p.label.as_str()))
+    fn point(r: &Row, y: Option<f64>, unit: f64) -> (f64, f64, &str) {
+        (r.tps_confirmed, y.unwrap_or(0.0) / unit, r.label.as_str())
+    }
+    let energy: Vec<_> = (rows.iter())
+        .map(|r| point(r, r.energy_j_per_tx, 3.6e6))
         .collect();
-    let bytes: Vec<_> = (points.iter())
-        .map(|p| (p.tps, p.kilobytes, p.label.as_str()))
+    let bytes: Vec<_> = (rows.iter())
+        .map(|r| point(r, r.relayed_bytes_per_tx, 1e3))
         .collect();
     let titles = (
         ("Energy per confirmed payment", "kWh (cost.joules_per_hash)"),
@@ -106,13 +68,14 @@ where
     panel(&right, titles.1, &bytes, PALETTE[0])
 }
 
-/// Draws `plots/cost_per_tx` from `dir/sweep.csv`, when it has the cost columns.
-pub(super) fn draw_cost_plot(dir: &Path) -> Result<()> {
-    let Some(points) = read_points(&dir.join("sweep.csv"))? else {
-        return Ok(());
-    };
-    if points.is_empty() {
+/// Draws `plots/cost_per_tx` from the grid points that confirmed a payment, when the
+/// sweep has the cost columns.
+pub(super) fn draw_cost_plot(plots: &Path, rows: &[Row]) -> Result<()> {
+    let costed: Vec<&Row> = (rows.iter())
+        .filter(|r| r.energy_j_per_tx.is_some() && r.relayed_bytes_per_tx.is_some())
+        .collect();
+    if costed.is_empty() {
         return Ok(());
     }
-    both_formats!(dir.join("plots").join("cost_per_tx"), |a| draw(a, &points))
+    both_formats!(plots.join("cost_per_tx"), |a| draw(a, &costed))
 }

@@ -10,14 +10,18 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::Path;
 
-struct Row {
-    label: String,
-    tps_confirmed: f64,
+pub(super) struct Row {
+    pub(super) label: String,
+    pub(super) tps_confirmed: f64,
     tps_ci: Option<f64>,
     confirmation_s_p50: Option<f64>,
     confirmation_ci: Option<f64>,
     stale_rate: f64,
     stale_ci: Option<f64>,
+    /// What a confirmed payment cost (absent from sweeps made before these columns,
+    /// and where nothing was confirmed).
+    pub(super) energy_j_per_tx: Option<f64>,
+    pub(super) relayed_bytes_per_tx: Option<f64>,
 }
 
 /// The swept keys (the parameter columns written as key paths) and one row per point,
@@ -70,6 +74,8 @@ fn read_rows(table: &Path) -> Result<(Vec<String>, Vec<Row>)> {
             confirmation_ci: num(conf_ci),
             stale_rate: num(Some(stale)).unwrap_or(0.0),
             stale_ci: num(stale_ci),
+            energy_j_per_tx: num(col("cost_energy_j_per_tx")),
+            relayed_bytes_per_tx: num(col("cost_relayed_bytes_per_tx")),
         });
     }
     Ok((keys, rows))
@@ -262,6 +268,6 @@ fn draw_all(dir: &Path) -> Result<()> {
         a, &keys, &rows
     ))?;
     both_formats!(plots.join("stale_rate"), |a| draw_stale(a, &keys, &rows))?;
-    super::sweep_cost::draw_cost_plot(dir)?;
+    super::sweep_cost::draw_cost_plot(&plots, &rows)?;
     super::attack_plots::draw_attack_plots(dir)
 }
