@@ -18,19 +18,41 @@ pub enum Traffic {
     Bulk,
 }
 
-pub struct Uplinks {
-    free_at: Vec<SimTime>,
-    upload_bps: Vec<f64>,
-    download_bps: Vec<f64>,
-    transfer: Transfer,
-    /// When each node's download link is free (used by the download queue and by bulk
-    /// traffic).
-    down_free_at: Vec<SimTime>,
+/// One node's links to the network, together: a send reads the sender's and the
+/// receiver's record, one cache line each (four arrays were four misses a message at
+/// 10,000 nodes).
+#[derive(Clone, Copy)]
+struct Ends {
+    /// When the upload link is free.
+    free_at: SimTime,
+    /// When the download link is free (used by the download queue and by bulk traffic).
+    down_free_at: SimTime,
+    upload_bps: f64,
+    download_bps: f64,
 }
 
-/// Nanoseconds to move `bytes` at `bps`.
+pub struct Uplinks {
+    ends: Vec<Ends>,
+    transfer: Transfer,
+}
+
+/// Nanoseconds to move `bytes` at `bps`, rounded half away from zero.
 fn duration(bytes: usize, bps: f64) -> SimTime {
-    SimTime(((bytes as f64 * 8.0 / bps) * 1e9).round() as u64)
+    SimTime(round_ns((bytes as f64 * 8.0 / bps) * 1e9))
+}
+
+/// `ns.round() as u64` for the non-negative (or infinite, or NaN) `ns` a duration is,
+/// without the call to libm's `round` that was 3% of a 10,000-node run. Exact: below
+/// 2^53 the fraction `ns - ns.trunc()` is computed without rounding error, so it is
+/// ≥ 0.5 exactly when `round` goes up; from 2^53 on `ns` is an integer; infinity
+/// saturates to `u64::MAX` as the cast does, NaN gives 0 (tested against `round`).
+fn round_ns(ns: f64) -> u64 {
+    let whole = ns as u64;
+    if ns - whole as f64 >= 0.5 {
+        whole.saturating_add(1)
+    } else {
+        whole
+    }
 }
 
 impl Uplinks {
@@ -40,11 +62,17 @@ impl Uplinks {
     }
 
     pub fn per_node(upload_bps: Vec<f64>, download_bps: Vec<f64>) -> Self {
+        debug_assert_eq!(upload_bps.len(), download_bps.len());
+        let ends = (upload_bps.iter().zip(&download_bps))
+            .map(|(&upload_bps, &download_bps)| Ends {
+                free_at: SimTime::ZERO,
+                down_free_at: SimTime::ZERO,
+                upload_bps,
+                download_bps,
+            })
+            .collect();
         Uplinks {
-            free_at: vec![SimTime::ZERO; upload_bps.len()],
-            down_free_at: vec![SimTime::ZERO; upload_bps.len()],
-            upload_bps,
-            download_bps,
+            ends,
             transfer: Transfer::UPLINK,
         }
     }
@@ -87,9 +115,10 @@ impl Uplinks {
     /// rate from when its earlier payloads are done; returns when the payload's first
     /// bit reaches the receiver (its turn, then the link's latency).
     pub fn upload(&mut self, from: NodeId, link: &Link, now: SimTime, bytes: usize) -> SimTime {
-        let up = self.upload_bps[from.index()].min(link.bandwidth_bps);
-        let start = self.free_at[from.index()].max(now);
-        self.free_at[from.index()] = start + duration(bytes, up);
+        let sender = &mut self.ends[from.index()];
+        let up = sender.upload_bps.min(link.bandwidth_bps);
+        let start = sender.free_at.max(now);
+        sender.free_at = start + duration(bytes, up);
         start + link.latency
     }
 
@@ -104,10 +133,18 @@ impl Uplinks {
         now: SimTime,
         bytes: usize,
     ) -> SimTime {
-        let (up, down) = (self.upload_bps[from.index()], self.download_bps[to.index()]);
-        let begin = self.down_free_at[to.index()].max(now);
-        self.down_free_at[to.index()] = begin + duration(bytes, down);
+        let up = self.ends[from.index()].upload_bps;
+        let receiver = &mut self.ends[to.index()];
+        let down = receiver.download_bps;
+        let begin = receiver.down_free_at.max(now);
+        receiver.down_free_at = begin + duration(bytes, down);
         begin + duration(bytes, up.min(down).min(link_bps))
+    }
+
+    /// Whether sending `traffic` changes a link's state (queues on the uplink or the
+    /// downlink): if not, a message nobody will read need not be timed.
+    pub fn leaves_a_trace(&self, traffic: Traffic) -> bool {
+        traffic != Traffic::Control || self.transfer.control_queued
     }
 
     /// Whether `traffic` queues at the receiver too: bulk always, payloads with the
@@ -129,8 +166,8 @@ impl Uplinks {
         link_bps: f64,
         bytes: usize,
     ) -> SimTime {
-        let bps = self.upload_bps[from.index()]
-            .min(self.download_bps[to.index()])
+        let bps = (self.ends[from.index()].upload_bps)
+            .min(self.ends[to.index()].download_bps)
             .min(link_bps);
         duration(bytes, bps)
     }
@@ -145,9 +182,9 @@ impl Uplinks {
         now: SimTime,
         bytes: usize,
     ) -> SimTime {
-        let start = self.free_at[from.index()].max(now);
+        let start = self.ends[from.index()].free_at.max(now);
         let done = start + self.transmission_time(from, to, link_bps, bytes);
-        self.free_at[from.index()] = done;
+        self.ends[from.index()].free_at = done;
         done
     }
 }
@@ -158,6 +195,41 @@ mod tests {
 
     const A: NodeId = NodeId(0);
     const B: NodeId = NodeId(1);
+
+    proptest::proptest! {
+        /// The rounding without libm equals `f64::round` on every duration a link can
+        /// give: any size at any rate, and the edge cases by name.
+        #[test]
+        fn round_ns_is_round(bytes in 0usize..1 << 40, bps in 1e-3f64..1e15) {
+            let ns = (bytes as f64 * 8.0 / bps) * 1e9;
+            proptest::prop_assert_eq!(round_ns(ns), ns.round() as u64);
+        }
+
+        #[test]
+        fn round_ns_is_round_on_any_float(bits in 0u64..0x7ff0_0000_0000_0001) {
+            let ns = f64::from_bits(bits);
+            proptest::prop_assert_eq!(round_ns(ns), ns.round() as u64);
+        }
+    }
+
+    #[test]
+    fn round_ns_at_the_edges() {
+        let half_below = 0.5f64.next_down();
+        for ns in [
+            0.0,
+            0.5,
+            1.5,
+            2.5,
+            half_below,
+            4503599627370495.5,
+            2f64.powi(53),
+        ]
+        .into_iter()
+        .chain([2f64.powi(63), 2f64.powi(64), 1e300, f64::INFINITY, f64::NAN])
+        {
+            assert_eq!(round_ns(ns), ns.round() as u64, "{ns}");
+        }
+    }
 
     #[test]
     fn sends_queue_behind_each_other() {

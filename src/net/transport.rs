@@ -75,6 +75,24 @@ impl Transport {
         self.uplinks.deliver(from, &link, now, bytes, traffic)
     }
 
+    /// As [`Transport::send_over`], for a message whose arrival nobody reads: counted,
+    /// and charged to the links only where it queues on them (where it does not, its
+    /// arrival time is a pure function nobody needs, so it is not computed).
+    pub fn send_unread(
+        &mut self,
+        now: SimTime,
+        from: NodeId,
+        link: Link,
+        bytes: usize,
+        traffic: Traffic,
+    ) {
+        if self.uplinks.leaves_a_trace(traffic) {
+            self.send_over(now, from, link, bytes, traffic);
+        } else {
+            self.sent_bytes += bytes as u64;
+        }
+    }
+
     /// As [`Transport::send_over`], for a message that may take two steps: one that
     /// queues at the receiver (a payload with the download queue, bulk traffic always)
     /// first reaches the receiver's downlink ([`Arrival::Downlink`]:

@@ -24,6 +24,10 @@ pub struct ChainViews {
     seen: Vec<Vec<Seen>>,
     /// Per node, validated blocks waiting for their parent, with the peer they came from.
     orphans: Vec<Vec<(BlockId, NodeId)>>,
+    /// How many orphans wait at all nodes: with none (nearly always), connecting a
+    /// block does not read the node's list (a cache miss per connection at 10,000
+    /// nodes, 6% of a run).
+    orphans_waiting: usize,
 }
 
 /// A node's tip moved.
@@ -41,6 +45,7 @@ impl ChainViews {
             tips: vec![BlockId::GENESIS; n],
             seen: vec![vec![Seen::Connected; n]],
             orphans: vec![Vec::new(); n],
+            orphans_waiting: 0,
         }
     }
 
@@ -82,6 +87,7 @@ impl ChainViews {
             parent_seen => {
                 self.set_seen(block, node, Seen::Orphan);
                 self.orphans[node.index()].push((block, from));
+                self.orphans_waiting += 1;
                 Connectable::Orphan {
                     parent,
                     ask: parent_seen == Seen::Unknown && from != node,
@@ -98,6 +104,9 @@ impl ChainViews {
         node: NodeId,
         block: BlockId,
     ) -> Vec<(BlockId, NodeId)> {
+        if self.orphans_waiting == 0 {
+            return Vec::new();
+        }
         let waiting = &mut self.orphans[node.index()];
         if waiting.is_empty() {
             return Vec::new();
@@ -106,6 +115,7 @@ impl ChainViews {
             .drain(..)
             .partition(|(c, _)| tree.entry(*c).parent == Some(block));
         *waiting = rest;
+        self.orphans_waiting -= children.len();
         children
     }
 

@@ -2,35 +2,48 @@
 //! so that simultaneous events always run in the same order.
 
 use super::SimTime;
+use dary_heap::QuaternaryHeap;
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 
-struct Entry<E> {
+/// What the heap orders: 24 bytes, the event itself waits in `EventQueue::slots`, so
+/// that sifting moves small entries (the heap was a fifth of a 10,000-node run).
+struct Entry {
     time: SimTime,
     seq: u64,
-    event: E,
+    slot: u32,
 }
 
-impl<E> PartialEq for Entry<E> {
-    fn eq(&self, other: &Self) -> bool {
-        (self.time, self.seq) == (other.time, other.seq)
+impl Entry {
+    /// Time in the high half, sequence number in the low: one comparison of these
+    /// orders by time, then by scheduling order (cheaper than comparing a tuple).
+    fn key(&self) -> u128 {
+        (u128::from(self.time.0) << 64) | u128::from(self.seq)
     }
 }
-impl<E> Eq for Entry<E> {}
-impl<E> PartialOrd for Entry<E> {
+
+impl PartialEq for Entry {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+impl Eq for Entry {}
+impl PartialOrd for Entry {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
-impl<E> Ord for Entry<E> {
-    // Reversed: BinaryHeap is a max-heap and the earliest event must come out first.
+impl Ord for Entry {
+    // Reversed: the heap is a max-heap and the earliest event must come out first.
     fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.seq).cmp(&(self.time, self.seq))
+        other.key().cmp(&self.key())
     }
 }
 
 pub struct EventQueue<E> {
-    heap: BinaryHeap<Entry<E>>,
+    heap: QuaternaryHeap<Entry>,
+    /// Events waiting, where their entries say; `free` lists the slots to reuse.
+    slots: Vec<Option<E>>,
+    free: Vec<u32>,
     next_seq: u64,
     now: SimTime,
     /// Sequence number of the event last popped.
@@ -41,7 +54,9 @@ pub struct EventQueue<E> {
 impl<E> Default for EventQueue<E> {
     fn default() -> Self {
         EventQueue {
-            heap: BinaryHeap::new(),
+            heap: QuaternaryHeap::new(),
+            slots: Vec::new(),
+            free: Vec::new(),
             next_seq: 0,
             now: SimTime::ZERO,
             current_seq: 0,
@@ -77,11 +92,7 @@ impl<E> EventQueue<E> {
     pub fn schedule(&mut self, time: SimTime, event: E) {
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.heap.push(Entry {
-            time: time.max(self.now),
-            seq,
-            event,
-        });
+        self.schedule_reserved(time, seq, event);
     }
 
     /// Takes the sequence number an event scheduled now would get, without scheduling
@@ -96,10 +107,20 @@ impl<E> EventQueue<E> {
     /// Schedules `event` with a sequence number taken by [`EventQueue::reserve_seq`].
     pub fn schedule_reserved(&mut self, time: SimTime, seq: u64, event: E) {
         debug_assert!(seq < self.next_seq, "a reserved number");
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.slots[slot as usize] = Some(event);
+                slot
+            }
+            None => {
+                self.slots.push(Some(event));
+                u32::try_from(self.slots.len() - 1).expect("under 2^32 events waiting")
+            }
+        };
         self.heap.push(Entry {
             time: time.max(self.now),
             seq,
-            event,
+            slot,
         });
     }
 
@@ -119,7 +140,9 @@ impl<E> EventQueue<E> {
         self.now = entry.time;
         self.current_seq = entry.seq;
         self.popped += 1;
-        Some((entry.time, entry.event))
+        let event = self.slots[entry.slot as usize].take();
+        self.free.push(entry.slot);
+        Some((self.now, event.expect("an entry's slot holds its event")))
     }
 }
 

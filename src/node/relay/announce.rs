@@ -81,6 +81,14 @@ pub fn send(
     bytes: usize,
 ) {
     let (peer, block) = (link.peer, msg_block(msg));
+    let every_message = core.every_message();
+    let seen = core.views.seen(block, peer);
+    if !every_message && seen == Seen::Connected {
+        // Connected and relayed already: this announcement changes nothing, and when
+        // it would land is not needed (most invs of a flood end here).
+        (core.transport).send_unread(now, node, link, bytes, Traffic::Control);
+        return;
+    }
     let arrival = (core.transport).send_over(now, node, link, bytes, Traffic::Control);
     let event = Event::Wire {
         from: node,
@@ -88,13 +96,9 @@ pub fn send(
         msg,
         slot: link.back,
     };
-    if core.every_message() {
+    if every_message {
         queue.schedule(arrival, event);
         return;
-    }
-    let seen = core.views.seen(block, peer);
-    if seen == Seen::Connected {
-        return; // connected and relayed already: this announcement changes nothing
     }
     let seq = queue.reserve_seq();
     let heard = &mut core.heard.heard[peer.index()];
