@@ -45,6 +45,13 @@ fn bench_works_in_a_directory_of_its_own_and_removes_only_that() {
         &run(&dir, &["bench", "tiny.yaml", "--repeat", "0"]),
         &["--repeat 0", "give 1 to 100"],
     );
+    // --large and --huge name the shipped scenarios, found from the repository root.
+    for (flag, file) in [("--large", "100k-nodes.yaml"), ("--huge", "1m-nodes.yaml")] {
+        refused(
+            &run(&dir, &["bench", "tiny.yaml", flag]),
+            &[file, "repository root"],
+        );
+    }
     untouched(&dir);
 }
 

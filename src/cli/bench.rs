@@ -10,6 +10,7 @@ use std::time::Instant;
 
 pub const STANDARD: &str = "scenarios/bench/simblock-2015.yaml";
 pub const LARGE: &str = "scenarios/bench/100k-nodes.yaml";
+pub const HUGE: &str = "scenarios/bench/1m-nodes.yaml";
 /// How many times a scenario runs unless `--repeat` says otherwise.
 pub const REPEAT: u32 = 3;
 pub const MAX_REPEAT: u32 = 100;

@@ -148,13 +148,16 @@ enum Command {
     /// Runs each scenario in its own process and prints events, wall seconds of the
     /// simulation, events per second and peak resident memory. The default is SimBlock
     /// 0.7.0's Bitcoin-2015 scale (10,000 nodes, 144 blocks of 535 KB); --large adds
-    /// 100,000 nodes. Run it from the repository root.
+    /// 100,000 nodes, --huge 1,000,000. Run it from the repository root.
     Bench {
         /// Scenarios to measure instead of the default set.
         scenarios: Vec<PathBuf>,
         /// Also run the 100,000-node scenario (about a minute and a few GiB).
         #[arg(long)]
         large: bool,
+        /// Also run the 1,000,000-node scenario (tens of minutes and several GiB).
+        #[arg(long)]
+        huge: bool,
         /// Runs per scenario (1 to 100): the table gives medians and ranges.
         #[arg(long, value_parser = whole_u32, default_value_t = bench::REPEAT)]
         repeat: u32,
@@ -229,8 +232,13 @@ pub fn main() -> ExitCode {
         Command::Bench {
             scenarios,
             large,
+            huge,
             repeat,
-        } => bench_scenarios(scenarios, large, repeat),
+        } => bench_scenarios(
+            scenarios,
+            [(large, bench::LARGE), (huge, bench::HUGE)],
+            repeat,
+        ),
         Command::Explain { dir, limit } => explain(&dir, limit),
         Command::Plot { dir, no_titles } => app::replot(&dir, report_style(no_titles))
             .and_then(|()| say(&format!("plots in {}\n", dir.join("plots").display()))),
@@ -346,7 +354,12 @@ fn inspect_dir(
     Ok(())
 }
 
-fn bench_scenarios(mut list: Vec<PathBuf>, large: bool, repeat: u32) -> Result<(), Error> {
+/// `extra`: the larger scenarios, each added when its flag is given.
+fn bench_scenarios(
+    mut list: Vec<PathBuf>,
+    extra: [(bool, &str); 2],
+    repeat: u32,
+) -> Result<(), Error> {
     if !(1..=bench::MAX_REPEAT).contains(&repeat) {
         return Err(Error::BadInput(format!(
             "--repeat {repeat}: give 1 to {} runs per scenario",
@@ -356,9 +369,11 @@ fn bench_scenarios(mut list: Vec<PathBuf>, large: bool, repeat: u32) -> Result<(
     if list.is_empty() {
         list.push(PathBuf::from(bench::STANDARD));
     }
-    if large {
-        list.push(PathBuf::from(bench::LARGE));
-    }
+    list.extend(
+        (extra.iter())
+            .filter(|(on, _)| *on)
+            .map(|(_, p)| PathBuf::from(p)),
+    );
     for path in &list {
         if let Err(e) = crate::files::open_regular(path) {
             let hint = match path.exists() {
