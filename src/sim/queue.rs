@@ -113,6 +113,8 @@ impl<E> EventQueue<E> {
                 slot
             }
             None => {
+                // 2^32 waiting events would hold over 200 GB: memory ends a run long
+                // before this can fail.
                 self.slots.push(Some(event));
                 u32::try_from(self.slots.len() - 1).expect("under 2^32 events waiting")
             }
