@@ -19,6 +19,36 @@ static SECP: LazyLock<Secp256k1<All>> = LazyLock::new(Secp256k1::new);
 
 const SIGHASH_ALL: u8 = 1;
 
+/// Keys parsed so far on this thread, by their compressed encoding. Parsing one
+/// decompresses a point (a field square root, 3% of a run with real payments), and a
+/// wallet's key signs many payments. A parse is a pure function of the bytes, so a
+/// cached key is the key a parse would give; only valid keys are kept, and the cache
+/// is emptied when it reaches `PARSED_KEYS_MAX`, so it never outgrows a few MB.
+const PARSED_KEYS_MAX: usize = 1 << 16;
+
+thread_local! {
+    static PARSED_KEYS: std::cell::RefCell<std::collections::HashMap<[u8; 33], PublicKey>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// `PublicKey::from_slice`, through this thread's cache for compressed keys.
+fn parse_key(bytes: &[u8]) -> Result<PublicKey, secp256k1::Error> {
+    let Ok(compressed) = <[u8; 33]>::try_from(bytes) else {
+        return PublicKey::from_slice(bytes);
+    };
+    PARSED_KEYS.with_borrow_mut(|keys| {
+        if let Some(key) = keys.get(&compressed) {
+            return Ok(*key);
+        }
+        let key = PublicKey::from_slice(bytes)?;
+        if keys.len() >= PARSED_KEYS_MAX {
+            keys.clear();
+        }
+        keys.insert(compressed, key);
+        Ok(key)
+    })
+}
+
 /// A private key and its compressed public key.
 #[derive(Clone)]
 pub struct KeyPair {
@@ -120,7 +150,7 @@ pub fn verify_input(
     // Consensus accepts a high S: Core normalises before libsecp256k1 verifies. Only
     // relay policy demands a low S (`has_low_s`, used by the mempool).
     signature.normalize_s();
-    let key = PublicKey::from_slice(pubkey).map_err(|_| ScriptError::InvalidPublicKey)?;
+    let key = parse_key(pubkey).map_err(|_| ScriptError::InvalidPublicKey)?;
     let digest = tx.signature_hash(index, spent_script);
     SECP.verify_ecdsa(Message::from_digest(digest.0), &signature, &key)
         .map_err(|_| ScriptError::SignatureMismatch)
@@ -188,6 +218,31 @@ impl SigCache {
 mod tests {
     use super::*;
     use crate::ledger::tx::{OutPoint, TxIn, TxOut, COIN, SEQUENCE_FINAL};
+
+    #[test]
+    fn a_cached_key_is_the_parsed_key_and_a_bad_key_stays_bad() {
+        let good = *KeyPair::from_seed([7; 32]).public_key();
+        for _ in 0..3 {
+            assert_eq!(parse_key(&good), PublicKey::from_slice(&good));
+        }
+        // Off the curve (x = 5 has no point), and a wrong prefix: refused every time.
+        let mut off_curve = [0u8; 33];
+        off_curve[0] = 2;
+        off_curve[32] = 5;
+        let mut bad_prefix = good;
+        bad_prefix[0] = 7;
+        for bad in [off_curve, bad_prefix] {
+            assert!(PublicKey::from_slice(&bad).is_err());
+            for _ in 0..2 {
+                assert!(parse_key(&bad).is_err());
+            }
+        }
+        // Uncompressed keys are parsed, not cached.
+        let long = PublicKey::from_slice(&good)
+            .unwrap()
+            .serialize_uncompressed();
+        assert_eq!(parse_key(&long), PublicKey::from_slice(&long));
+    }
 
     fn spend(from: &KeyPair, to: &KeyPair) -> (Transaction, Vec<u8>) {
         let spent_script = from.script_pubkey();
