@@ -36,14 +36,25 @@ fn core_in_flight() -> u32 {
     CORE_BLOCKS_IN_FLIGHT
 }
 
+/// A section's `nodes` (at `key`) against the `eligible` nodes that can take part:
+/// `none` when there are none, else the range with `who` they are.
+fn check_nodes(key: &str, nodes: u32, eligible: u32, none: &str, who: &str) -> Result<(), String> {
+    if eligible == 0 {
+        return Err(none.into());
+    }
+    within(key, nodes, 1, eligible).map_err(|e| format!("{e} ({who})"))
+}
+
 impl Joining {
     /// Checked against the nodes that can join: full nodes that do not mine.
     pub(crate) fn check(&self, eligible: u32) -> Result<(), String> {
-        if eligible == 0 {
-            return Err("joining: no node can join (every node mines or is light)".into());
-        }
-        within("joining.nodes", self.nodes, 1, eligible)
-            .map_err(|e| format!("{e} (the full nodes that do not mine)"))?;
+        check_nodes(
+            "joining.nodes",
+            self.nodes,
+            eligible,
+            "joining: no node can join (every node mines or is light)",
+            "the full nodes that do not mine",
+        )?;
         duration("joining.from", self.from.0, 0, MAX_TIME)?;
         if let Some(rate) = self.rate {
             let r = rate.0;
@@ -101,11 +112,13 @@ pub struct Churn {
 
 impl Churn {
     pub(crate) fn check(&self, eligible: u32) -> Result<(), String> {
-        if eligible == 0 {
-            return Err("churn: no node can churn (every node mines, is light or joins)".into());
-        }
-        within("churn.nodes", self.nodes, 1, eligible)
-            .map_err(|e| format!("{e} (the full nodes that do not mine or join)"))?;
+        check_nodes(
+            "churn.nodes",
+            self.nodes,
+            eligible,
+            "churn: no node can churn (every node mines, is light or joins)",
+            "the full nodes that do not mine or join",
+        )?;
         // At least a second: a shorter mean would draw events without bound.
         duration("churn.session", self.session.0, 1_000_000_000, MAX_TIME)?;
         duration("churn.downtime", self.downtime.0, 1_000_000_000, MAX_TIME)?;
