@@ -3,6 +3,7 @@
 //! The node layer sends through the [`Transport`] only.
 
 pub mod build;
+pub mod eclipse;
 pub mod faults;
 pub mod gervais2016;
 pub mod hubs;

@@ -6,6 +6,7 @@ pub mod attack_plots;
 mod cdf;
 pub mod chart;
 pub mod cost;
+pub mod eclipse;
 pub mod html;
 pub mod interval_plot;
 pub mod joins;

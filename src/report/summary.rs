@@ -109,6 +109,7 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
         .collect();
     proof_delays.sort_by(f64::total_cmp);
     let cost = super::cost::cost_figures(sc, out, inclusion.len() as u64, chain_bytes);
+    let (eclipse, eclipse_trials) = super::eclipse::eclipse_figures(sc);
     Summary {
         scenario: sc.name.clone(),
         seed: sc.seed,
@@ -155,6 +156,8 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
         light_proof_s_p50: quantile(&proof_delays, 0.5),
         cost,
         joins: super::joins::join_figures(out),
+        eclipse,
+        eclipse_trials,
         miners,
         attacks: attack_figures(out),
         faults: fault_figures(out),

@@ -97,6 +97,9 @@ fn write_summary(dir: &Path, summary: &crate::results::Summary) -> Result<()> {
     if !summary.faults.is_empty() {
         write_records(&dir.join("faults.csv"), &summary.faults)?;
     }
+    if !summary.eclipse_trials.is_empty() {
+        write_records(&dir.join("eclipse.csv"), &summary.eclipse_trials)?;
+    }
     if let Some(perf) = &summary.perf {
         std::fs::write(
             dir.join("perf.json"),

@@ -27,6 +27,7 @@ pub const RUN_FILES: &[&str] = &[
     "miners.csv",
     "attacks_summary.csv",
     "faults.csv",
+    "eclipse.csv",
     "perf.json",
     "blocks.csv",
     "txs.csv",

@@ -97,6 +97,12 @@ pub struct Summary {
     /// Nodes that joined and copied the chain (`report::joins`).
     #[serde(flatten)]
     pub joins: JoinFigures,
+    /// The eclipse attack's trials (`report::eclipse`); absent without `eclipse:`.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub eclipse: Option<EclipseFigures>,
+    /// One row per eclipse trial, in eclipse.csv.
+    #[serde(skip)]
+    pub eclipse_trials: Vec<crate::net::eclipse::Trial>,
     /// In tables of their own (miners.csv, attacks_summary.csv, faults.csv), so that
     /// summary.json is one flat record; `perf` measures the machine, not the run, and
     /// goes to perf.json.
@@ -126,6 +132,23 @@ pub struct CostFigures {
     pub cost_paid_usd_per_tx: Option<f64>,
     pub cost_stored_bytes_per_tx: Option<f64>,
     pub cost_relayed_bytes_per_tx: Option<f64>,
+}
+
+/// `summary.json`'s eclipse figures (flattened into it; docs/results.md): over the
+/// trials, the share of victims eclipsed and its standard error, the attacker's mean
+/// share of tried at the restart, and two analyses of Heilman et al. at each trial's
+/// share — eq. 3 (bitcoind 0.9.3's selection) and f^outbound (their countermeasure of
+/// selection without regard to age) — averaged.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct EclipseFigures {
+    pub eclipse_trials: u32,
+    pub eclipse_success: f64,
+    pub eclipse_success_se: f64,
+    pub eclipse_attacker_share_tried: f64,
+    pub eclipse_tried_entries: f64,
+    pub eclipse_trash_share_new: f64,
+    pub eclipse_p_theory: f64,
+    pub eclipse_p_random_selection: f64,
 }
 
 /// `summary.json`'s figures of the nodes that joined during the run (flattened into

@@ -42,7 +42,8 @@ pub(crate) fn allowed(key: &str) -> Option<String> {
         "name" => Some(NAME_RULE.into()),
         _ => super::cost::allowed(key)
             .or_else(|| super::schedule::allowed(key))
-            .or_else(|| super::joining::allowed(key)),
+            .or_else(|| super::joining::allowed(key))
+            .or_else(|| super::eclipse::allowed(key)),
     }
 }
 
@@ -93,6 +94,9 @@ impl Scenario {
         if let Some(c) = &self.churn {
             let joining = self.joining.as_ref().map_or(0, |j| j.nodes);
             c.check(self.joinable_nodes() - joining)?;
+        }
+        if let Some(e) = &self.eclipse {
+            e.check()?;
         }
         self.check_adversaries()?;
         self.check_budget()

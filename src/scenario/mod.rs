@@ -6,6 +6,7 @@ mod check;
 pub mod compile;
 mod compile_network;
 pub mod cost;
+pub mod eclipse;
 mod faults;
 pub mod joining;
 mod limits;
@@ -55,6 +56,9 @@ pub struct Scenario {
     /// Nodes that leave and come back (`joining::Churn`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub churn: Option<joining::Churn>,
+    /// Heilman et al.'s eclipse attack on victims' address books (`eclipse`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eclipse: Option<eclipse::Eclipse>,
     /// Grid for `chainlab sweep`: key path -> values; every combination is one run.
     #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
     pub sweep: serde_json::Map<String, serde_json::Value>,
@@ -284,6 +288,7 @@ impl Default for Scenario {
             faults: Vec::new(),
             joining: None,
             churn: None,
+            eclipse: None,
             sweep: serde_json::Map::new(),
             source_dir: None,
         }
