@@ -153,6 +153,7 @@ _DTYPES = {
     "miners.csv": {},
     "attacks_summary.csv": {"kind": "string"},
     "faults.csv": {"kind": "string"},
+    "eclipse.csv": {"eclipsed": "bool"},
     "runs.csv": {},
     "sweep.csv": {},
 }
@@ -204,6 +205,7 @@ class Run:
     attack_summary = property(lambda self: self._get("attacks_summary.csv"), doc="Per attack (attacks_summary.csv).")
     miners = property(lambda self: self._get("miners.csv"), doc="Per miner (miners.csv).")
     faults = property(lambda self: self._get("faults.csv"), doc="Per fault (faults.csv).")
+    eclipse = property(lambda self: self._get("eclipse.csv"), doc="Per eclipse trial (eclipse.csv).")
     runs = property(lambda self: self._get("runs.csv"), doc="With replicates: one row per run (runs.csv).")
     table = property(lambda self: self._get("sweep.csv"), doc="With replicates: means and intervals (sweep.csv).")
 

@@ -45,6 +45,7 @@ impl RunResults {
             "attacks.csv",
             "attacks_summary.csv",
             "faults.csv",
+            "eclipse.csv",
             "topology.csv",
             crate::report::replay::FILE,
         ];
@@ -102,8 +103,8 @@ impl RunResults {
     }
 }
 
-/// summary.json with its tables (miners.csv; attacks_summary.csv and faults.csv when
-/// the run had attacks or faults; perf.json).
+/// summary.json with its tables (miners.csv; attacks_summary.csv, faults.csv and
+/// eclipse.csv when the run had attacks, faults or an eclipse section; perf.json).
 pub fn read_summary(dir: &Path) -> Result<Summary, String> {
     use super::tables::read_records;
     let path = dir.join("summary.json");
@@ -123,6 +124,9 @@ pub fn read_summary(dir: &Path) -> Result<Summary, String> {
     }
     if let Some(p) = optional("faults.csv") {
         summary.faults = read_records(&p)?;
+    }
+    if let Some(p) = optional("eclipse.csv") {
+        summary.eclipse_trials = read_records(&p)?;
     }
     if let Some(p) = optional("perf.json") {
         let text = crate::files::read_text_limited(&p, SUMMARY_LIMIT, "perf").map_err(|e| e.0)?;
