@@ -65,6 +65,11 @@ impl ChainViews {
         self.seen[block.index()][node.index()] = seen;
     }
 
+    /// Sets `node`'s tip outright (the history every node holds at the start).
+    pub fn set_tip(&mut self, node: NodeId, tip: BlockId) {
+        self.tips[node.index()] = tip;
+    }
+
     /// A block new to the tree, known to no node yet.
     pub fn add_block(&mut self, block: BlockId) {
         debug_assert_eq!(self.seen.len(), block.index());

@@ -18,7 +18,10 @@ impl Network {
             .views
             .park_unless_connectable(&core.tree, node, from, block)
         {
-            if ask {
+            // A node copying the chain gets the parent from its headers-first
+            // download, as Core in initial block download does; asking the sender
+            // would walk the chain backwards block by block beside the download.
+            if ask && !self.joins.syncing(node) {
                 relay::request(core, &mut self.q, now, node, from, parent);
             }
             return;

@@ -9,6 +9,7 @@ mod connect;
 mod core;
 pub mod event;
 mod healing;
+pub mod history;
 mod honest;
 pub mod ids;
 pub mod join;

@@ -65,11 +65,12 @@ impl Network {
             .saturating_mul(u64::from(stop.blocks.unwrap_or(u32::MAX)))
             .saturating_mul(LENGTH_CAP);
         let stop_time = stop.time.unwrap_or(time_cap);
+        let history = self.core.rec.history;
         let finish = engine::run(&mut self, (stop_time, stop.drain), interrupt, |p| {
-            progress(p.now.secs(), p.height)
+            progress(p.now.secs(), p.height.saturating_sub(history))
         });
         let time_capped = stop.time.is_none()
-            && self.core.tree.best_height() < stop.blocks.unwrap_or(0)
+            && self.core.tree.best_height() < self.stop_height().unwrap_or(0)
             && !attack::attacks_done(&self.attackers)
             && finish.end_time >= time_cap;
         self.into_output(finish, time_capped)
@@ -257,6 +258,12 @@ impl Network {
         }
     }
 
+    /// The height `stop.blocks` stops at: that many blocks above the history.
+    fn stop_height(&self) -> Option<u32> {
+        let history = self.core.rec.history;
+        (self.core.plan.stop.blocks).map(|b| b.saturating_add(history))
+    }
+
     pub(super) fn attacker(&self, a: AttackerId) -> &Attacker {
         &self.attackers[a.index()]
     }
@@ -266,8 +273,8 @@ impl Model for Network {
     type Event = Event;
 
     fn finished(&self) -> bool {
-        let blocks = self.core.plan.stop.blocks.unwrap_or(u32::MAX);
-        self.core.tree.best_height() >= blocks || attack::attacks_done(&self.attackers)
+        let height = self.stop_height().unwrap_or(u32::MAX);
+        self.core.tree.best_height() >= height || attack::attacks_done(&self.attackers)
     }
 
     fn starts_work(event: &Event) -> bool {

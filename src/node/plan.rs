@@ -27,6 +27,8 @@ pub struct RunPlan {
     pub faults: Vec<FaultPlan>,
     pub joining: Option<JoinPlan>,
     pub churn: Option<ChurnPlan>,
+    /// The chain already grown at the start (`node::history`).
+    pub history: Option<super::history::HistoryPlan>,
 }
 
 /// Nodes that leave and come back (`node::join::churn`).

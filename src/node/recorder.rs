@@ -56,6 +56,9 @@ pub struct Recorder {
     pub reorgs: u64,
     pub reorg_depth_max: u32,
     pub light_proofs: Vec<LightProof>,
+    /// Blocks of the history (`history:`), ids 1 to this: mined before the run, so no
+    /// arrival, delay or height of theirs is a figure of the run.
+    pub history: u32,
     /// The replay's sample of nodes and their arrivals.
     pub sample: Sample,
     trace: Option<Vec<TraceRow>>,
@@ -74,6 +77,7 @@ impl Recorder {
             reorgs: 0,
             reorg_depth_max: 0,
             light_proofs: Vec::new(),
+            history: 0,
             sample,
             trace: None,
         }
@@ -124,13 +128,37 @@ impl Recorder {
         });
     }
 
+    /// A block of the history, before the run (`node::history`).
+    pub fn history_block(&mut self, block: BlockId) {
+        debug_assert_eq!(self.blocks.len(), block.index());
+        self.history += 1;
+        self.sample.mined(block);
+        let present = self.blocks[0].present;
+        self.blocks.push(BlockRecord {
+            miner: None,
+            mined_at: SimTime::ZERO,
+            arrivals: Vec::new(),
+            present,
+        });
+    }
+
+    fn is_history(&self, block: BlockId) -> bool {
+        block.index() as u64 <= u64::from(self.history)
+    }
+
     /// `node` connected `block` at `height`; `own` when it mined (or released) it.
+    /// Heights count from the history's tip; history blocks a joining node copies
+    /// count nowhere (their download is in the join records).
     pub fn connected(
         &mut self,
         block: BlockId,
         now: SimTime,
         (node, height, own): (NodeId, u32, bool),
     ) {
+        if self.is_history(block) {
+            return;
+        }
+        let height = height - self.history;
         let record = &mut self.blocks[block.index()];
         record.arrivals.push(now - record.mined_at);
         self.sample.connected(block, node, now);
@@ -144,6 +172,9 @@ impl Recorder {
 
     /// All of `block` reached `node` (it validates it next).
     pub fn received(&mut self, block: BlockId, node: NodeId, now: SimTime) {
+        if self.is_history(block) {
+            return;
+        }
         let seen = &mut self.nodes[node.index()];
         seen.received += 1;
         seen.received_delay_sum += now - self.blocks[block.index()].mined_at;

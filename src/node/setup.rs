@@ -6,7 +6,7 @@ use super::attack::Attacker;
 use super::chain_view::ChainViews;
 use super::core::Core;
 use super::ids::{AttackerId, MinerId};
-use super::mining::{Miners, GENESIS_TIME};
+use super::mining::Miners;
 use super::network::Network;
 use super::paybook::Paybook;
 use super::payments::{PaymentFeed, Workload};
@@ -94,7 +94,8 @@ impl Network {
             plan,
         };
         let joins = super::join::Joins::new(&mut core);
-        let txs = txrelay::relay_for(&core.plan, &core, paying, &miner_nodes);
+        let mut txs = txrelay::relay_for(&core.plan, &core, paying, &miner_nodes);
+        grow_history(&mut core, &joins, txs.as_mut());
         Network {
             blocks: relay::protocol(core.plan.relay),
             txs,
@@ -168,7 +169,12 @@ fn genesis(plan: &RunPlan) -> (Vec<Wallet>, Vec<Wallet>, BlockTree) {
         }
     }
     let bits = Target::from_expected_hashes(plan.hashes_per_block).to_compact();
-    let genesis = builder::genesis(GENESIS_TIME, bits, premine, &plan.label);
+    let time = super::history::genesis_time(
+        plan.history,
+        plan.consensus.retarget.interval,
+        interval_s(plan),
+    );
+    let genesis = builder::genesis(time, bits, premine, &plan.label);
     let premine_txid = genesis.txdata[0].txid();
     let mut vout = 0;
     for w in wallets.iter_mut() {
@@ -186,6 +192,22 @@ fn genesis(plan: &RunPlan) -> (Vec<Wallet>, Vec<Wallet>, BlockTree) {
     let tree = BlockTree::new(genesis, plan.consensus.clone())
         .expect("chainlab builds a valid genesis block");
     (wallets, attackers, tree)
+}
+
+/// The chain grown before the run (`history:`), held by every node there at the start.
+fn grow_history(core: &mut Core, joins: &super::join::Joins, txs: &mut dyn txrelay::TxRelay) {
+    let Some(h) = core.plan.history else { return };
+    let blocks = super::history::grow(&mut core.tree, h, interval_s(&core.plan));
+    let joining = |node| joins.joins_empty(node);
+    super::history::hand_out(&mut core.views, &mut core.rec, &blocks, joining);
+    for &b in &blocks {
+        txs.block_mined(core, b, crate::sim::SimTime::ZERO);
+    }
+}
+
+/// The block interval in whole seconds (header times are whole seconds).
+fn interval_s(plan: &RunPlan) -> u32 {
+    plan.block_interval.whole_secs().min(u64::from(u32::MAX)) as u32
 }
 
 /// Key material for the `index`-th wallet of a kind (`tag`), from the scenario seed.

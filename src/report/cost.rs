@@ -32,10 +32,14 @@ pub fn cost_figures(
     // which the first retarget period keeps) stands for `cost.hashrate` × the interval.
     let interval_s = sc.consensus.block_interval.secs();
     let scale = sc.cost.real_hashes_per_block(interval_s) / work(BlockId(0)).max(1.0);
-    let simulated: f64 = (1..tree.len() as u32).map(|i| work(BlockId(i))).sum();
+    // The history's blocks (ids 1 to `history`) were mined before the run.
+    let history = sc.history_blocks();
+    let simulated: f64 = (history + 1..tree.len() as u32)
+        .map(|i| work(BlockId(i)))
+        .sum();
     let hashes_total = simulated * scale;
     let (mut subsidy, mut fees) = (0u128, 0u128);
-    for &id in tree.main_chain().iter().skip(1) {
+    for &id in tree.main_chain().iter().skip(1 + history as usize) {
         let paid = u128::from(super::summary::coinbase_value(tree, id).0);
         let fee = u128::from(tree.entry(id).fees.0).min(paid);
         subsidy += paid - fee;

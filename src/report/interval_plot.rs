@@ -32,11 +32,13 @@ pub fn honest_hashrate(run: &RunResults) -> Vec<(f64, f64)> {
     steps
 }
 
-/// (moment s, seconds since the block below) for each main-chain block above genesis.
+/// (moment s, seconds since the block below) for each main-chain block above genesis
+/// mined in the run (the history's blocks, ids 1 to `history`, all stand at 0 s).
 fn intervals(run: &RunResults) -> Vec<(f64, f64)> {
-    let mut main: Vec<f64> = (run.blocks.iter())
-        .filter(|b| b.main_chain)
-        .map(|b| b.mined_s)
+    let history = run.scenario.history_blocks() as usize;
+    let mut main: Vec<f64> = (run.blocks.iter().enumerate())
+        .filter(|&(id, b)| b.main_chain && (id == 0 || id > history))
+        .map(|(_, b)| b.mined_s)
         .collect();
     main.sort_by(f64::total_cmp);
     main.windows(2).map(|w| (w[1], w[1] - w[0])).collect()

@@ -10,7 +10,11 @@ pub fn tell(run: &RunResults, limit: usize) -> Vec<String> {
     let summary = &run.summary;
     let mut lines = vec![opening(run)];
     let block = |b: BlockId| &run.blocks[b.index()];
-    let mut order: Vec<BlockId> = (1..run.blocks.len() as u32).map(BlockId).collect();
+    // The history's blocks (ids 1 to `history`) were there before the run began.
+    let history = run.scenario.history_blocks();
+    let mut order: Vec<BlockId> = (history + 1..run.blocks.len() as u32)
+        .map(BlockId)
+        .collect();
     order.sort_by(|&a, &b| {
         block(a)
             .mined_s
@@ -88,8 +92,14 @@ fn opening(run: &RunResults) -> String {
     let measured = summary.block_interval_s_mean.map_or(String::new(), |m| {
         format!(" ({m:.1} s measured in this run)")
     });
+    let history = sc.history.as_ref().map_or(String::new(), |h| {
+        format!(
+            " The chain was {} blocks of {} long when the run began.",
+            h.blocks, h.block_bytes
+        )
+    });
     format!(
-        "{} (seed {}): {} nodes, {} miners, a target of one block every {}{measured}, {} payments offered per second.",
+        "{} (seed {}): {} nodes, {} miners, a target of one block every {}{measured}, {} payments offered per second.{history}",
         sc.name,
         sc.seed,
         sc.network.nodes,

@@ -92,9 +92,14 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
 
     let reach = |q: f64| median_reach(out, sc.network.nodes, q);
 
-    let blocks_main = tree.best_height();
-    let blocks_stale = (tree.len() as u32 - 1) - blocks_main;
-    let chain_bytes: u64 = main.iter().map(|&id| tree.entry(id).size as u64).sum();
+    // Blocks of the history (`history:`) were mined before the run: not its figures.
+    let history = sc.history_blocks();
+    let blocks_main = tree.best_height() - history;
+    let blocks_stale = (tree.len() as u32 - 1 - history) - blocks_main;
+    let chain_bytes: u64 = (main.iter().enumerate())
+        .filter(|&(height, _)| height == 0 || height > history as usize)
+        .map(|(_, &id)| tree.entry(id).size as u64)
+        .sum();
     let interval_mean = (blocks_main > 0).then(|| {
         to_secs(out.blocks[main.last().unwrap().index()].mined_at) / f64::from(blocks_main)
     });

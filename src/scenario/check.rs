@@ -43,7 +43,8 @@ pub(crate) fn allowed(key: &str) -> Option<String> {
         _ => super::cost::allowed(key)
             .or_else(|| super::schedule::allowed(key))
             .or_else(|| super::joining::allowed(key))
-            .or_else(|| super::eclipse::allowed(key)),
+            .or_else(|| super::eclipse::allowed(key))
+            .or_else(|| super::history::allowed(key)),
     }
 }
 
@@ -97,6 +98,9 @@ impl Scenario {
         }
         if let Some(e) = &self.eclipse {
             e.check()?;
+        }
+        if let Some(h) = &self.history {
+            h.check(self)?;
         }
         self.check_adversaries()?;
         self.check_budget()

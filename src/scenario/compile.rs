@@ -74,6 +74,13 @@ pub fn compile(sc: &Scenario) -> Result<RunPlan, String> {
             downtime: SimTime(c.downtime.0),
             until: c.until.map(|u| SimTime(u.0)),
         }),
+        history: sc
+            .history
+            .as_ref()
+            .map(|h| crate::node::history::HistoryPlan {
+                blocks: h.blocks,
+                block_bytes: h.block_bytes.0 as usize,
+            }),
     })
 }
 

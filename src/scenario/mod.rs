@@ -8,6 +8,7 @@ mod compile_network;
 pub mod cost;
 pub mod eclipse;
 mod faults;
+pub mod history;
 pub mod joining;
 mod limits;
 mod load;
@@ -56,6 +57,9 @@ pub struct Scenario {
     /// Nodes that leave and come back (`joining::Churn`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub churn: Option<joining::Churn>,
+    /// The chain already grown when the run starts (`history`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<history::History>,
     /// Heilman et al.'s eclipse attack on victims' address books (`eclipse`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub eclipse: Option<eclipse::Eclipse>,
@@ -289,6 +293,7 @@ impl Default for Scenario {
             joining: None,
             churn: None,
             eclipse: None,
+            history: None,
             sweep: serde_json::Map::new(),
             source_dir: None,
         }
@@ -390,9 +395,20 @@ impl Scenario {
         }
     }
 
+    /// Blocks of the chain grown before the run (`history:`), 0 without one.
+    pub fn history_blocks(&self) -> u32 {
+        self.history.as_ref().map_or(0, |h| h.blocks)
+    }
+
     /// Bytes chain.dat would hold: the expected blocks (at the run's expected length)
-    /// times their padding.
+    /// times their padding, and the history's.
     pub fn estimated_chain_bytes(&self) -> f64 {
+        let history =
+            (self.history.as_ref()).map_or(0.0, |h| f64::from(h.blocks) * h.block_bytes.0 as f64);
+        history + self.estimated_run_chain_bytes()
+    }
+
+    fn estimated_run_chain_bytes(&self) -> f64 {
         let interval = self.consensus.block_interval.0 as f64;
         let blocks = [
             self.stop.blocks.map(f64::from),

@@ -150,6 +150,12 @@ impl Joins {
         self.syncs.get_mut(i as usize)
     }
 
+    /// Whether `node` joins during the run for the first time (it starts with
+    /// genesis only, not the history).
+    pub fn joins_empty(&self, node: NodeId) -> bool {
+        self.sync(node).is_some_and(|s| !s.record.rejoin)
+    }
+
     /// Whether `node` has joined and is still copying the chain: it relays nothing yet.
     /// (One bounds check for runs without joining nodes: `place` is empty.)
     pub fn syncing(&self, node: NodeId) -> bool {
