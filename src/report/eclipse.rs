@@ -16,6 +16,8 @@ pub fn eclipse_figures(sc: &Scenario) -> (Option<EclipseFigures>, Vec<Trial>) {
     let success = mean(&|t| f64::from(u8::from(t.eclipsed)));
     let outbound = plan.outbound as i32;
     let figures = EclipseFigures {
+        eclipse_addresses: plan.addresses(),
+        eclipse_attack_s: plan.attack_s,
         eclipse_trials: plan.trials,
         eclipse_success: success,
         eclipse_success_se: (success * (1.0 - success) / n).sqrt(),

@@ -7,6 +7,7 @@ mod cdf;
 pub mod chart;
 pub mod cost;
 pub mod eclipse;
+mod eclipse_plot;
 pub mod html;
 pub mod interval_plot;
 pub mod joins;

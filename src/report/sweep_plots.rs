@@ -269,5 +269,6 @@ fn draw_all(dir: &Path) -> Result<()> {
     ))?;
     both_formats!(plots.join("stale_rate"), |a| draw_stale(a, &keys, &rows))?;
     super::sweep_cost::draw_cost_plot(&plots, &rows)?;
+    super::eclipse_plot::draw_eclipse_plot(dir)?;
     super::attack_plots::draw_attack_plots(dir)
 }

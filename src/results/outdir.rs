@@ -146,6 +146,7 @@ pub const PLOT_NAMES: &[&str] = &[
     "tps_vs_confirmation",
     "stale_rate",
     "cost_per_tx",
+    "eclipse_success",
 ];
 
 fn is_plot_name(name: &str) -> bool {

@@ -141,6 +141,9 @@ pub struct CostFigures {
 /// selection without regard to age) — averaged.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct EclipseFigures {
+    /// The attack as run: the attacker's addresses (groups × per group) and τ_ℓ.
+    pub eclipse_addresses: u64,
+    pub eclipse_attack_s: f64,
     pub eclipse_trials: u32,
     pub eclipse_success: f64,
     pub eclipse_success_se: f64,
