@@ -3,7 +3,8 @@
 
 use super::limits::{duration, within, MAX_OUTBOUND, MAX_TIME};
 use super::Duration;
-use crate::net::eclipse::EclipsePlan;
+use crate::net::eclipse::addrman::MAX_DRAWS;
+use crate::net::eclipse::{EclipsePlan, MAX_ATTEMPTS};
 use serde::{Deserialize, Serialize};
 
 /// /16 groups an attacker can draw from (first byte 1 to 223): 57,088; kept well
@@ -104,13 +105,18 @@ impl Eclipse {
         within("eclipse.outbound", self.outbound, 1, MAX_OUTBOUND)?;
         within("eclipse.trials", self.trials, 1, MAX_TRIALS)?;
         let plan = self.plan();
+        // The restart: up to MAX_ATTEMPTS attempts a connection, each of up to
+        // MAX_DRAWS draws, counted in thousands of operations (a draw is cheap).
+        let restart =
+            f64::from(self.outbound) * f64::from(MAX_ATTEMPTS) * f64::from(MAX_DRAWS) / 1e3;
         let per_trial = (addresses * plan.rounds()) as f64
+            + restart
             + f64::from(self.trash)
             + f64::from(self.victim_heard)
             + f64::from(self.victim_tried);
         let work = per_trial * f64::from(self.trials);
         if work > MAX_OPERATIONS {
-            return Err(format!("eclipse would make about {work:.3e} address-book operations (trials × (addresses × rounds of the attack + trash + the victim's addresses)); at most {MAX_OPERATIONS:.0e}: fewer trials, addresses or rounds"));
+            return Err(format!("eclipse would make about {work:.3e} address-book operations (trials × (addresses × rounds of the attack + the restart's bound, outbound × 4,096 + trash + the victim's addresses)); at most {MAX_OPERATIONS:.0e}: fewer trials, addresses or rounds"));
         }
         Ok(())
     }

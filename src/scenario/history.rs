@@ -6,6 +6,8 @@ use super::Size;
 use serde::{Deserialize, Serialize};
 
 const MAX_HISTORY_BLOCKS: u32 = 1_000_000;
+/// Per-node block state of the history (one byte per node per block): 2 GB.
+const MAX_HISTORY_STATE: f64 = 2e9;
 /// Bytes of history hashed and held (the padding is shared, so memory holds little of
 /// it; hashing it takes about a minute per 40 GB).
 const MAX_HISTORY_BYTES: f64 = 1e11;
@@ -35,6 +37,11 @@ impl History {
                 bytes / 1e9,
                 MAX_HISTORY_BYTES / 1e9
             ));
+        }
+        // Every node keeps a byte of state per block: the history's, node by node.
+        let state = blocks * f64::from(sc.network.nodes);
+        if state > MAX_HISTORY_STATE {
+            return Err(format!("history.blocks × network.nodes is {state:.3e} (a byte of state per node per block); at most {MAX_HISTORY_STATE:.0e}"));
         }
         let span = blocks * sc.consensus.block_interval.0 as f64 / 1e9;
         if span > MAX_HISTORY_SPAN_S {

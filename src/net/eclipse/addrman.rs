@@ -25,6 +25,8 @@ use std::collections::HashMap;
 pub const TRIED_BUCKETS: usize = 64;
 pub const NEW_BUCKETS: usize = 256;
 pub const BUCKET_SIZE: usize = 64;
+/// Draws one selection may make before giving up.
+pub const MAX_DRAWS: u32 = 4_096;
 /// An entry older than this is "terrible": the first evicted from a full new bucket.
 const TERRIBLE_AGE_S: f64 = 30.0 * 86_400.0;
 
@@ -227,7 +229,8 @@ impl AddrMan {
     /// probability √ω_t(9−h) / ((h+1)√ω_n + √ω_t(9−h)) for `h` outgoing connections
     /// made, then a random non-empty bucket and a random entry in it, taken with
     /// probability min(1, 1.2^r / (1+τ)) — `r` rejections so far, τ its age in ten
-    /// minutes — or drawn again. `None` when both tables are empty.
+    /// minutes — or drawn again. `None` when both tables are empty, or after
+    /// [`MAX_DRAWS`] draws.
     pub fn select(&self, rng: &mut impl Rng, h: u32, now: f64) -> Option<u32> {
         let (wt, wn) = (self.tried_count as f64, self.new_count as f64);
         if wt + wn == 0.0 {
@@ -239,7 +242,9 @@ impl AddrMan {
         let from_tried = rng.random::<f64>() * (cor_tried + cor_new) < cor_tried;
         let table = if from_tried { &self.tried } else { &self.new };
         let mut factor = 1.0f64;
-        loop {
+        // A bound on draws: a nearly empty table would otherwise take thousands of
+        // draws of empty buckets per pick (the caller then gives up on this attempt).
+        for _ in 0..MAX_DRAWS {
             let bucket = &table[rng.random_range(0..table.len())];
             if bucket.is_empty() {
                 continue;
@@ -251,6 +256,7 @@ impl AddrMan {
             }
             factor *= 1.2;
         }
+        None
     }
 }
 

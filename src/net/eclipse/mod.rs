@@ -11,7 +11,7 @@ pub mod addrman;
 pub mod theory;
 mod trial;
 
-pub use trial::{run_trials, Trial};
+pub use trial::{run_trials, Trial, MAX_ATTEMPTS};
 
 /// An IPv4 address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -12,7 +12,7 @@ use std::collections::HashSet;
 const DAY: f64 = 86_400.0;
 /// Attempts to fill the outgoing slots before the victim is counted as stuck
 /// (bitcoind would then wait and ask DNS seeds; the attack has failed by then).
-const MAX_ATTEMPTS: u32 = 10_000;
+pub const MAX_ATTEMPTS: u32 = 1_000;
 /// Honest sources the victim heard addresses from (peers and DNS seeds).
 const SOURCES: usize = 64;
 /// bitcoind files an address from an `addr` message two hours older than stated.
@@ -205,7 +205,10 @@ fn restart(plan: &EclipsePlan, rng: &mut SimRng, book: &AddrMan, now: f64) -> (V
     while made.len() < plan.outbound as usize && attempts < MAX_ATTEMPTS {
         attempts += 1;
         let Some(id) = book.select(rng, made.len() as u32, now) else {
-            break;
+            if book.tried_count + book.new_count == 0 {
+                break;
+            }
+            continue;
         };
         let e = &book.entries[id as usize];
         if used.contains(&id) || groups.contains(&e.addr.group()) {
