@@ -6,18 +6,7 @@
 use chainlab::net::eclipse::{run_trials, EclipsePlan};
 
 fn plan(groups: u32, per_group: u32, attack_h: f64, round_s: f64) -> EclipsePlan {
-    EclipsePlan {
-        groups,
-        per_group,
-        round_s,
-        attack_s: attack_h * 3600.0,
-        trash: 32_768,
-        victim_tried: 300,
-        victim_heard: 32_768,
-        online: 0.28,
-        outbound: 8,
-        trials: 300,
-    }
+    EclipsePlan::on_live_node(groups, per_group, (attack_h * 3600.0, round_s), 300)
 }
 
 /// (s, t, τ_ℓ hours, τ_a seconds, the paper's wins, its prediction).

@@ -72,7 +72,7 @@ fn copying_the_history_takes_time_linear_in_its_size() {
 
 #[test]
 fn bad_history_values_are_refused_with_the_key_and_the_range() {
-    for (set, says) in [
+    let cases = [
         (
             "history.blocks=0",
             "history.blocks is 0; allowed: 1 to 1000000",
@@ -83,12 +83,8 @@ fn bad_history_values_are_refused_with_the_key_and_the_range() {
             "history={ blocks: 200000, block_bytes: 1MB }",
             "at most 100 GB",
         ),
-    ] {
-        let e = chainlab::scenario::Scenario::parse(GROWN, "h.yaml", &[set.to_string()])
-            .expect_err(set)
-            .to_string();
-        assert!(e.contains(says), "{set}: {e}");
-    }
+    ];
+    common::refuses(GROWN, &cases);
     let without = GROWN.replace(
         "history: { blocks: 60, block_bytes: 500kB }",
         "history: { blocks: 60 }",
@@ -97,4 +93,35 @@ fn bad_history_values_are_refused_with_the_key_and_the_range() {
         .expect_err("block_bytes is required")
         .to_string();
     assert!(e.contains("block_bytes"), "{e}");
+}
+
+/// A 51% attacker that forks below the history's tip rewrites part of it: the run
+/// neither panics nor counts the history's blocks as its own, and the blocks it
+/// orphans are stale like any others.
+#[test]
+fn a_fork_deep_into_the_history_is_counted_as_stale() {
+    let (sc, out) = common::simulate(
+        GROWN,
+        &[
+            "attacks=[{ kind: majority, hashrate: 0.7, depth: 15, attempts: 1 }]",
+            "stop={ blocks: 80 }",
+            "workload.tx_rate=0/s",
+        ],
+    );
+    let s = summarize(&sc, &out);
+    let tree = &out.tree;
+    assert_eq!(s.blocks_stale, tree.len() as u32 - 1 - tree.best_height());
+    let run_main = tree
+        .main_chain()
+        .iter()
+        .filter(|id| id.index() > 60)
+        .count() as u32;
+    assert_eq!(s.blocks_main, run_main);
+    let history_stale = (1..=60u32)
+        .filter(|&i| !tree.is_on_main_chain(chainlab::ledger::BlockId(i)))
+        .count();
+    assert!(s.attacks[0].successes >= 1, "the attack succeeded");
+    assert!(history_stale > 0, "it reached into the history");
+    // The attacker's branch from below the history's tip is all the run's.
+    assert!(s.blocks_main > tree.best_height() - 60);
 }

@@ -65,9 +65,17 @@ impl ChainViews {
         self.seen[block.index()][node.index()] = seen;
     }
 
-    /// Sets `node`'s tip outright (the history every node holds at the start).
-    pub fn set_tip(&mut self, node: NodeId, tip: BlockId) {
-        self.tips[node.index()] = tip;
+    /// A block already held at the start: connected by the nodes `held` marks, the
+    /// tip of each of them (blocks come parent first); unknown to the rest.
+    pub fn add_held_block(&mut self, block: BlockId, held: &[bool]) {
+        debug_assert_eq!(self.seen.len(), block.index());
+        let row = held
+            .iter()
+            .map(|&h| if h { Seen::Connected } else { Seen::Unknown });
+        self.seen.push(row.collect());
+        for (tip, _) in self.tips.iter_mut().zip(held).filter(|(_, &h)| h) {
+            *tip = block;
+        }
     }
 
     /// A block new to the tree, known to no node yet.

@@ -79,17 +79,12 @@ pub fn hand_out(
     blocks: &[BlockId],
     joins_empty: impl Fn(NodeId) -> bool,
 ) {
-    let Some(&tip) = blocks.last() else { return };
-    let nodes = views.nodes();
+    let held: Vec<bool> = NodeId::all(views.nodes())
+        .map(|n| !joins_empty(n))
+        .collect();
     for &b in blocks {
-        views.add_block(b);
+        views.add_held_block(b, &held);
         rec.history_block(b);
-        for node in NodeId::all(nodes).filter(|&n| !joins_empty(n)) {
-            views.set_seen(b, node, super::chain_view::Seen::Connected);
-        }
-    }
-    for node in NodeId::all(nodes).filter(|&n| !joins_empty(n)) {
-        views.set_tip(node, tip);
     }
 }
 

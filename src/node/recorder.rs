@@ -158,7 +158,8 @@ impl Recorder {
         if self.is_history(block) {
             return;
         }
-        let height = height - self.history;
+        // A run block below the history's tip (a fork deep into it) counts at 0.
+        let height = height.saturating_sub(self.history);
         let record = &mut self.blocks[block.index()];
         record.arrivals.push(now - record.mined_at);
         self.sample.connected(block, node, now);

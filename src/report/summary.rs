@@ -94,11 +94,16 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
 
     // Blocks of the history (`history:`) were mined before the run: not its figures.
     let history = sc.history_blocks();
-    let blocks_main = tree.best_height() - history;
-    let blocks_stale = (tree.len() as u32 - 1 - history) - blocks_main;
-    let chain_bytes: u64 = (main.iter().enumerate())
-        .filter(|&(height, _)| height == 0 || height > history as usize)
-        .map(|(_, &id)| tree.entry(id).size as u64)
+    // Main-chain blocks mined in the run (ids past the history's), and every block
+    // off the main chain — history blocks a fork below its tip orphaned included.
+    let blocks_main = main
+        .iter()
+        .filter(|id| id.index() > history as usize)
+        .count() as u32;
+    let blocks_stale = (tree.len() as u32 - 1) - tree.best_height();
+    let chain_bytes: u64 = (main.iter())
+        .filter(|id| id.index() == 0 || id.index() > history as usize)
+        .map(|&id| tree.entry(id).size as u64)
         .sum();
     let interval_mean = (blocks_main > 0).then(|| {
         to_secs(out.blocks[main.last().unwrap().index()].mined_at) / f64::from(blocks_main)

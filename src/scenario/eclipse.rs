@@ -4,7 +4,7 @@
 use super::limits::{duration, within, MAX_OUTBOUND, MAX_TIME};
 use super::Duration;
 use crate::net::eclipse::addrman::MAX_DRAWS;
-use crate::net::eclipse::{EclipsePlan, MAX_ATTEMPTS};
+use crate::net::eclipse::{self, EclipsePlan, MAX_ATTEMPTS};
 use serde::{Deserialize, Serialize};
 
 /// /16 groups an attacker can draw from (first byte 1 to 223): 57,088; kept well
@@ -33,13 +33,13 @@ pub struct Eclipse {
     #[serde(default = "paper_round")]
     pub round: Duration,
     /// Unroutable addresses the attacker sends in all (in `addr` messages).
-    #[serde(default = "two_new_tables")]
+    #[serde(default = "trash")]
     pub trash: u32,
     /// Honest addresses in the victim's tried table when the attack starts.
     #[serde(default = "measured_tried")]
     pub victim_tried: u32,
     /// Honest addresses the victim has heard of (filed in new).
-    #[serde(default = "two_new_tables")]
+    #[serde(default = "measured_heard")]
     pub victim_heard: u32,
     /// Share of honest addresses that accept a connection at the restart.
     #[serde(default = "measured_online")]
@@ -56,7 +56,7 @@ fn one() -> u32 {
     1
 }
 fn eight() -> u32 {
-    8
+    eclipse::OUTBOUND
 }
 fn thousand() -> u32 {
     1_000
@@ -65,17 +65,17 @@ fn thousand() -> u32 {
 fn paper_round() -> Duration {
     Duration(27 * 60 * 1_000_000_000)
 }
-/// Twice the 16,384 slots of bitcoind 0.9.3's new table.
-fn two_new_tables() -> u32 {
-    32_768
+fn trash() -> u32 {
+    eclipse::TRASH
 }
-/// The largest tried table the paper measured on its live nodes (§5: at most ~300).
+fn measured_heard() -> u32 {
+    eclipse::LIVE_HEARD
+}
 fn measured_tried() -> u32 {
-    300
+    eclipse::LIVE_TRIED
 }
-/// The largest share of tried addresses the paper found still online (Table 1: 5–28%).
 fn measured_online() -> f64 {
-    0.28
+    eclipse::LIVE_ONLINE
 }
 
 impl Eclipse {

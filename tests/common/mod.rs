@@ -11,6 +11,16 @@ use chainlab::ledger::*;
 use chainlab::node::{Network, RunOutput};
 use chainlab::scenario::Scenario;
 
+/// `yaml` with each `--set` of `cases` is refused with a message containing its text.
+pub fn refuses(yaml: &str, cases: &[(&str, &str)]) {
+    for &(set, says) in cases {
+        let e = Scenario::parse(yaml, "case.yaml", &[set.to_string()])
+            .expect_err(set)
+            .to_string();
+        assert!(e.contains(says), "{set}: {e}");
+    }
+}
+
 /// Parses an inline scenario with `key=value` overrides (as `--set` gives them) and runs
 /// it to its stop condition.
 pub fn simulate(yaml: &str, overrides: &[&str]) -> (Scenario, RunOutput) {

@@ -62,7 +62,40 @@ pub struct EclipsePlan {
     pub trials: u32,
 }
 
+/// A victim's book as the paper measured live nodes' (§5, Table 1), the defaults of
+/// the `eclipse:` section: the most honest entries in tried it saw; honest addresses
+/// heard of, twice new's 16,384 slots (it ends ~99% full, as measured); the largest
+/// share of tried addresses still online; trash sent, twice new's slots too.
+pub const LIVE_TRIED: u32 = 300;
+pub const LIVE_HEARD: u32 = 32_768;
+pub const LIVE_ONLINE: f64 = 0.28;
+pub const TRASH: u32 = 32_768;
+/// bitcoind's outgoing connections.
+pub const OUTBOUND: u32 = 8;
+
 impl EclipsePlan {
+    /// `trials` attacks by `groups` × `per_group` addresses for `attack_s` in rounds
+    /// of `round_s` on a victim with a live node's book (the constants above).
+    pub fn on_live_node(
+        groups: u32,
+        per_group: u32,
+        (attack_s, round_s): (f64, f64),
+        trials: u32,
+    ) -> Self {
+        EclipsePlan {
+            groups,
+            per_group,
+            round_s,
+            attack_s,
+            trash: TRASH,
+            victim_tried: LIVE_TRIED,
+            victim_heard: LIVE_HEARD,
+            online: LIVE_ONLINE,
+            outbound: OUTBOUND,
+            trials,
+        }
+    }
+
     pub fn addresses(&self) -> u64 {
         u64::from(self.groups) * u64::from(self.per_group)
     }

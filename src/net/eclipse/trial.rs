@@ -230,19 +230,8 @@ fn restart(plan: &EclipsePlan, rng: &mut SimRng, book: &AddrMan, now: f64) -> (V
 mod tests {
     use super::*;
 
-    pub(crate) fn plan(groups: u32, per_group: u32, attack_h: f64, round_s: f64) -> EclipsePlan {
-        EclipsePlan {
-            groups,
-            per_group,
-            round_s,
-            attack_s: attack_h * 3600.0,
-            trash: 32_768,
-            victim_tried: 300,
-            victim_heard: 32_768,
-            online: 0.28,
-            outbound: 8,
-            trials: 200,
-        }
+    fn plan(groups: u32, per_group: u32, attack_h: f64, round_s: f64) -> EclipsePlan {
+        EclipsePlan::on_live_node(groups, per_group, (attack_h * 3600.0, round_s), 200)
     }
 
     /// A victim with no honest peer in tried and every honest address it heard of
