@@ -9,10 +9,33 @@ use crate::sim::rng::{stream, SimRng};
 use crate::sim::SimTime;
 use rand::Rng;
 
-/// The topology, then `extra` random links from given nodes (attackers' additional
-/// connections: made after the topology so that they do not reshuffle it), and each
-/// node's bandwidth.
-pub fn build(plan: &NetworkPlan, seed: u64, extra: &[(NodeId, u32)]) -> (Topology, Uplinks) {
+/// Links attackers add to the topology once it is built (so that they reshuffle
+/// nothing): `random` links from a node to random others, then `pairs` between named
+/// nodes (an eclipse attacker and its victims).
+#[derive(Default)]
+pub struct Extra {
+    pub random: Vec<(NodeId, u32)>,
+    pub pairs: Vec<(NodeId, NodeId)>,
+}
+
+impl Extra {
+    fn add(
+        &self,
+        topo: &mut Topology,
+        rng: &mut SimRng,
+        mut latency: impl FnMut(NodeId, NodeId, &mut SimRng) -> SimTime,
+    ) {
+        for &(node, count) in &self.random {
+            topo.add_random_links(node, count, rng, &mut latency);
+        }
+        for &pair in &self.pairs {
+            topo.add_link(pair, rng, &mut latency);
+        }
+    }
+}
+
+/// The topology, then the `extra` links, and each node's bandwidth.
+pub fn build(plan: &NetworkPlan, seed: u64, extra: &Extra) -> (Topology, Uplinks) {
     let n = plan.nodes;
     let mut rng = stream(seed, "topology", 0);
     let preset = match plan.links {
@@ -23,9 +46,7 @@ pub fn build(plan: &NetworkPlan, seed: u64, extra: &[(NodeId, u32)]) -> (Topolog
         } => {
             let mut latency = uniform_latency(latency, jitter);
             let mut topo = shape(plan, &mut rng, &mut latency);
-            for &(node, count) in extra {
-                topo.add_random_links(node, count, &mut rng, &mut latency);
-            }
+            extra.add(&mut topo, &mut rng, &mut latency);
             let uplinks = Uplinks::uniform(n as usize, bandwidth_bps).with_transfer(plan.transfer);
             return (topo, uplinks);
         }
@@ -42,9 +63,7 @@ pub fn build(plan: &NetworkPlan, seed: u64, extra: &[(NodeId, u32)]) -> (Topolog
         SimTime((mean_ms * factor * 1e6).round() as u64)
     };
     let mut topo = shape(plan, &mut rng, &mut latency);
-    for &(node, count) in extra {
-        topo.add_random_links(node, count, &mut rng, &mut latency);
-    }
+    extra.add(&mut topo, &mut rng, &mut latency);
     topo.set_regions(&region);
     let up = region.iter().map(|&r| preset.upload_bps[r]).collect();
     let down = region.iter().map(|&r| preset.download_bps[r]).collect();
@@ -72,7 +91,7 @@ fn shape(
 
 /// Gervais et al.'s network: regions, Pareto latencies, per-node speeds from the
 /// measured tables (`LinkModel::Measured2016`).
-fn build_measured(plan: &NetworkPlan, seed: u64, extra: &[(NodeId, u32)]) -> (Topology, Uplinks) {
+fn build_measured(plan: &NetworkPlan, seed: u64, extra: &Extra) -> (Topology, Uplinks) {
     let LinkModel::Measured2016 {
         hub_regions,
         pareto_latency,
@@ -97,9 +116,7 @@ fn build_measured(plan: &NetworkPlan, seed: u64, extra: &[(NodeId, u32)]) -> (To
     };
     let mut rng = stream(seed, "topology", 0);
     let mut topo = shape(plan, &mut rng, &mut latency);
-    for &(node, count) in extra {
-        topo.add_random_links(node, count, &mut rng, &mut latency);
-    }
+    extra.add(&mut topo, &mut rng, &mut latency);
     topo.set_regions(&region);
     let tables = gervais2016::speed_tables();
     let mut speed_rng = stream(seed, "bandwidth", 0);

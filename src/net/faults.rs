@@ -26,6 +26,9 @@ pub struct Faults {
     /// from them goes nowhere (uncounted: it is no fault). How many there are.
     absent: Vec<bool>,
     absent_count: usize,
+    /// Faults from the scenario (the first ones); those after are partitions an
+    /// attacker makes (an eclipse), not reported as faults.
+    scheduled: usize,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -78,6 +81,7 @@ impl Faults {
             })
             .collect();
         Faults {
+            scheduled: plans.len(),
             active: vec![false; plans.len()],
             stats: vec![FaultStats::default(); plans.len()],
             plans,
@@ -89,6 +93,24 @@ impl Faults {
             absent: vec![false; n],
             absent_count: 0,
         }
+    }
+
+    /// A partition of `nodes` from the rest that an attacker starts and ends
+    /// ([`Faults::start`], [`Faults::end`]); returns its index.
+    pub fn add_partition(&mut self, nodes: &[NodeId]) -> usize {
+        let mut member = vec![false; self.down.len()];
+        nodes.iter().for_each(|n| member[n.index()] = true);
+        self.plans.push(FaultPlan {
+            kind: FaultKind::Partition {
+                nodes: NodeSet::Ids(nodes.to_vec()),
+            },
+            start: SimTime::MAX,
+            end: None,
+        });
+        self.members.push(member);
+        self.active.push(false);
+        self.stats.push(FaultStats::default());
+        self.plans.len() - 1
     }
 
     /// `node` is not in the network until [`Faults::join`].
@@ -211,7 +233,9 @@ impl Faults {
         if matches!(self.plans[fault].kind, FaultKind::Loss { .. }) {
             return Vec::new();
         }
-        self.last_healed = Some(fault);
+        if fault < self.scheduled {
+            self.last_healed = Some(fault);
+        }
         self.member_list(fault)
     }
 
@@ -236,7 +260,7 @@ impl Faults {
     }
 
     pub fn output(&self) -> Vec<FaultOutput> {
-        self.plans
+        self.plans[..self.scheduled]
             .iter()
             .zip(&self.stats)
             .zip(&self.members)

@@ -37,3 +37,4 @@ pub use network::{Network, LENGTH_CAP};
 pub use output::{BlockRecord, RunOutput, TxRecord};
 pub use plan::RunPlan;
 pub use table::miner_node;
+pub(crate) use table::NodeTable;

@@ -4,6 +4,7 @@
 use crate::ledger::{Amount, ConsensusParams};
 use crate::net::plan::{FaultPlan, NetworkPlan};
 use crate::net::NodeId;
+use crate::node::ids::MinerId;
 use crate::sim::SimTime;
 
 #[derive(Clone, Debug)]
@@ -174,6 +175,15 @@ pub enum StrategyPlan {
         merchant: Option<NodeId>,
         premine: bool,
     },
+    /// The double spend against an eclipsed merchant (`attack::eclipse_spend`).
+    EclipseSpend {
+        confirmations: u32,
+        amount: Amount,
+        merchant: NodeId,
+        /// Honest miners eclipsed with the merchant.
+        miners: Vec<MinerId>,
+        give_up_after: Option<SimTime>,
+    },
     Majority {
         depth: u32,
         give_up_behind: Option<u32>,
@@ -197,6 +207,7 @@ impl StrategyPlan {
     pub fn kind(&self) -> &'static str {
         match self {
             StrategyPlan::DoubleSpend { .. } => "double-spend",
+            StrategyPlan::EclipseSpend { .. } => "eclipse-double-spend",
             StrategyPlan::Majority { .. } => "majority",
             StrategyPlan::Selfish { .. } => "selfish",
             StrategyPlan::Stubborn { .. } => "stubborn",

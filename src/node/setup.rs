@@ -10,7 +10,7 @@ use super::mining::Miners;
 use super::network::Network;
 use super::paybook::Paybook;
 use super::payments::{PaymentFeed, Workload};
-use super::plan::{RunPlan, StrategyPlan, TxRelayKind};
+use super::plan::{AttackPlan, RunPlan, StrategyPlan, TxRelayKind};
 use super::recorder::Recorder;
 use super::relay::{self, announce::Announcements, timeout::Requests};
 use super::replay::Sample;
@@ -34,12 +34,15 @@ impl Network {
         let attacker_nodes: Vec<NodeId> = (0..plan.attacks.len())
             .map(|a| miner_node(honest + a, miner_count, n))
             .collect();
-        let extra: Vec<(NodeId, u32)> = attacker_nodes
-            .iter()
-            .zip(&plan.attacks)
-            .filter(|(_, a)| a.connections > 0)
-            .map(|(&node, a)| (node, a.connections))
-            .collect();
+        let extra = build::Extra {
+            random: (attacker_nodes.iter().zip(&plan.attacks))
+                .filter(|(_, a)| a.connections > 0)
+                .map(|(&node, a)| (node, a.connections))
+                .collect(),
+            pairs: (attacker_nodes.iter().zip(&plan.attacks))
+                .flat_map(|(&node, a)| eclipsed(a, miner_count, n).map(move |v| (node, v)))
+                .collect(),
+        };
         let (topology, uplinks) = build::build(&plan.network, plan.seed, &extra);
         let faults = Faults::new(plan.faults.clone(), n, plan.seed);
 
@@ -66,8 +69,12 @@ impl Network {
             })
             .collect();
         let paying = plan.workload.tx_rate > 0.0
-            || (plan.attacks.iter())
-                .any(|a| matches!(a.strategy, StrategyPlan::DoubleSpend { .. }));
+            || (plan.attacks.iter()).any(|a| {
+                matches!(
+                    a.strategy,
+                    StrategyPlan::DoubleSpend { .. } | StrategyPlan::EclipseSpend { .. }
+                )
+            });
         let gossip = plan.workload.relay == TxRelayKind::Gossip;
         let compact = plan.relay == super::plan::BlockRelayKind::Compact;
         let feed = (!wallets.is_empty()).then(|| {
@@ -96,7 +103,7 @@ impl Network {
         let joins = super::join::Joins::new(&mut core);
         let mut txs = txrelay::relay_for(&core.plan, &core, paying, &miner_nodes);
         grow_history(&mut core, &joins, txs.as_mut());
-        Network {
+        let mut net = Network {
             blocks: relay::protocol(core.plan.relay),
             txs,
             q: EventQueue::new(),
@@ -106,8 +113,45 @@ impl Network {
             feed,
             joins,
             core,
+        };
+        net.set_up_eclipses(miner_count);
+        net
+    }
+
+    /// Each eclipse attacker's partition of its victims and itself, and its node
+    /// outside.
+    fn set_up_eclipses(&mut self, miner_count: usize) {
+        let n = self.core.plan.network.nodes;
+        for a in 0..self.attackers.len() {
+            let (node, plan) = (self.attackers[a].node, &self.core.plan.attacks[a]);
+            let victims: Vec<NodeId> = eclipsed(plan, miner_count, n).collect();
+            if victims.is_empty() {
+                continue;
+            }
+            let outside = self.outside_of(node, &victims);
+            let members: Vec<NodeId> = std::iter::once(node).chain(victims.clone()).collect();
+            let fault = self.core.transport.faults.add_partition(&members);
+            let side = super::attack::EclipseSide {
+                fault,
+                outside,
+                victims,
+            };
+            self.attackers[a].eclipse = Some(side);
         }
     }
+}
+
+/// The nodes an eclipse attacker holds: its merchant's, then its eclipsed miners'.
+fn eclipsed(plan: &AttackPlan, miner_count: usize, n: u32) -> impl Iterator<Item = NodeId> {
+    let victims = match &plan.strategy {
+        StrategyPlan::EclipseSpend {
+            merchant, miners, ..
+        } => std::iter::once(*merchant)
+            .chain(miners.iter().map(|m| miner_node(m.index(), miner_count, n)))
+            .collect(),
+        _ => Vec::new(),
+    };
+    victims.into_iter()
 }
 
 /// Miners, honest then attackers, on distinct nodes spread over the id space. Honest

@@ -77,6 +77,7 @@ pub fn attack_figures(out: &RunOutput) -> Vec<AttackFigures> {
                 theory_rosenfeld: rosenfeld,
                 theory_exact_without_premine: strict,
                 theory_eyal_sirer: eyal_sirer,
+                theory_eclipse: theory_eclipse(out, attack),
             }
         })
         .collect()
@@ -171,6 +172,22 @@ fn theory_columns(strategy: &StrategyPlan, q: f64, measured: Option<f64>) -> The
     }
 }
 
+/// The eclipse double spend's success at the eclipsed side's share: the attacker's
+/// and its eclipsed miners'.
+fn theory_eclipse(out: &RunOutput, attack: &AttackOutput) -> Option<f64> {
+    let StrategyPlan::EclipseSpend {
+        confirmations,
+        miners,
+        ..
+    } = &attack.plan.strategy
+    else {
+        return None;
+    };
+    let eclipsed: f64 = miners.iter().map(|m| out.shares[m.index()]).sum();
+    let s = attack.plan.hashrate + eclipsed;
+    Some(theory::eclipse_double_spend(s, *confirmations))
+}
+
 /// What the theory columns were computed for: confirmations, γ, premine.
 fn settings(strategy: &StrategyPlan) -> (Option<u32>, Option<f64>, Option<bool>) {
     match *strategy {
@@ -179,6 +196,7 @@ fn settings(strategy: &StrategyPlan) -> (Option<u32>, Option<f64>, Option<bool>)
             premine,
             ..
         } => (Some(confirmations), None, Some(premine)),
+        StrategyPlan::EclipseSpend { confirmations, .. } => (Some(confirmations), None, None),
         StrategyPlan::Selfish { gamma: Some(g) }
         | StrategyPlan::Stubborn { gamma: Some(g), .. } => (None, Some(g), None),
         _ => (None, None, None),

@@ -59,6 +59,21 @@ pub fn exact_without_premine(q: f64, z: u32) -> f64 {
     (below + (1.0 - mass)).clamp(0.0, 1.0)
 }
 
+/// The N-confirmation double spend against an eclipsed merchant (Heilman et al. 2015),
+/// with blocks reaching everyone at once: the branch the merchant sees grows at share
+/// `s` (the attacker's and the eclipsed miners'), the honest chain at 1 − s. The
+/// merchant ships at the branch's `z`-th block and the eclipse ends: it moves to the
+/// honest chain if that has more blocks then (H > z, with H the honest blocks found
+/// before the branch's z-th: C(z+h−1, h) s^z (1−s)^h); in a tie the next block
+/// decides, honest with probability 1 − s; behind, the honest nodes take the branch.
+pub fn eclipse_double_spend(s: f64, z: u32) -> f64 {
+    let p = 1.0 - s;
+    let nb = |h: u32| binomial(z + h - 1, h) * s.powi(z as i32) * p.powi(h as i32);
+    let below: f64 = (0..z).map(nb).sum();
+    let tie = nb(z);
+    ((1.0 - below - tie) + tie * p).clamp(0.0, 1.0)
+}
+
 /// Eyal and Sirer (2014), eq. (8): the selfish pool's share of main-chain blocks.
 pub fn selfish_revenue(alpha: f64, gamma: f64) -> f64 {
     let a = alpha;

@@ -214,6 +214,10 @@ pub struct AttackFigures {
     pub theory_rosenfeld: Option<f64>,
     pub theory_exact_without_premine: Option<f64>,
     pub theory_eyal_sirer: Option<f64>,
+    /// Eclipse double spend: the success probability at the eclipsed side's share
+    /// (attacker and eclipsed miners) with instant blocks (docs/attacks.md).
+    #[serde(default)]
+    pub theory_eclipse: Option<f64>,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone)]

@@ -1,6 +1,7 @@
 //! The `attacks:` section: who misbehaves, how, and from when.
 
 use super::faults::from_start;
+use super::limits::within;
 use super::Duration;
 use serde::{Deserialize, Serialize};
 
@@ -41,6 +42,31 @@ pub enum Attack {
         /// assumes); otherwise pay at once and start level.
         #[serde(default)]
         premine: bool,
+    },
+    /// Heilman et al.'s N-confirmation double spend against an eclipsed merchant: the
+    /// attacker holds all of the merchant's connections (and those of the eclipsed
+    /// `miners`), shows it only its own chain holding the payment, and gives the rest
+    /// of the network a conflicting spend; once the merchant has seen `confirmations`
+    /// it lets the eclipse go and the merchant moves to the honest chain.
+    EclipseDoubleSpend {
+        hashrate: f64,
+        #[serde(default = "from_start")]
+        start: Duration,
+        confirmations: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        attempts: Option<u32>,
+        #[serde(default = "one_coin")]
+        amount: f64,
+        /// The eclipsed merchant's node (one that neither mines nor attacks).
+        merchant: u32,
+        /// Honest miners (by their place in `mining.shares`) eclipsed with the
+        /// merchant: their hashrate extends the attacker's chain.
+        #[serde(default)]
+        miners: Vec<u32>,
+        /// End an eclipse that has not brought the merchant to `confirmations` after
+        /// this long; by default it lasts until it does.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        give_up_after: Option<Duration>,
     },
     /// Forks from `depth` blocks below the tip and mines privately until its branch has
     /// more work than the public chain, then releases it: history rewritten `depth`
@@ -119,6 +145,7 @@ impl Attack {
     pub fn hashrate(&self) -> f64 {
         match self {
             Attack::DoubleSpend { hashrate, .. }
+            | Attack::EclipseDoubleSpend { hashrate, .. }
             | Attack::Majority { hashrate, .. }
             | Attack::Selfish { hashrate, .. }
             | Attack::Stubborn { hashrate, .. } => *hashrate,
@@ -131,6 +158,7 @@ impl Attack {
             | Attack::Majority { connections, .. }
             | Attack::Selfish { connections, .. }
             | Attack::Stubborn { connections, .. } => *connections,
+            Attack::EclipseDoubleSpend { .. } => 0,
         }
     }
 
@@ -138,6 +166,7 @@ impl Attack {
     pub fn start(&self) -> Duration {
         match self {
             Attack::DoubleSpend { start, .. }
+            | Attack::EclipseDoubleSpend { start, .. }
             | Attack::Majority { start, .. }
             | Attack::Selfish { start, .. }
             | Attack::Stubborn { start, .. } => *start,
@@ -147,6 +176,7 @@ impl Attack {
     pub fn kind(&self) -> &'static str {
         match self {
             Attack::DoubleSpend { .. } => "double-spend",
+            Attack::EclipseDoubleSpend { .. } => "eclipse-double-spend",
             Attack::Majority { .. } => "majority",
             Attack::Selfish { .. } => "selfish",
             Attack::Stubborn { .. } => "stubborn",
@@ -155,7 +185,9 @@ impl Attack {
 
     pub fn attempts(&self) -> Option<u32> {
         match self {
-            Attack::DoubleSpend { attempts, .. } | Attack::Majority { attempts, .. } => *attempts,
+            Attack::DoubleSpend { attempts, .. }
+            | Attack::EclipseDoubleSpend { attempts, .. }
+            | Attack::Majority { attempts, .. } => *attempts,
             Attack::Selfish { .. } | Attack::Stubborn { .. } => None,
         }
     }
@@ -170,6 +202,9 @@ impl Attack {
         match self {
             Attack::DoubleSpend {
                 amount, attempts, ..
+            }
+            | Attack::EclipseDoubleSpend {
+                amount, attempts, ..
             } => {
                 let per = Amount::from_coins(*amount) + COIN / 100;
                 u128::from(per.0) * u128::from(attempts.unwrap_or(1000))
@@ -183,6 +218,9 @@ impl Attack {
         match self {
             Attack::DoubleSpend {
                 amount, attempts, ..
+            }
+            | Attack::EclipseDoubleSpend {
+                amount, attempts, ..
             } => {
                 let per = Amount::from_coins(*amount) + COIN / 100;
                 per.saturating_mul(u64::from(attempts.unwrap_or(1000)))
@@ -192,7 +230,7 @@ impl Attack {
     }
 
     pub(crate) fn check(&self, at: &str, nodes: u32) -> Result<(), String> {
-        use super::limits::{duration, within, MAX_ATTEMPTS, MAX_CONFIRMATIONS, MAX_TIME};
+        use super::limits::{duration, MAX_ATTEMPTS, MAX_CONFIRMATIONS, MAX_TIME};
         let h = self.hashrate();
         if !(h > 0.0 && h < 1.0) {
             return Err(format!(
@@ -223,11 +261,7 @@ impl Attack {
                     1,
                     MAX_CONFIRMATIONS,
                 )?;
-                if !(*amount >= 0.001 && *amount <= 1e6) {
-                    return Err(format!(
-                        "{at}.amount is {amount}; pay between 0.001 and 1000000 coins"
-                    ));
-                }
+                check_amount(at, *amount)?;
                 if let Some(m) = merchant {
                     if *m >= nodes {
                         return Err(format!(
@@ -237,6 +271,26 @@ impl Attack {
                     }
                 }
                 check_give_up(at, give_up_behind)
+            }
+            Attack::EclipseDoubleSpend {
+                confirmations,
+                amount,
+                merchant,
+                give_up_after,
+                ..
+            } => {
+                within(
+                    &format!("{at}.confirmations"),
+                    *confirmations,
+                    1,
+                    MAX_CONFIRMATIONS,
+                )?;
+                check_amount(at, *amount)?;
+                within(&format!("{at}.merchant"), *merchant, 0, nodes - 1)?;
+                match give_up_after {
+                    Some(d) => duration(&format!("{at}.give_up_after"), d.0, 1, MAX_TIME),
+                    None => Ok(()),
+                }
             }
             Attack::Majority {
                 give_up_behind,
@@ -256,6 +310,15 @@ impl Attack {
                 _ => Ok(()),
             },
         }
+    }
+}
+
+fn check_amount(at: &str, amount: f64) -> Result<(), String> {
+    match (0.001..=1e6).contains(&amount) {
+        true => Ok(()),
+        false => Err(format!(
+            "{at}.amount is {amount}; pay between 0.001 and 1000000 coins"
+        )),
     }
 }
 

@@ -353,6 +353,7 @@ impl Scenario {
             let at = format!("attacks[{i}]");
             attack.check(&at, nodes)?;
             starts_before_stop(&format!("{at}.start"), attack.start().0, stop)?;
+            attack.check_eclipsed(&at, self.mining.miners, |n| self.hosts(n))?;
         }
         let attack_share: f64 = self.attacks.iter().map(Attack::hashrate).sum();
         require(attack_share < 1.0, || {

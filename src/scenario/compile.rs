@@ -11,6 +11,7 @@ use crate::node::plan::{
     AttackPlan, BlockRelayKind, ChurnPlan, HashrateStep, JoinPlan, MiningPlan, PowMode as PlanPow,
     RunPlan, StopPlan, StrategyPlan, TxRelayKind, WorkloadPlan,
 };
+use crate::node::MinerId;
 use crate::sim::SimTime;
 
 /// The plan of a scenario that passed its checks. `Err` only when the topology file
@@ -141,6 +142,20 @@ fn attack_plan(a: &Attack) -> AttackPlan {
             amount: Amount::from_coins(*amount),
             merchant: merchant.map(NodeId),
             premine: *premine,
+        },
+        Attack::EclipseDoubleSpend {
+            confirmations,
+            amount,
+            merchant,
+            miners,
+            give_up_after,
+            ..
+        } => StrategyPlan::EclipseSpend {
+            confirmations: *confirmations,
+            amount: Amount::from_coins(*amount),
+            merchant: NodeId(*merchant),
+            miners: miners.iter().map(|&m| MinerId(m)).collect(),
+            give_up_after: give_up_after.map(|d| SimTime(d.0)),
         },
         Attack::Majority {
             depth,

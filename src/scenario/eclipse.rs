@@ -151,3 +151,68 @@ pub(crate) fn allowed(key: &str) -> Option<String> {
         _ => None,
     }
 }
+
+impl super::adversary::Attack {
+    /// An eclipse double spend's merchant must be a full node that hosts no miner, and
+    /// its eclipsed miners distinct honest miners: `host(node)` says whether a node
+    /// hosts a miner or is light, `honest` is the number of honest miners.
+    pub(crate) fn check_eclipsed(
+        &self,
+        at: &str,
+        honest: u32,
+        host: impl Fn(u32) -> Option<&'static str>,
+    ) -> Result<(), String> {
+        let super::adversary::Attack::EclipseDoubleSpend {
+            merchant, miners, ..
+        } = self
+        else {
+            return Ok(());
+        };
+        if let Some(what) = host(*merchant) {
+            return Err(format!(
+                "{at}.merchant is node {merchant}, which {what}; the eclipsed merchant is a full node that hosts no miner"
+            ));
+        }
+        if miners.len() as u64 >= u64::from(honest) {
+            return Err(format!(
+                "{at}.miners lists {} miners; at most {} of the {honest} honest miners can be eclipsed (one must stay outside)",
+                miners.len(),
+                honest.saturating_sub(1)
+            ));
+        }
+        for (i, &m) in miners.iter().enumerate() {
+            super::limits::within(&format!("{at}.miners[{i}]"), m, 0, honest - 1)?;
+            if miners[..i].contains(&m) {
+                return Err(format!("{at}.miners names miner {m} twice"));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl super::Scenario {
+    /// What node `n` is besides a plain full node there from the start: a miner's or
+    /// an attacker's host, a light node, or one that joins or churns.
+    pub(crate) fn hosts(&self, n: u32) -> Option<&'static str> {
+        if self.joining.is_some() || self.churn.is_some() {
+            return Some(
+                "may join late or churn (an eclipse double spend runs without joining: and churn:)",
+            );
+        }
+        let (honest, attackers) = (self.mining.miners as usize, self.attacks.len());
+        let table = crate::node::NodeTable::new(
+            self.network.nodes,
+            honest,
+            attackers,
+            self.network.light_nodes,
+            self.seed,
+        );
+        let node = crate::net::NodeId(n);
+        match table.miner_at(node) {
+            Some(m) if m.index() < honest => Some("hosts an honest miner"),
+            Some(_) => Some("hosts an attacker"),
+            None if table.is_light(node) => Some("is a light node"),
+            None => None,
+        }
+    }
+}

@@ -6,6 +6,7 @@
 
 mod branch;
 mod double_spend;
+mod eclipse_spend;
 mod majority;
 mod race;
 mod records;
@@ -53,12 +54,18 @@ pub trait Strategy: Sync {
     fn observed(&self) -> bool {
         true
     }
+
+    /// The observer's tip moved from `old_tip` during an attempt.
+    fn observe(&self, net: &mut Network, now: SimTime, a: AttackerId, old_tip: BlockId) {
+        branch::observe(net, now, a, old_tip);
+    }
 }
 
 /// The strategy a plan names: one registration line per strategy.
 fn strategy_for(plan: &StrategyPlan) -> &'static dyn Strategy {
     match plan {
         StrategyPlan::DoubleSpend { .. } => &double_spend::DoubleSpend,
+        StrategyPlan::EclipseSpend { .. } => &eclipse_spend::EclipseSpend,
         StrategyPlan::Majority { .. } => &majority::Majority,
         StrategyPlan::Selfish { .. } => &selfish::Selfish,
         StrategyPlan::Stubborn { .. } => &stubborn::Stubborn,
@@ -83,6 +90,20 @@ pub struct Attacker {
     ties: Ties,
     /// False until the attack's start time: until then it mines honestly.
     active: bool,
+    /// An eclipse attacker's partition and outside node (`eclipse_spend`).
+    pub eclipse: Option<EclipseSide>,
+    /// Between an eclipse attacker's attempts: waiting to be back on the honest chain.
+    waiting: bool,
+}
+
+/// The partition an eclipse attacker makes of its victims and itself (a fault it
+/// starts and ends), and the node outside that gives the network the conflict.
+#[derive(Clone)]
+pub struct EclipseSide {
+    pub fault: usize,
+    pub outside: NodeId,
+    /// The merchant's node, then the eclipsed miners'.
+    pub victims: Vec<NodeId>,
 }
 
 pub struct Attempt {
@@ -126,6 +147,7 @@ impl Attacker {
         let spec = plan.attacks[a.index()].clone();
         let chosen = match &spec.strategy {
             StrategyPlan::DoubleSpend { merchant, .. } => *merchant,
+            StrategyPlan::EclipseSpend { merchant, .. } => Some(*merchant),
             _ => None,
         };
         let observer = chosen.unwrap_or_else(|| {
@@ -152,6 +174,8 @@ impl Attacker {
             records: Vec::new(),
             tie: None,
             ties: Ties::default(),
+            eclipse: None,
+            waiting: false,
         }
     }
 }
@@ -350,7 +374,11 @@ impl Network {
         for i in 0..self.attackers.len() {
             let at = &self.attackers[i];
             if at.observer == node && at.attempt.is_some() && at.strategy.observed() {
-                branch::observe(self, now, AttackerId(i as u32), old_tip);
+                at.strategy
+                    .observe(self, now, AttackerId(i as u32), old_tip);
+            } else if at.waiting && (at.eclipse.as_ref()).is_some_and(|e| e.victims.contains(&node))
+            {
+                self.restart_eclipse_if_ready(now, AttackerId(i as u32));
             }
         }
     }

@@ -28,6 +28,11 @@ pub trait TxRelay {
         Ok(())
     }
 
+    /// `tx` is about to enter the payment book without being relayed (an eclipse
+    /// attacker hands it to its victims' miners itself): keep the per-payment records
+    /// in step, judging nothing.
+    fn register_unrelayed(&mut self, _core: &mut Core, _tx: &Transaction) {}
+
     /// The admitted payment `tx` was made at `origin`: send it on its way.
     fn offer(
         &mut self,

@@ -174,6 +174,11 @@ impl TxRelay for Gossip {
     fn admit(&mut self, core: &mut Core, tx: &Transaction, origin: NodeId) -> Result<(), String> {
         let tip = core.views.tip(origin);
         let verdict = core.tree.admit_to_mempool(&mut self.mempool, tx, tip);
+        self.register_unrelayed(core, tx);
+        verdict.map(|_| ()).map_err(|e| e.to_string())
+    }
+
+    fn register_unrelayed(&mut self, core: &mut Core, tx: &Transaction) {
         let parents = tx
             .inputs
             .iter()
@@ -181,7 +186,6 @@ impl TxRelay for Gossip {
             .collect();
         self.parents.push(parents);
         self.holding.register();
-        verdict.map(|_| ()).map_err(|e| e.to_string())
     }
 
     fn offer(
