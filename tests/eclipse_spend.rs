@@ -78,6 +78,37 @@ fn a_successful_eclipse_reverts_the_payment_and_wastes_the_eclipsed_hashrate() {
 }
 
 #[test]
+fn eclipses_that_give_up_leave_no_node_behind_and_the_next_ones_go_on() {
+    // Cut off after 2 h, most attempts give up; each ends with the eclipse healing
+    // just before the next begins. Two faults made this hang: an eclipse starting
+    // again cut a node off mid-download (the missing block's request, lost, was
+    // forgotten and no orphan on top of it asked again), and the attacker paid from
+    // coins whose fate the chain had not settled, which no block could then hold.
+    let (sc, out) = simulate(
+        &format!("seed: 2015\n{}", attack(0.1, 6, "[0]", 300)),
+        &["attacks.0.give_up_after=2h", "stop.blocks=20000"],
+    );
+    let fig = summarize(&sc, &out).attacks[0].clone();
+    assert_eq!(
+        (fig.attempts, fig.unfinished),
+        (300, 0),
+        "every attempt decided"
+    );
+    let gave_up = out.attacks[0]
+        .records
+        .iter()
+        .position(|r| r.outcome.as_str() == "gave-up");
+    let later_win = out.attacks[0].records[gave_up.expect("some give up") + 1..]
+        .iter()
+        .any(|r| r.outcome.as_str() == "success");
+    assert!(later_win, "attempts after a give-up still succeed");
+    assert!(
+        out.tips.iter().all(|&t| t == out.tips[0]),
+        "every node on one tip"
+    );
+}
+
+#[test]
 fn eclipse_attacks_are_checked() {
     let yaml = attack(0.1, 6, "[0]", 10);
     refuses(

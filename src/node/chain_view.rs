@@ -85,8 +85,7 @@ impl ChainViews {
     }
 
     /// `node` validated `block` from `from`: connectable if its parent is connected
-    /// here; otherwise it waits as an orphan, and the answer says whether the parent
-    /// is unknown here (and so worth asking `from` for).
+    /// here; otherwise it waits as an orphan.
     pub fn park_unless_connectable(
         &mut self,
         tree: &BlockTree,
@@ -97,16 +96,22 @@ impl ChainViews {
         let parent = tree.entry(block).parent.expect("not genesis");
         match self.seen(parent, node) {
             Seen::Connected => Connectable::Yes,
-            parent_seen => {
+            _ => {
                 self.set_seen(block, node, Seen::Orphan);
                 self.orphans[node.index()].push((block, from));
                 self.orphans_waiting += 1;
-                Connectable::Orphan {
-                    parent,
-                    ask: parent_seen == Seen::Unknown && from != node,
-                }
+                Connectable::Orphan { parent }
             }
         }
+    }
+
+    /// The first block at or below `block` that `node` does not hold as a waiting
+    /// orphan: the root of the orphan chain `block` may top.
+    pub fn below_orphans(&self, tree: &BlockTree, node: NodeId, mut block: BlockId) -> BlockId {
+        while self.seen(block, node) == Seen::Orphan {
+            block = tree.entry(block).parent.expect("an orphan is not genesis");
+        }
+        block
     }
 
     /// Orphans at `node` whose parent is `block`, taken out of waiting (in the order
@@ -158,9 +163,8 @@ impl ChainViews {
 
 pub enum Connectable {
     Yes,
-    /// Parked; `ask` when the parent is unknown at the node.
+    /// Parked until `parent` is connected.
     Orphan {
         parent: BlockId,
-        ask: bool,
     },
 }

@@ -1,6 +1,6 @@
-//! A node connects a block it has validated: orphans wait for their parent (asked of
-//! the peer that sent the orphan, which had it: this is how nodes catch up after a
-//! partition), the tip moves by most work, the block is relayed (or, at a light node,
+//! A node connects a block it has validated: orphans wait for their parent (the first
+//! missing ancestor is asked of the peer that sent the orphan, which had it: this is
+//! how nodes catch up after a partition), the tip moves by most work, the block is relayed (or, at a light node,
 //! its payments' branches asked for), and orphans waiting on it follow.
 
 use super::chain_view::{Connectable, Seen};
@@ -14,15 +14,23 @@ use crate::sim::SimTime;
 impl Network {
     pub(super) fn connect(&mut self, now: SimTime, node: NodeId, from: NodeId, block: BlockId) {
         let core = &mut self.core;
-        if let Connectable::Orphan { parent, ask } = core
+        if let Connectable::Orphan { parent } = core
             .views
             .park_unless_connectable(&core.tree, node, from, block)
         {
             // A node copying the chain gets the parent from its headers-first
             // download, as Core in initial block download does; asking the sender
             // would walk the chain backwards block by block beside the download.
-            if ask && !self.joins.syncing(node) {
-                relay::request(core, &mut self.q, now, node, from, parent);
+            if from == node || self.joins.syncing(node) {
+                return;
+            }
+            // The sender holds every ancestor. Ask it for the first one missing here,
+            // below any orphans already waiting: when that one's request was lost and
+            // forgotten (a partition), nothing else would ever fetch it again and the
+            // node would stay behind for good.
+            let missing = core.views.below_orphans(&core.tree, node, parent);
+            if core.views.seen(missing, node) == Seen::Unknown {
+                relay::request(core, &mut self.q, now, node, from, missing);
             }
             return;
         }

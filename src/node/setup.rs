@@ -40,7 +40,11 @@ impl Network {
                 .map(|(&node, a)| (node, a.connections))
                 .collect(),
             pairs: (attacker_nodes.iter().zip(&plan.attacks))
-                .flat_map(|(&node, a)| eclipsed(a, miner_count, n).map(move |v| (node, v)))
+                .flat_map(|(&node, a)| {
+                    eclipsed(a, miner_count, n)
+                        .into_iter()
+                        .map(move |v| (node, v))
+                })
                 .collect(),
         };
         let (topology, uplinks) = build::build(&plan.network, plan.seed, &extra);
@@ -124,7 +128,7 @@ impl Network {
         let n = self.core.plan.network.nodes;
         for a in 0..self.attackers.len() {
             let (node, plan) = (self.attackers[a].node, &self.core.plan.attacks[a]);
-            let victims: Vec<NodeId> = eclipsed(plan, miner_count, n).collect();
+            let victims = eclipsed(plan, miner_count, n);
             if victims.is_empty() {
                 continue;
             }
@@ -142,16 +146,15 @@ impl Network {
 }
 
 /// The nodes an eclipse attacker holds: its merchant's, then its eclipsed miners'.
-fn eclipsed(plan: &AttackPlan, miner_count: usize, n: u32) -> impl Iterator<Item = NodeId> {
-    let victims = match &plan.strategy {
+fn eclipsed(plan: &AttackPlan, miner_count: usize, n: u32) -> Vec<NodeId> {
+    match &plan.strategy {
         StrategyPlan::EclipseSpend {
             merchant, miners, ..
         } => std::iter::once(*merchant)
             .chain(miners.iter().map(|m| miner_node(m.index(), miner_count, n)))
             .collect(),
         _ => Vec::new(),
-    };
-    victims.into_iter()
+    }
 }
 
 /// Miners, honest then attackers, on distinct nodes spread over the id space. Honest

@@ -230,7 +230,7 @@ impl Attack {
     }
 
     pub(crate) fn check(&self, at: &str, nodes: u32) -> Result<(), String> {
-        use super::limits::{duration, MAX_ATTEMPTS, MAX_CONFIRMATIONS, MAX_TIME};
+        use super::limits::{duration, MAX_ATTEMPTS, MAX_TIME};
         let h = self.hashrate();
         if !(h > 0.0 && h < 1.0) {
             return Err(format!(
@@ -255,13 +255,7 @@ impl Attack {
                 give_up_behind,
                 ..
             } => {
-                within(
-                    &format!("{at}.confirmations"),
-                    *confirmations,
-                    1,
-                    MAX_CONFIRMATIONS,
-                )?;
-                check_amount(at, *amount)?;
+                check_payment(at, *confirmations, *amount)?;
                 if let Some(m) = merchant {
                     if *m >= nodes {
                         return Err(format!(
@@ -279,13 +273,7 @@ impl Attack {
                 give_up_after,
                 ..
             } => {
-                within(
-                    &format!("{at}.confirmations"),
-                    *confirmations,
-                    1,
-                    MAX_CONFIRMATIONS,
-                )?;
-                check_amount(at, *amount)?;
+                check_payment(at, *confirmations, *amount)?;
                 within(&format!("{at}.merchant"), *merchant, 0, nodes - 1)?;
                 match give_up_after {
                     Some(d) => duration(&format!("{at}.give_up_after"), d.0, 1, MAX_TIME),
@@ -313,7 +301,15 @@ impl Attack {
     }
 }
 
-fn check_amount(at: &str, amount: f64) -> Result<(), String> {
+/// A double spend's (either kind's) confirmations and amount.
+fn check_payment(at: &str, confirmations: u32, amount: f64) -> Result<(), String> {
+    use super::limits::MAX_CONFIRMATIONS;
+    within(
+        &format!("{at}.confirmations"),
+        confirmations,
+        1,
+        MAX_CONFIRMATIONS,
+    )?;
     match (0.001..=1e6).contains(&amount) {
         true => Ok(()),
         false => Err(format!(

@@ -6,7 +6,7 @@ use super::super::ids::AttackerId;
 use super::super::network::Network;
 use super::super::plan::StrategyPlan;
 use super::Outcome;
-use crate::ledger::BlockId;
+use crate::ledger::{BlockId, BlockTree, Txid};
 use crate::net::NodeId;
 use crate::sim::SimTime;
 
@@ -114,6 +114,26 @@ fn check_release(net: &mut Network, now: SimTime, a: AttackerId) {
     }
 }
 
+/// The block of `tip`'s chain above height `floor` that holds `payment`, and how many
+/// blocks confirm it there (itself included).
+pub(super) fn holding(
+    tree: &BlockTree,
+    tip: BlockId,
+    payment: Txid,
+    floor: u32,
+) -> Option<(BlockId, u32)> {
+    let tip_height = tree.entry(tip).height;
+    let mut b = tip;
+    while tree.entry(b).height > floor {
+        let entry = tree.entry(b);
+        if entry.txids.contains(&payment) {
+            return Some((b, tip_height - entry.height + 1));
+        }
+        b = entry.parent.expect("above genesis");
+    }
+    None
+}
+
 /// The observer's tip moved from `old_tip`: count the merchant's confirmations, and
 /// end the attempt in success once the observer's chain holds the released branch.
 pub(super) fn observe(net: &mut Network, now: SimTime, a: AttackerId, old_tip: BlockId) {
@@ -126,20 +146,11 @@ pub(super) fn observe(net: &mut Network, now: SimTime, a: AttackerId, old_tip: B
         at.records[attempt.record].confirmed_at,
     ) {
         let tree = &net.core.tree;
-        let base_height = tree.entry(attempt.base).height;
-        let tip_height = tree.entry(tip).height;
-        let mut b = tip;
-        while tree.entry(b).height > base_height {
-            let entry = tree.entry(b);
-            if entry.txids.contains(&payment) {
-                if tip_height - entry.height + 1 >= *confirmations {
-                    let record = attempt.record;
-                    net.at(a).records[record].confirmed_at = Some(now);
-                    check_release(net, now, a);
-                }
-                break;
-            }
-            b = entry.parent.expect("above genesis");
+        let floor = tree.entry(attempt.base).height;
+        if holding(tree, tip, payment, floor).is_some_and(|(_, depth)| depth >= *confirmations) {
+            let record = attempt.record;
+            net.at(a).records[record].confirmed_at = Some(now);
+            check_release(net, now, a);
         }
     }
     let at = net.attacker(a);

@@ -8,10 +8,58 @@ use super::super::ids::AttackerId;
 use super::super::network::Network;
 use super::super::plan::StrategyPlan;
 use super::{branch, Attempt, Strategy};
-use crate::ledger::{BlockId, FeeRate, OutPoint};
+use crate::ledger::{Amount, BlockId, FeeRate, OutPoint, Transaction, Wallet};
 use crate::sim::SimTime;
 
 pub struct DoubleSpend;
+
+/// The merchant's payment and, from the same coins picked the same way, a conflicting
+/// spend back to the attacker, each with its fee; and the attacker's wallet as it
+/// stands if the conflict wins. What both double spends (this one and the eclipse's)
+/// make.
+pub(super) struct TwoSpends {
+    pub payment: (Transaction, Amount),
+    pub conflict: (Transaction, Amount),
+    pub reversed: Wallet,
+}
+
+/// Pays `amount` from attacker `a`'s wallet to its merchant, twice over; `None` (and
+/// traced) when its coins are gone.
+pub(super) fn pay_twice(
+    net: &mut Network,
+    now: SimTime,
+    a: AttackerId,
+    amount: Amount,
+) -> Option<TwoSpends> {
+    // The top of the workload's range: the merchant's payment is not left waiting.
+    let fee_rate = FeeRate(net.core.plan.workload.fee_rate.1);
+    let at = net.at(a);
+    let node = at.node;
+    let before = at.wallet.clone();
+    let Ok(payment) = at
+        .wallet
+        .pay_with_fee(at.merchant_script.clone(), amount, fee_rate)
+    else {
+        net.core
+            .rec
+            .trace(now, Some(node), "attack-stops", None, || {
+                format!("attacker {a} has no coins left")
+            });
+        return None;
+    };
+    // The same coins, picked the same way, paid back to the attacker instead.
+    let mut reversed = before;
+    let own = reversed.receive_script();
+    let conflict = reversed
+        .pay_with_fee(own, amount, fee_rate)
+        .expect("the coins that paid the merchant pay again");
+    reversed.add_coin(OutPoint::new(conflict.0.txid(), 0), amount, 0);
+    Some(TwoSpends {
+        payment,
+        conflict,
+        reversed,
+    })
+}
 
 impl Strategy for DoubleSpend {
     fn begin(
@@ -21,8 +69,6 @@ impl Strategy for DoubleSpend {
         a: AttackerId,
         public: BlockId,
     ) -> Option<Attempt> {
-        // The top of the workload's range: the merchant's payment is not left waiting.
-        let fee_rate = FeeRate(net.core.plan.workload.fee_rate.1);
         let at = net.at(a);
         let StrategyPlan::DoubleSpend {
             amount, premine, ..
@@ -30,29 +76,15 @@ impl Strategy for DoubleSpend {
         else {
             unreachable!("a double spender's plan")
         };
-        let mut attempt = Attempt::new(at.records.len(), public);
         let node = at.node;
-        let before = at.wallet.clone();
-        let Ok((payment, fee)) =
-            at.wallet
-                .pay_with_fee(at.merchant_script.clone(), amount, fee_rate)
-        else {
-            net.core
-                .rec
-                .trace(now, Some(node), "attack-stops", None, || {
-                    format!("attacker {a} has no coins left")
-                });
-            return None;
-        };
-        // The same coins, picked the same way, paid back to the attacker instead.
-        let mut reversed = before;
-        let own = reversed.receive_script();
-        let (conflict, conflict_fee) = reversed
-            .pay_with_fee(own, amount, fee_rate)
-            .expect("the coins that paid the merchant pay again");
-        reversed.add_coin(OutPoint::new(conflict.txid(), 0), amount, 0);
+        let mut attempt = Attempt::new(at.records.len(), public);
+        let TwoSpends {
+            payment: (payment, fee),
+            conflict,
+            reversed,
+        } = pay_twice(net, now, a, amount)?;
         attempt.payment = Some(payment.txid());
-        attempt.conflict = Some((conflict, conflict_fee));
+        attempt.conflict = Some(conflict);
         attempt.wallet_if_reversed = Some(reversed);
         if premine {
             attempt.unsent_payment = Some((payment, fee));

@@ -10,15 +10,28 @@
 //! more work, moves to it, losing the payment. Every block mined inside is then stale:
 //! the eclipsed miners' hashrate is spent on the attacker's chain.
 
-use super::super::ids::AttackerId;
+use super::super::event::Event;
+use super::super::ids::{AttackerId, PaymentId};
 use super::super::network::Network;
 use super::super::plan::StrategyPlan;
+use super::branch::holding;
+use super::double_spend::{pay_twice, TwoSpends};
 use super::{Attempt, Outcome, Strategy};
-use crate::ledger::{BlockId, FeeRate, OutPoint};
+use crate::ledger::{BlockId, OutPoint, Wallet};
 use crate::net::NodeId;
 use crate::sim::SimTime;
 
 pub struct EclipseSpend;
+
+/// An attempt's payment and conflicting spend, and the attacker's wallet before them
+/// and after the conflict (the wallet itself is the one after the payment): between
+/// them, every coin the attempt can have left the attacker.
+pub(super) struct Unsettled {
+    payment: PaymentId,
+    conflict: PaymentId,
+    before: Wallet,
+    reversed: Wallet,
+}
 
 /// Blocks the merchant's chain must grow past the attacker's branch before the attempt
 /// counts as lost (the network took the attacker's chain and the payment stays).
@@ -32,44 +45,35 @@ impl Strategy for EclipseSpend {
         a: AttackerId,
         public: BlockId,
     ) -> Option<Attempt> {
-        let fee_rate = FeeRate(net.core.plan.workload.fee_rate.1);
         let at = net.at(a);
         let StrategyPlan::EclipseSpend { amount, .. } = at.plan.strategy else {
             unreachable!("an eclipse double spender's plan")
         };
-        let before = at.wallet.clone();
-        let Ok((payment, fee)) =
-            at.wallet
-                .pay_with_fee(at.merchant_script.clone(), amount, fee_rate)
-        else {
-            let node = at.node;
-            net.core
-                .rec
-                .trace(now, Some(node), "attack-stops", None, || {
-                    format!("attacker {a} has no coins left")
-                });
-            return None;
-        };
-        let mut reversed = before;
-        let own = reversed.receive_script();
-        let (conflict, conflict_fee) = reversed
-            .pay_with_fee(own, amount, fee_rate)
-            .expect("the coins that paid the merchant pay again");
-        reversed.add_coin(OutPoint::new(conflict.txid(), 0), amount, 0);
-        let mut attempt = Attempt::new(at.records.len(), public);
-        attempt.payment = Some(payment.txid());
-        attempt.wallet_if_reversed = Some(reversed);
         let side = at
             .eclipse
-            .clone()
+            .as_ref()
             .expect("an eclipse attacker has its partition");
+        let (fault, outside) = (side.fault, side.outside);
+        let mut attempt = Attempt::new(at.records.len(), public);
+        let before = at.wallet.clone();
+        let TwoSpends {
+            payment: (payment, fee),
+            conflict: (conflict, conflict_fee),
+            reversed,
+        } = pay_twice(net, now, a, amount)?;
+        attempt.payment = Some(payment.txid());
         // The eclipse first, so that nothing from outside reaches the victims; then
         // the payment, to the eclipsed miners only (before the conflict, so that at
         // equal fee rates their templates take it first); then the conflict, outside.
-        net.core.transport.faults.start(side.fault);
-        give_to_eclipsed_miners(net, now, a, &payment, fee);
+        net.core.transport.faults.start(fault);
+        let paid = give_to_eclipsed_miners(net, now, a, &payment, fee);
+        attempt.spends = Some(Unsettled {
+            payment: paid,
+            conflict: net.broadcast(now, outside, conflict, conflict_fee),
+            before,
+            reversed,
+        });
         attempt.conflict = Some((payment, fee));
-        net.broadcast(now, side.outside, conflict, conflict_fee);
         Some(attempt)
     }
 
@@ -94,8 +98,8 @@ impl Strategy for EclipseSpend {
         net.at(a).private_tip = tip;
         if net.attacker(a).attempt.is_some() {
             give_up_if_due(net, now, a);
-        } else if net.attacker(a).waiting && net.restart_eclipse_if_ready(now, a) {
-            return;
+        } else if net.attacker(a).waiting {
+            net.restart_eclipse_if_ready(now, a);
         }
         net.schedule_mining(miner);
     }
@@ -122,13 +126,14 @@ impl Strategy for EclipseSpend {
 }
 
 /// The eclipsed miners hear of the payment from the attacker (one link's latency).
+/// Returns its place in the payment book.
 fn give_to_eclipsed_miners(
     net: &mut Network,
     now: SimTime,
     a: AttackerId,
     payment: &crate::ledger::Transaction,
     fee: crate::ledger::Amount,
-) {
+) -> PaymentId {
     let node = net.attacker(a).node;
     net.txs.register_unrelayed(&mut net.core, payment);
     let id = (net.core.pays).add(payment.clone(), payment.txid(), node, fee, now);
@@ -139,33 +144,26 @@ fn give_to_eclipsed_miners(
         let there = net.miners.get(miner).node;
         let link = net.core.transport.topology().link(node, there);
         let latency = link.expect("the attacker is linked to its victims").latency;
-        let event = super::super::event::Event::PaymentAtMiner { miner, tx: id };
+        let event = Event::PaymentAtMiner { miner, tx: id };
         net.q.schedule(now + latency, event);
     }
+    id
 }
 
 /// The block of the merchant's chain (ending at `tip`) holding the payment, if the
-/// merchant has seen it under the required confirmations.
+/// merchant has seen it under the required confirmations. Looked for down to where
+/// that chain leaves the attempt's base: an eclipsed miner that had not heard the base
+/// yet may have put the payment in a sibling of it.
 fn confirmed_in(net: &Network, a: AttackerId, tip: BlockId) -> Option<BlockId> {
     let at = net.attacker(a);
     let attempt = at.attempt.as_ref()?;
     let StrategyPlan::EclipseSpend { confirmations, .. } = at.plan.strategy else {
         return None;
     };
-    let (tree, payment) = (&net.core.tree, attempt.payment?);
-    // Down to where the merchant's chain leaves the attempt's base: an eclipsed miner
-    // that had not heard the base yet may have put the payment in a sibling of it.
-    let fork = tree.fork_point(tip, attempt.base);
-    let tip_height = tree.entry(tip).height;
-    let mut b = tip;
-    while b != fork {
-        let entry = tree.entry(b);
-        if entry.txids.contains(&payment) {
-            return (tip_height - entry.height + 1 >= confirmations).then_some(b);
-        }
-        b = entry.parent.expect("above genesis");
-    }
-    None
+    let tree = &net.core.tree;
+    let floor = tree.entry(tree.fork_point(tip, attempt.base)).height;
+    let (block, depth) = holding(tree, tip, attempt.payment?, floor)?;
+    (depth >= confirmations).then_some(block)
 }
 
 /// The merchant has seen its confirmations and ships: the attacker lets the eclipse go.
@@ -207,26 +205,72 @@ fn give_up_if_due(net: &mut Network, now: SimTime, a: AttackerId) {
 }
 
 impl Network {
-    /// Between attempts: the next one starts once the attacker's node and every victim
-    /// hold the same tip and it is on the honest chain (the attacker's outside node's):
-    /// an eclipse that cut a victim off mid-download would leave it stranded.
-    pub(super) fn restart_eclipse_if_ready(&mut self, now: SimTime, a: AttackerId) -> bool {
+    /// Between attempts: the next one starts once the attacker's node, every victim
+    /// and the attacker's outside node hold the same tip, and the wallet is settled
+    /// on it ([`Network::settle_wallet`]). Earlier would bias or break the next
+    /// attempt: an honest chain already ahead is a head start for the attack, an
+    /// eclipse that cuts a victim off mid-download strands it, and coins the chain
+    /// does not hold can pay for nothing.
+    pub(super) fn restart_eclipse_if_ready(&mut self, now: SimTime, a: AttackerId) {
         let at = self.attacker(a);
         let side = at.eclipse.as_ref().expect("an eclipse attacker");
         let views = &self.core.views;
         let tip = views.tip(at.node);
-        let ready = side.victims.iter().all(|&v| views.tip(v) == tip)
-            && self.core.tree.is_ancestor(tip, views.tip(side.outside));
+        let ready = (side.victims.iter().chain([&side.outside])).all(|&v| views.tip(v) == tip)
+            && self.settle_wallet(a, tip);
         if ready {
+            // As an event of its own, after the connection that made the tips meet has
+            // finished (its payments held, the node's relay done): an attempt started
+            // from inside it would pay from coins the node does not hold yet.
             self.at(a).waiting = false;
-            self.start_attempt(now, a);
+            self.q.schedule(now, Event::AttackStarts(a));
         }
-        ready
     }
 
-    /// Ends an eclipse attempt; the next one waits for the attacker's node to be back
-    /// on the honest chain.
+    /// Gives the attacker the coins the chain at `tip` says it holds, once neither of
+    /// the last attempt's spends waits in a miner's pool (each is then mined or gone
+    /// for good): of every coin the attempt could have left it (before both spends,
+    /// after the payment, after the conflict), those unspent at `tip`, as a wallet
+    /// rescanning the chain finds them. Reorgs, a spend mined on a branch later
+    /// abandoned, a conflict dropped from every pool: whatever happened, the wallet
+    /// pays from coins that exist. False while a spend may still be mined.
+    fn settle_wallet(&mut self, a: AttackerId, tip: BlockId) -> bool {
+        let Some(u) = &self.attacker(a).unsettled else {
+            return true;
+        };
+        let pools = &self.core.pools;
+        let pending = |t: &PaymentId| pools.iter().any(|pool| pool.contains(t));
+        if [u.payment, u.conflict].iter().any(pending) {
+            return false;
+        }
+        let at = &mut self.attackers[a.index()];
+        let Unsettled {
+            before, reversed, ..
+        } = at.unsettled.take().expect("checked");
+        // Every version of the wallet made the same keys in the same order (derived
+        // from the seed and their index), so coins move between them with their key.
+        let mut wallet = reversed;
+        for (outpoint, coin) in at.wallet.coins().iter().chain(before.coins()) {
+            wallet.add_coin(*outpoint, coin.value, coin.key);
+        }
+        let utxo = self.core.tree.utxo_at(tip);
+        let gone: Vec<OutPoint> = (wallet.coins().keys())
+            .filter(|o| !utxo.contains(o))
+            .copied()
+            .collect();
+        for outpoint in &gone {
+            wallet.remove_coin(outpoint);
+        }
+        at.wallet = wallet;
+        true
+    }
+
+    /// Ends an eclipse attempt, keeping its two spends until the honest chain shows
+    /// which won; the next attempt waits for that ([`Network::restart_eclipse_if_ready`]).
     fn settle(&mut self, now: SimTime, a: AttackerId, outcome: Outcome, reverted: (u32, u32)) {
+        let at = self.at(a);
+        let attempt = at.attempt.as_mut().expect("an attempt under way");
+        at.unsettled = attempt.spends.take();
         self.end_attempt(now, a, outcome, reverted);
         self.at(a).waiting = true;
     }

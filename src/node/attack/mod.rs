@@ -94,6 +94,8 @@ pub struct Attacker {
     pub eclipse: Option<EclipseSide>,
     /// Between an eclipse attacker's attempts: waiting to be back on the honest chain.
     waiting: bool,
+    /// An ended eclipse attempt's two spends, until the honest chain shows which won.
+    unsettled: Option<eclipse_spend::Unsettled>,
 }
 
 /// The partition an eclipse attacker makes of its victims and itself (a fault it
@@ -104,6 +106,13 @@ pub struct EclipseSide {
     pub outside: NodeId,
     /// The merchant's node, then the eclipsed miners'.
     pub victims: Vec<NodeId>,
+}
+
+impl EclipseSide {
+    /// Whether `node`'s tip matters to when the next attempt may start.
+    fn involves(&self, node: NodeId) -> bool {
+        node == self.outside || self.victims.contains(&node)
+    }
 }
 
 pub struct Attempt {
@@ -117,6 +126,8 @@ pub struct Attempt {
     conflict: Option<(Transaction, Amount)>,
     /// The attacker's wallet as it stands if the conflicting spend wins.
     wallet_if_reversed: Option<Wallet>,
+    /// An eclipse's two spends and the wallets that go with them.
+    spends: Option<eclipse_spend::Unsettled>,
     released: bool,
 }
 
@@ -130,6 +141,7 @@ impl Attempt {
             unsent_payment: None,
             conflict: None,
             wallet_if_reversed: None,
+            spends: None,
             released: false,
         }
     }
@@ -176,6 +188,7 @@ impl Attacker {
             ties: Ties::default(),
             eclipse: None,
             waiting: false,
+            unsettled: None,
         }
     }
 }
@@ -212,14 +225,18 @@ impl Network {
         }
     }
 
+    /// The attack's start time came, or (an eclipse attacker, already active) the
+    /// moment to start its next attempt.
     pub(super) fn attack_starts(&mut self, now: SimTime, a: AttackerId) {
-        self.at(a).active = true;
-        let node = self.attacker(a).node;
-        self.core
-            .rec
-            .trace(now, Some(node), "attack-starts", None, || {
-                format!("attacker {a} stops mining honestly")
-            });
+        if !self.attacker(a).active {
+            self.at(a).active = true;
+            let node = self.attacker(a).node;
+            self.core
+                .rec
+                .trace(now, Some(node), "attack-starts", None, || {
+                    format!("attacker {a} stops mining honestly")
+                });
+        }
         self.start_attempt(now, a);
     }
 
@@ -376,8 +393,7 @@ impl Network {
             if at.observer == node && at.attempt.is_some() && at.strategy.observed() {
                 at.strategy
                     .observe(self, now, AttackerId(i as u32), old_tip);
-            } else if at.waiting && (at.eclipse.as_ref()).is_some_and(|e| e.victims.contains(&node))
-            {
+            } else if at.waiting && (at.eclipse.as_ref()).is_some_and(|e| e.involves(node)) {
                 self.restart_eclipse_if_ready(now, AttackerId(i as u32));
             }
         }
