@@ -2,8 +2,8 @@
 
 use super::gervais2016;
 use super::hubs::HubGraph;
+use super::latency::LatencyModel;
 use super::plan::{LinkModel, NetworkPlan, Shape};
-use super::topology::uniform_latency;
 use super::{NodeId, Topology, Uplinks};
 use crate::sim::rng::{stream, SimRng};
 use crate::sim::SimTime;
@@ -44,9 +44,14 @@ pub fn build(plan: &NetworkPlan, seed: u64, extra: &Extra) -> (Topology, Uplinks
             jitter,
             bandwidth_bps,
         } => {
-            let mut latency = uniform_latency(latency, jitter);
+            let model = LatencyModel::Uniform {
+                mean: latency,
+                jitter,
+            };
+            let mut latency = |a, b, rng: &mut SimRng| model.draw(a, b, rng);
             let mut topo = shape(plan, &mut rng, &mut latency);
             extra.add(&mut topo, &mut rng, &mut latency);
+            topo.set_latency_model(model);
             let uplinks = Uplinks::uniform(n as usize, bandwidth_bps).with_transfer(plan.transfer);
             return (topo, uplinks);
         }
@@ -57,13 +62,14 @@ pub fn build(plan: &NetworkPlan, seed: u64, extra: &Extra) -> (Topology, Uplinks
     let region: Vec<usize> = (0..n)
         .map(|_| preset.region_for(region_rng.random()))
         .collect();
-    let mut latency = |a: NodeId, b: NodeId, rng: &mut SimRng| {
-        let mean_ms = preset.latency_ms[region[a.index()]][region[b.index()]] as f64;
-        let factor: f64 = rng.random_range(0.8..1.2);
-        SimTime((mean_ms * factor * 1e6).round() as u64)
+    let model = LatencyModel::Regions {
+        preset,
+        region: region.clone(),
     };
+    let mut latency = |a, b, rng: &mut SimRng| model.draw(a, b, rng);
     let mut topo = shape(plan, &mut rng, &mut latency);
     extra.add(&mut topo, &mut rng, &mut latency);
+    topo.set_latency_model(model);
     topo.set_regions(&region);
     let up = region.iter().map(|&r| preset.upload_bps[r]).collect();
     let down = region.iter().map(|&r| preset.download_bps[r]).collect();
@@ -81,7 +87,9 @@ fn shape(
 ) -> Topology {
     let (n, k) = (plan.nodes, plan.outbound);
     match &plan.shape {
-        Shape::Random => Topology::random_outbound(n, k, rng, latency),
+        Shape::Random { max_inbound } => {
+            Topology::random_outbound_capped(n, (k, *max_inbound), rng, latency)
+        }
         Shape::Regular => Topology::random_regular(n, 2 * k, rng, latency),
         Shape::SmallWorld { rewire } => Topology::small_world(n, k, *rewire, rng, latency),
         Shape::Edges(edges) => Topology::from_edges(n, edges),
@@ -109,14 +117,15 @@ fn build_measured(plan: &NetworkPlan, seed: u64, extra: &Extra) -> (Topology, Up
     for &(node, r) in hub_regions {
         region[node.index()] = r;
     }
-    let pareto = *pareto_latency;
-    let mut latency = |a: NodeId, b: NodeId, rng: &mut SimRng| {
-        let ms = gervais2016::draw_latency_ms(region[a.index()], region[b.index()], pareto, rng);
-        SimTime((ms * 1e6).round() as u64)
+    let model = LatencyModel::Measured {
+        region: region.clone(),
+        pareto: *pareto_latency,
     };
+    let mut latency = |a, b, rng: &mut SimRng| model.draw(a, b, rng);
     let mut rng = stream(seed, "topology", 0);
     let mut topo = shape(plan, &mut rng, &mut latency);
     extra.add(&mut topo, &mut rng, &mut latency);
+    topo.set_latency_model(model);
     topo.set_regions(&region);
     let tables = gervais2016::speed_tables();
     let mut speed_rng = stream(seed, "bandwidth", 0);

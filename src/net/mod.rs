@@ -8,6 +8,7 @@ pub mod faults;
 pub mod gervais2016;
 pub mod hubs;
 pub mod ids;
+pub mod latency;
 pub mod link;
 pub mod plan;
 pub mod regions;

@@ -39,8 +39,9 @@ impl Transfer {
 /// Who connects to whom.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Shape {
-    /// Each node opens `outbound` links to random peers (Bitcoin-like).
-    Random,
+    /// Each node opens `outbound` links to random peers (Bitcoin-like), none taking
+    /// more than `max_inbound` (routing's limit; `u32::MAX` without routing).
+    Random { max_inbound: u32 },
     /// Every node has exactly 2 × `outbound` random peers.
     Regular,
     /// Watts–Strogatz with this rewiring probability.

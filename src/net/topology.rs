@@ -57,6 +57,11 @@ pub struct Topology {
     /// Each node's region (an index into `net::regions::REGIONS`), where the network
     /// model has regions; empty otherwise.
     region: Vec<u8>,
+    /// Where links open and close during the run (routing, `topology_live.rs`): per
+    /// link, whether it is open, parallel to `links`; empty while every link is.
+    open: Vec<bool>,
+    /// The rule that gave the links their delays, for links opened later.
+    latency_model: Option<super::latency::LatencyModel>,
 }
 
 fn empty_graph(nodes: u32, edges: usize) -> Graph {
@@ -80,15 +85,45 @@ impl Topology {
         nodes: u32,
         outbound: u32,
         rng: &mut SimRng,
+        latency: impl FnMut(NodeId, NodeId, &mut SimRng) -> SimTime,
+    ) -> Topology {
+        Self::random_outbound_capped(nodes, (outbound, u32::MAX), rng, latency)
+    }
+
+    /// As [`Topology::random_outbound`], where no node takes more than `max_inbound`
+    /// of the others' links (routing's inbound limit): a full node is drawn again.
+    /// Without a limit (`u32::MAX`) the draws are those of `random_outbound`.
+    pub fn random_outbound_capped(
+        nodes: u32,
+        (outbound, max_inbound): (u32, u32),
+        rng: &mut SimRng,
         mut latency: impl FnMut(NodeId, NodeId, &mut SimRng) -> SimTime,
     ) -> Topology {
         let mut graph = empty_graph(nodes, (nodes * outbound) as usize);
         let outbound = outbound.min(nodes - 1);
+        let mut inbound = vec![
+            0u32;
+            if max_inbound < u32::MAX {
+                nodes as usize
+            } else {
+                0
+            }
+        ];
         for a in 0..nodes {
             let mut chosen = 0;
+            let mut full = 0u64;
             while chosen < outbound {
                 let b = rng.random_range(0..nodes);
                 let ia = NodeIndex::new(a as usize);
+                if inbound.get(b as usize).is_some_and(|&i| i >= max_inbound) {
+                    // The scenario asks max_inbound ≥ outbound, so free places exist;
+                    // a bound all the same, never a hang.
+                    full += 1;
+                    if full > 64 * u64::from(nodes) {
+                        break;
+                    }
+                    continue;
+                }
                 if b == a || linked(&graph, a, b) {
                     // A node already linked to all others cannot open more.
                     if graph.neighbors(ia).count() as u32 >= nodes - 1 {
@@ -98,6 +133,9 @@ impl Topology {
                 }
                 let delay = latency(NodeId(a), NodeId(b), rng);
                 graph.add_edge(ia, NodeIndex::new(b as usize), EdgeInfo::latency(delay));
+                if let Some(i) = inbound.get_mut(b as usize) {
+                    *i += 1;
+                }
                 chosen += 1;
             }
         }
@@ -265,6 +303,7 @@ impl Topology {
 
     /// Lays `adjacency` out flat, every node's links in the same order.
     fn flatten(&mut self, adjacency: Vec<Vec<Link>>) {
+        debug_assert!(self.open.is_empty(), "links are added before any closes");
         self.offsets = Vec::with_capacity(adjacency.len() + 1);
         self.offsets.push(0);
         self.links = Vec::with_capacity(adjacency.iter().map(Vec::len).sum());
@@ -300,6 +339,8 @@ impl Topology {
             links: Vec::new(),
             peer_ids: Vec::new(),
             region: Vec::new(),
+            open: Vec::new(),
+            latency_model: None,
         };
         topology.flatten(adjacency);
         topology
@@ -419,14 +460,12 @@ pub fn uniform_latency(
     mean: SimTime,
     jitter: SimTime,
 ) -> impl FnMut(NodeId, NodeId, &mut SimRng) -> SimTime {
-    move |_, _, rng| {
-        if jitter == SimTime::ZERO {
-            mean
-        } else {
-            SimTime(rng.random_range(mean.nanos() - jitter.nanos()..=mean.nanos() + jitter.nanos()))
-        }
-    }
+    let model = super::latency::LatencyModel::Uniform { mean, jitter };
+    move |a, b, rng| model.draw(a, b, rng)
 }
+
+#[path = "topology_live.rs"]
+mod live;
 
 #[cfg(test)]
 #[path = "topology_tests.rs"]

@@ -42,8 +42,19 @@ impl Transport {
         &self.topology
     }
 
+    pub fn topology_mut(&mut self) -> &mut Topology {
+        &mut self.topology
+    }
+
     pub fn peers(&self, node: NodeId) -> &[Link] {
         self.topology.peers(node)
+    }
+
+    /// Whether the peer in `slot` of `node`'s list can be sent to: the link is open
+    /// (routing closes links) and the peer is in the network.
+    pub fn live(&self, node: NodeId, slot: usize) -> bool {
+        self.topology.is_open(node, slot)
+            && !self.faults.is_absent(self.topology.peers(node)[slot].peer)
     }
 
     /// When `bytes` that `from` sends its peer `to` at `now` arrive.
@@ -144,13 +155,18 @@ impl Transport {
 
     /// Whether a message from `from` reaching `to` now was delivered (not lost to a
     /// fault). Asked once per message, as it arrives.
+    /// A message over a link that has closed since it was sent is lost too (not
+    /// counted against a fault).
     pub fn delivered(&mut self, from: NodeId, to: NodeId) -> bool {
+        if self.topology.is_live() && !self.topology.link_open(to, from) {
+            return false;
+        }
         !self.faults.lost(from, to)
     }
 
-    /// Whether `a` and `b` can talk now.
+    /// Whether `a` and `b` can talk now (and, with routing, are linked).
     pub fn usable(&self, a: NodeId, b: NodeId) -> bool {
-        self.faults.usable(a, b)
+        self.faults.usable(a, b) && (!self.topology.is_live() || self.topology.link_open(a, b))
     }
 }
 

@@ -34,8 +34,11 @@ impl Core {
     /// Whether every message must be an event. Without faults (which lose messages
     /// and make nodes forget) and without a trace (which shows every message), a
     /// message its receiver would ignore on arrival changes nothing and need not be
-    /// simulated; its bytes are still charged to the sender's uplink.
+    /// simulated; its bytes are still charged to the sender's uplink. Links that close
+    /// (routing) lose messages as faults do.
     pub fn every_message(&self) -> bool {
-        !self.transport.faults.plans().is_empty() || self.rec.tracing()
+        !self.transport.faults.plans().is_empty()
+            || self.rec.tracing()
+            || self.transport.topology().is_live()
     }
 }

@@ -78,6 +78,14 @@ pub enum Event {
     SyncTick(NodeId),
     /// A churning node leaves (`node::join::churn`).
     Leave(NodeId),
+    /// Routing: `node` fills its free outbound slots (`node::routing`).
+    Dial(NodeId),
+    /// Routing: a connection-level message (or timer) for `to` about `from`.
+    Routing {
+        from: NodeId,
+        to: NodeId,
+        step: super::routing::Step,
+    },
 }
 
 /// A message between peers.
@@ -147,6 +155,7 @@ impl Event {
                 | Event::Join(_)
                 | Event::SyncTick(_)
                 | Event::Leave(_)
+                | Event::Dial(_)
         )
     }
 }

@@ -23,6 +23,7 @@ pub mod plan;
 pub mod recorder;
 mod relay;
 pub mod replay;
+pub mod routing;
 mod schedule;
 mod setup;
 mod table;

@@ -35,6 +35,8 @@ pub struct Network {
     pub(super) feed: Option<(SimTime, PaymentFeed)>,
     /// Nodes that join during the run, and their downloads.
     pub(super) joins: super::join::Joins,
+    /// Routing nodes' address books and connections (`None` without `routing:`).
+    pub(super) routing: Option<super::routing::Routing>,
 }
 
 impl Network {
@@ -88,6 +90,9 @@ impl Network {
         self.start_attacks();
         self.start_schedule();
         self.joins.start(&mut self.q);
+        if let Some(r) = &mut self.routing {
+            r.start(&mut self.q);
+        }
         for m in 0..self.miners.len() as u32 {
             if self.miners.get(MinerId(m)).attacker.is_none() {
                 self.schedule_mining(MinerId(m));
@@ -155,6 +160,8 @@ impl Network {
             Event::Join(node) => self.node_joins(now, node),
             Event::SyncTick(node) => self.sync_tick(now, node),
             Event::Leave(node) => self.node_leaves(now, node),
+            Event::Dial(node) => self.dial(now, node),
+            Event::Routing { from, to, step } => self.routing_step(now, from, to, step),
         }
     }
 
@@ -245,7 +252,13 @@ impl Network {
                     format!("asks node {peer} again")
                 })
             }
+            Event::Routing { from, to, step } => {
+                rec.trace(now, Some(to), step.kind.name(), None, || {
+                    format!("node {from}")
+                })
+            }
             Event::Mine { .. }
+            | Event::Dial(_)
             | Event::NewPayment
             | Event::AttackStarts(_)
             | Event::HashrateStep(_)

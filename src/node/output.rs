@@ -53,6 +53,8 @@ pub struct RunOutput {
     /// served them (empty without joining nodes).
     pub joins: Vec<super::join::JoinRecord>,
     pub ibd_served: Vec<u64>,
+    /// Routing's figures (`None` without `routing:`).
+    pub routing: Option<super::routing::RoutingFigures>,
     /// Each node's tip at the end.
     pub tips: Vec<crate::ledger::BlockId>,
 }
@@ -78,7 +80,7 @@ impl ReplayOutput {
             .collect::<Option<Vec<usize>>>();
         let mut links = Vec::new();
         for (a, &node) in sample.nodes.iter().enumerate() {
-            for link in topology.peers(node) {
+            for link in topology.open_peers(node) {
                 match place(link.peer) {
                     Some(b) if a < b => links.push((a as u16, b as u16)),
                     _ => {}
@@ -105,6 +107,7 @@ impl Network {
     pub(super) fn into_output(mut self, finish: Finish, time_capped: bool) -> RunOutput {
         let attacks = self.finish_attacks();
         let (joins, ibd_served) = (self.joins.records(), self.joins.served());
+        let routing = self.routing.as_ref().map(|r| r.figures(&self.core));
         let miners = &self.miners.list;
         let core = self.core;
         let mut rec = core.rec;
@@ -129,6 +132,7 @@ impl Network {
             relayed_bytes: core.transport.sent_bytes(),
             joins,
             ibd_served,
+            routing,
             tips: (0..core.views.nodes())
                 .map(|n| core.views.tip(NodeId(n)))
                 .collect(),

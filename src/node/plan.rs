@@ -28,6 +28,8 @@ pub struct RunPlan {
     pub faults: Vec<FaultPlan>,
     pub joining: Option<JoinPlan>,
     pub churn: Option<ChurnPlan>,
+    /// Routing nodes (`node::routing`).
+    pub routing: Option<super::routing::RoutingPlan>,
     /// The chain already grown at the start (`node::history`).
     pub history: Option<super::history::HistoryPlan>,
 }

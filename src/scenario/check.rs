@@ -43,6 +43,7 @@ pub(crate) fn allowed(key: &str) -> Option<String> {
         _ => super::cost::allowed(key)
             .or_else(|| super::schedule::allowed(key))
             .or_else(|| super::joining::allowed(key))
+            .or_else(|| super::routing::allowed(key))
             .or_else(|| super::eclipse::allowed(key))
             .or_else(|| super::history::allowed(key)),
     }
@@ -96,6 +97,7 @@ impl Scenario {
             let joining = self.joining.as_ref().map_or(0, |j| j.nodes);
             c.check(self.joinable_nodes() - joining)?;
         }
+        super::routing::check(self)?;
         if let Some(e) = &self.eclipse {
             e.check()?;
         }

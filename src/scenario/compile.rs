@@ -75,6 +75,7 @@ pub fn compile(sc: &Scenario) -> Result<RunPlan, String> {
             downtime: SimTime(c.downtime.0),
             until: c.until.map(|u| SimTime(u.0)),
         }),
+        routing: super::routing::plan(sc),
         history: sc
             .history
             .as_ref()

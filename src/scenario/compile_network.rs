@@ -25,7 +25,9 @@ pub fn network_plan(sc: &Scenario) -> Result<NetworkPlan, String> {
         return Ok(measured_plan(sc));
     }
     let shape = match &n.topology {
-        TopologySpec::Random => Shape::Random,
+        TopologySpec::Random => Shape::Random {
+            max_inbound: sc.routing.as_ref().map_or(u32::MAX, |r| r.max_inbound),
+        },
         TopologySpec::Regular => Shape::Regular,
         TopologySpec::SmallWorld { rewire } => Shape::SmallWorld { rewire: *rewire },
         TopologySpec::Csv { file } => Shape::Edges(super::topology_file::read(file, n.nodes)?),

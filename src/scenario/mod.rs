@@ -15,6 +15,7 @@ mod load;
 mod locate;
 pub mod network_model;
 mod overrides;
+pub mod routing;
 pub mod schedule;
 pub mod sweep;
 pub mod topology_file;
@@ -57,6 +58,9 @@ pub struct Scenario {
     /// Nodes that leave and come back (`joining::Churn`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub churn: Option<joining::Churn>,
+    /// Routing nodes: address books choose the links during the run (`routing`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub routing: Option<routing::Routing>,
     /// The chain already grown when the run starts (`history`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history: Option<history::History>,
@@ -292,6 +296,7 @@ impl Default for Scenario {
             faults: Vec::new(),
             joining: None,
             churn: None,
+            routing: None,
             eclipse: None,
             history: None,
             sweep: serde_json::Map::new(),
@@ -446,7 +451,7 @@ pub(crate) fn hint_unknown_key(message: &str) -> String {
         .iter()
         .map(|k| {
             (
-                edit_distance(&unknown.to_lowercase(), &k.to_lowercase()),
+                wording::edit_distance(&unknown.to_lowercase(), &k.to_lowercase()),
                 *k,
             )
         })
@@ -456,21 +461,6 @@ pub(crate) fn hint_unknown_key(message: &str) -> String {
         Some((_, k)) => format!("{message} (did you mean `{k}`?)"),
         None => message.to_string(),
     }
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

@@ -17,6 +17,9 @@ impl Network {
     /// `node` leaves now; its return is drawn.
     pub(in crate::node) fn node_leaves(&mut self, now: SimTime, node: NodeId) {
         self.core.transport.faults.set_absent(node);
+        if let Some(r) = &mut self.routing {
+            r.node_leaves(&mut self.core, &mut self.q, now, node);
+        }
         let churn = self.joins.churn.expect("a churning node");
         let s = self.joins.sync_mut(node).expect("a churning node");
         let rng = s.churn_rng.as_mut().expect("a churning node");

@@ -42,6 +42,9 @@ impl Network {
     /// `node` joins now: it can talk from here, and asks a peer for headers.
     pub(in crate::node) fn node_joins(&mut self, now: SimTime, node: NodeId) {
         self.core.transport.faults.join(node);
+        if let Some(r) = &mut self.routing {
+            r.node_joins(&mut self.q, now, node);
+        }
         let Some(s) = self.joins.sync_mut(node) else {
             return;
         };
@@ -57,7 +60,7 @@ impl Network {
 
     /// Whatever the node can do now: ask for headers, ask for blocks, or look again
     /// later.
-    fn sync_work(&mut self, now: SimTime, node: NodeId) {
+    pub(in crate::node) fn sync_work(&mut self, now: SimTime, node: NodeId) {
         let Some(s) = self.joins.sync(node) else {
             return;
         };

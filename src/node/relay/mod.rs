@@ -102,8 +102,8 @@ pub fn relay(
         if link.peer == from || (i < 64 && known & (1 << i) != 0) {
             continue;
         }
-        if core.transport.faults.is_absent(link.peer) {
-            continue; // not connected yet (`node::join`)
+        if !core.transport.live(node, i) {
+            continue; // not connected yet (`node::join`), or the link closed (routing)
         }
         protocol.tell(core, q, now, node, link, block);
     }

@@ -320,7 +320,7 @@ impl TxRelay for Gossip {
         for i in 0..core.transport.peers(node).len() {
             let link = core.transport.peers(node)[i];
             let peer = link.peer;
-            if core.nodes.is_light(peer) {
+            if core.nodes.is_light(peer) || !core.transport.topology().is_open(node, i) {
                 continue;
             }
             let told = outbox.iter().filter(|&&(_, from)| from != peer).count();

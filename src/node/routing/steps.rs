@@ -1,0 +1,430 @@
+//! The routing protocol, one handler per step. A dial: the dialer picks an address
+//! from its book and opens TCP (`Syn`, answered `SynAck`, or `Refused` when the other
+//! side's inbound slots are full; nothing comes back from a node that is not there,
+//! and the dialer gives up after `CONNECT_TIMEOUT`); it sends `version`, the other
+//! side answers `version` and `verack`, and the link opens. The dialer then sends
+//! `verack`, `getaddr` and an `addr` of its own address; the other side files the
+//! address (and relays it to two peers when it is new to it) and answers `getaddr` with
+//! an `addr` of 23% of its book, up to `routing.getaddr`. Handshake messages travel
+//! before the link is open: their bytes are charged to the sender's uplink over the
+//! connection's own delay, and the fault filter decides whether they arrive.
+
+use super::{Opening, Routing, DNS_GROUP, REDIAL_MAX, REDIAL_MIN};
+use crate::net::eclipse::Owner;
+use crate::net::{Link, NodeId, Traffic};
+use crate::node::event::Event;
+use crate::node::network::Network;
+use crate::sim::SimTime;
+use rand::Rng;
+
+/// bitcoind's connect timeout (0.9.3: `-timeout`, 5,000 ms).
+const CONNECT_TIMEOUT: SimTime = SimTime(5_000_000_000);
+/// The wait before dialing again after a connection failed (0.9.3's
+/// ThreadOpenConnections sleeps 500 ms a pass).
+const REDIAL_AFTER_FAILURE: SimTime = SimTime(500_000_000);
+/// Draws from the book per slot to fill before giving up for now (0.9.3 tried up to
+/// 100 addresses per pass of ThreadOpenConnections).
+const TRIES: u32 = 100;
+/// Wire sizes with the 24-byte message header: `version` (0.9.3's, with its user
+/// agent), `verack` and `getaddr` (empty), and per address in `addr` (time, services,
+/// address and port).
+const VERSION_BYTES: usize = 24 + 102;
+const EMPTY_BYTES: usize = 24;
+const ADDR_ENTRY_BYTES: usize = 30;
+/// Addresses in one addr message; a getaddr answer takes several.
+const ADDR_PER_MESSAGE: usize = 1_000;
+/// An addr message this small is gossip, relayed on (bitcoind's rule).
+const RELAYED_ADDR_MAX: usize = 10;
+/// Peers a new address is relayed to.
+const ADDR_RELAY_PEERS: usize = 2;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepKind {
+    Syn,
+    SynAck,
+    Refused,
+    Version,
+    VersionVerack,
+    /// The dialer's verack, getaddr and own address, in one arrival.
+    Verack,
+    Addr(u32),
+    /// The dialer's timer for a connection that did not open.
+    Timeout,
+}
+
+impl StepKind {
+    /// Its row in trace.csv.
+    pub fn name(self) -> &'static str {
+        match self {
+            StepKind::Syn => "tcp-syn",
+            StepKind::SynAck => "tcp-synack",
+            StepKind::Refused => "refused",
+            StepKind::Version => "version",
+            StepKind::VersionVerack => "version-verack",
+            StepKind::Verack => "verack-getaddr-addr",
+            StepKind::Addr(_) => "addr",
+            StepKind::Timeout => "connect-timeout",
+        }
+    }
+}
+
+/// A routing message (or timer) for `to` about `from`, of one connection attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Step {
+    pub kind: StepKind,
+    pub attempt: u32,
+}
+
+/// The bytes of addr messages carrying `count` addresses.
+fn addr_bytes(count: usize) -> usize {
+    let messages = count.div_ceil(ADDR_PER_MESSAGE).max(1);
+    messages * (EMPTY_BYTES + 3) + count * ADDR_ENTRY_BYTES
+}
+
+impl Routing {
+    /// An address `node` may dial: from its book (up to `TRIES` draws), not itself,
+    /// not a peer or a connection being opened, not in the /16 group of one of its
+    /// outbound peers (bitcoind's rule). Asks the DNS seed once a session when the
+    /// book gives none.
+    fn pick(
+        &mut self,
+        core: &crate::node::core::Core,
+        now: SimTime,
+        node: NodeId,
+    ) -> Option<NodeId> {
+        for round in 0..2 {
+            for _ in 0..TRIES {
+                let (book, rng) = (&self.books[node.index()], &mut self.rngs[node.index()]);
+                let h = self.outbound[node.index()].len() as u32;
+                let Some(id) = book.select(rng, h, now.secs()) else {
+                    break;
+                };
+                let addr = book.entries[id as usize].addr;
+                let peer = self.by_addr[&addr];
+                let same_group = (self.outbound[node.index()].iter())
+                    .any(|p| self.addrs[p.index()].group() == addr.group());
+                let busy = self.opening.contains_key(&(node, peer))
+                    || self.opening.contains_key(&(peer, node))
+                    || core.transport.topology().link_open(node, peer);
+                if peer != node && !same_group && !busy {
+                    return Some(peer);
+                }
+            }
+            if round == 0 && !self.ask_dns(core, node) {
+                break;
+            }
+        }
+        None
+    }
+
+    /// The DNS seed's answer: `routing.seeds` nodes there now, at random, filed in
+    /// `node`'s book. Once per session; false when already asked.
+    fn ask_dns(&mut self, core: &crate::node::core::Core, node: NodeId) -> bool {
+        if self.asked_dns[node.index()] {
+            return false;
+        }
+        self.asked_dns[node.index()] = true;
+        self.figures.routing_dns_queries += 1;
+        let n = self.addrs.len() as u32;
+        let rng = &mut self.rngs[node.index()];
+        let mut answer = Vec::new();
+        for _ in 0..20 * self.plan.seeds {
+            if answer.len() as u32 >= self.plan.seeds {
+                break;
+            }
+            let v = NodeId(rng.random_range(0..n));
+            if v != node && !core.transport.faults.is_absent(v) && !answer.contains(&v) {
+                answer.push(v);
+            }
+        }
+        for v in answer {
+            let a = self.addrs[v.index()];
+            let online = Owner::Legit { online: true };
+            self.books[node.index()].add(rng, a, DNS_GROUP, 0.0, online);
+        }
+        true
+    }
+}
+
+impl Network {
+    fn routing(&mut self) -> &mut Routing {
+        self.routing.as_mut().expect("routing is on")
+    }
+
+    /// `node` fills its free outbound slots, one dial each; looks again later (the
+    /// wait doubling) when its book gave nothing.
+    pub(in crate::node) fn dial(&mut self, now: SimTime, node: NodeId) {
+        let Some(r) = self.routing.as_mut() else {
+            return;
+        };
+        r.dial_due[node.index()] = false;
+        if self.core.transport.faults.is_absent(node) {
+            return;
+        }
+        let used = r.outbound[node.index()].len() as u32 + r.opening_count[node.index()];
+        for _ in used..r.plan.outbound {
+            let r = self.routing.as_mut().expect("routing is on");
+            let Some(peer) = r.pick(&self.core, now, node) else {
+                let wait = r.redial[node.index()];
+                r.redial[node.index()] = wait.saturating_mul(2).min(REDIAL_MAX);
+                r.schedule_dial(&mut self.q, now.saturating_add(wait), node);
+                return;
+            };
+            r.redial[node.index()] = REDIAL_MIN;
+            self.open(now, node, peer);
+        }
+    }
+
+    /// `node` starts opening a connection to `peer`.
+    fn open(&mut self, now: SimTime, node: NodeId, peer: NodeId) {
+        let r = self.routing.as_mut().expect("routing is on");
+        let rng = &mut r.rngs[node.index()];
+        let latency = self.core.transport.topology().draw_latency(node, peer, rng);
+        r.attempts += 1;
+        let attempt = r.attempts;
+        r.opening.insert((node, peer), Opening { latency, attempt });
+        r.opening_count[node.index()] += 1;
+        r.figures.routing_dials += 1;
+        let step = |kind| Step { kind, attempt };
+        let (syn, timeout) = (step(StepKind::Syn), step(StepKind::Timeout));
+        self.q.schedule(
+            now + latency,
+            Event::Routing {
+                from: node,
+                to: peer,
+                step: syn,
+            },
+        );
+        let timer = Event::Routing {
+            from: peer,
+            to: node,
+            step: timeout,
+        };
+        self.q.schedule(now + CONNECT_TIMEOUT, timer);
+    }
+
+    /// The connection `dialer` → `target` being opened, if this is its attempt.
+    fn opening(&self, dialer: NodeId, target: NodeId, attempt: u32) -> Option<Opening> {
+        let r = self.routing.as_ref()?;
+        r.opening
+            .get(&(dialer, target))
+            .copied()
+            .filter(|o| o.attempt == attempt)
+    }
+
+    /// A routing message reaches `to` from `from` (or `to`'s timer about `from`).
+    pub(in crate::node) fn routing_step(
+        &mut self,
+        now: SimTime,
+        from: NodeId,
+        to: NodeId,
+        step: Step,
+    ) {
+        let attempt = step.attempt;
+        match step.kind {
+            StepKind::Timeout | StepKind::Refused => {
+                if self.opening(to, from, attempt).is_some() {
+                    self.opening_failed(now, to, from, step.kind == StepKind::Refused);
+                }
+            }
+            StepKind::Addr(batch) => self.addr_arrived(now, from, to, batch),
+            StepKind::Verack => self.verack_arrived(now, from, to),
+            kind => {
+                // A handshake step: of the dialer's attempt, and not lost on the way.
+                let (dialer, target) = match kind {
+                    StepKind::Syn | StepKind::Version => (from, to),
+                    _ => (to, from),
+                };
+                let Some(o) = self.opening(dialer, target, attempt) else {
+                    return;
+                };
+                if self.core.transport.faults.lost(from, to) {
+                    return; // the dialer's timer ends it
+                }
+                self.handshake(now, (dialer, target), kind, o);
+            }
+        }
+    }
+
+    fn opening_failed(&mut self, now: SimTime, dialer: NodeId, target: NodeId, refused: bool) {
+        let r = self.routing.as_mut().expect("routing is on");
+        r.opening.remove(&(dialer, target));
+        r.opening_count[dialer.index()] -= 1;
+        match refused {
+            true => r.figures.routing_refused += 1,
+            false => r.figures.routing_timed_out += 1,
+        }
+        // bitcoind's connection thread waits half a second between attempts; without
+        // the wait a network whose inbound slots are all taken would redial forever
+        // at one instant.
+        r.schedule_dial(&mut self.q, now + REDIAL_AFTER_FAILURE, dialer);
+    }
+
+    /// One step of the handshake between `dialer` and `target` arrived.
+    fn handshake(
+        &mut self,
+        now: SimTime,
+        (dialer, target): (NodeId, NodeId),
+        kind: StepKind,
+        o: Opening,
+    ) {
+        let step = |kind| Step {
+            kind,
+            attempt: o.attempt,
+        };
+        let full = {
+            let r = self.routing();
+            r.inbound[target.index()] >= r.plan.max_inbound
+        };
+        let (next, from, to, bytes) = match kind {
+            StepKind::Syn if full => (StepKind::Refused, target, dialer, 0),
+            StepKind::Syn => (StepKind::SynAck, target, dialer, 0),
+            StepKind::SynAck => (StepKind::Version, dialer, target, VERSION_BYTES),
+            StepKind::Version if full => (StepKind::Refused, target, dialer, 0),
+            StepKind::Version => (
+                StepKind::VersionVerack,
+                target,
+                dialer,
+                VERSION_BYTES + EMPTY_BYTES,
+            ),
+            StepKind::VersionVerack if full => {
+                return self.opening_failed(now, dialer, target, true)
+            }
+            StepKind::VersionVerack => return self.connected(now, dialer, target, o),
+            _ => unreachable!("not a handshake step"),
+        };
+        let link = Link {
+            peer: to,
+            back: crate::node::event::UNTRACKED,
+            latency: o.latency,
+            bandwidth_bps: f64::INFINITY,
+        };
+        let at = match bytes {
+            0 => now + o.latency,
+            b => {
+                self.routing().figures.routing_handshake_bytes += b as u64;
+                (self.core.transport).send_over(now, from, link, b, Traffic::Control)
+            }
+        };
+        self.q.schedule(
+            at,
+            Event::Routing {
+                from,
+                to,
+                step: step(next),
+            },
+        );
+    }
+
+    /// The handshake is done: the link opens, the dialer files the target as tried and
+    /// sends verack, getaddr and its own address; both may now sync from each other.
+    fn connected(&mut self, now: SimTime, dialer: NodeId, target: NodeId, o: Opening) {
+        let r = self.routing.as_mut().expect("routing is on");
+        r.opening.remove(&(dialer, target));
+        r.opening_count[dialer.index()] -= 1;
+        r.outbound[dialer.index()].push(target);
+        r.inbound[target.index()] += 1;
+        r.figures.routing_connections += 1;
+        let a = r.addrs[target.index()];
+        r.books[dialer.index()].good(&mut r.rngs[dialer.index()], a, now.secs());
+        self.core
+            .transport
+            .topology_mut()
+            .open_link(dialer, target, o.latency);
+        let bytes = 2 * EMPTY_BYTES + addr_bytes(1);
+        self.routing().figures.routing_handshake_bytes += 2 * EMPTY_BYTES as u64;
+        self.routing().figures.routing_addr_bytes += addr_bytes(1) as u64;
+        let at = (self.core.transport).send(now, dialer, target, bytes, Traffic::Control);
+        let step = Step {
+            kind: StepKind::Verack,
+            attempt: o.attempt,
+        };
+        self.q.schedule(
+            at,
+            Event::Routing {
+                from: dialer,
+                to: target,
+                step,
+            },
+        );
+        self.core
+            .rec
+            .trace(now, Some(dialer), "connected", None, || {
+                format!("opens a connection to node {target}")
+            });
+        self.sync_work(now, dialer);
+        self.sync_work(now, target);
+    }
+
+    /// The dialer's verack, getaddr and address reach the target: it files the address
+    /// (relaying it when new) and answers with addresses from its book.
+    fn verack_arrived(&mut self, now: SimTime, dialer: NodeId, target: NodeId) {
+        if !self.core.transport.delivered(dialer, target) {
+            return;
+        }
+        self.file_addresses(now, dialer, target, vec![dialer]);
+        let r = self.routing();
+        let held = r.books[target.index()].tried_count + r.books[target.index()].new_count;
+        let count = (held * 23 / 100).min(r.plan.getaddr as usize);
+        let answer = r.sample_book(target, count);
+        self.send_addr(now, target, dialer, answer);
+    }
+
+    fn addr_arrived(&mut self, now: SimTime, from: NodeId, to: NodeId, batch: u32) {
+        let addrs = self.routing().take_batch(batch);
+        if self.core.transport.delivered(from, to) {
+            self.file_addresses(now, from, to, addrs);
+        }
+    }
+
+    /// `node` hears of `addrs` from `from`: each is filed (source: `from`'s group);
+    /// when the message is gossip-sized, those new to the book go on to two random
+    /// peers.
+    fn file_addresses(&mut self, now: SimTime, from: NodeId, node: NodeId, addrs: Vec<NodeId>) {
+        let r = self.routing();
+        let gossip = addrs.len() <= RELAYED_ADDR_MAX;
+        let source = r.addrs[from.index()].group();
+        let mut fresh = Vec::new();
+        for v in addrs {
+            let a = r.addrs[v.index()];
+            let (book, rng) = (&mut r.books[node.index()], &mut r.rngs[node.index()]);
+            let new = book.find(a).is_none();
+            if v != node {
+                book.add(rng, a, source, now.secs(), Owner::Legit { online: true });
+            }
+            if new && v != node {
+                fresh.push(v);
+            }
+        }
+        if !gossip || fresh.is_empty() {
+            return;
+        }
+        let peers: Vec<NodeId> = (self.core.transport.topology().open_peers(node))
+            .map(|l| l.peer)
+            .filter(|&p| p != from)
+            .collect();
+        let rng = &mut self.routing().rngs[node.index()];
+        let chosen = rand::seq::index::sample(rng, peers.len(), ADDR_RELAY_PEERS.min(peers.len()));
+        for i in chosen {
+            self.send_addr(now, node, peers[i], fresh.clone());
+        }
+    }
+
+    /// `from` sends its peer `to` an addr message of `addrs`.
+    fn send_addr(&mut self, now: SimTime, from: NodeId, to: NodeId, addrs: Vec<NodeId>) {
+        if addrs.is_empty() {
+            return;
+        }
+        let bytes = addr_bytes(addrs.len());
+        let r = self.routing();
+        r.figures.routing_addr_messages += addrs.len().div_ceil(ADDR_PER_MESSAGE) as u64;
+        r.figures.routing_addr_bytes += bytes as u64;
+        let batch = r.batch(addrs);
+        let at = (self.core.transport).send(now, from, to, bytes, Traffic::Control);
+        let step = Step {
+            kind: StepKind::Addr(batch),
+            attempt: 0,
+        };
+        self.q.schedule(at, Event::Routing { from, to, step });
+    }
+}

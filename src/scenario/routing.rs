@@ -1,0 +1,107 @@
+//! The `routing:` section: routing nodes (issue #18). Each node keeps an address book
+//! (bitcoind 0.9.3's tried and new tables, `net::eclipse::addrman`), fills its
+//! `network.outbound` slots from it during the run, accepts inbound connections up to
+//! `max_inbound`, replaces peers that leave, and speaks `version`/`verack`, `getaddr`
+//! and `addr` over the transport (`node::routing`).
+
+use super::limits::within;
+use super::Scenario;
+use serde::{Deserialize, Serialize};
+
+/// Bitcoin Core's default: 125 connections in all (0.9.3: `-maxconnections`).
+const CORE_MAX_INBOUND: u32 = 125;
+/// Addresses a DNS seed answers with: one UDP answer holds about 25 A records.
+const DNS_ANSWER: u32 = 25;
+/// bitcoind 0.9.3's getaddr answer: 23% of the book, at most 2,500 addresses.
+const GETADDR_MAX: u32 = 2_500;
+/// Addresses a node present at the start has heard of, besides its peers.
+const KNOWN_AT_START: u32 = 1_000;
+/// A book holds at most its tables' 64 × 64 + 256 × 64 entries.
+const BOOK_MAX: u32 = 20_480;
+/// Address-book entries the run may hold in all at the start (nodes × known), about
+/// 100 bytes each.
+const MAX_ENTRIES: u64 = 50_000_000;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Routing {
+    /// Inbound connections a node accepts; more are refused.
+    #[serde(default = "core_max_inbound")]
+    pub max_inbound: u32,
+    /// Addresses a DNS seed gives a node whose book has none to try.
+    #[serde(default = "dns_answer")]
+    pub seeds: u32,
+    /// Most addresses one getaddr answer carries (23% of the book up to this).
+    #[serde(default = "getaddr_max")]
+    pub getaddr: u32,
+    /// Addresses each node there at the start has heard of besides its peers (drawn
+    /// among the nodes there at the start).
+    #[serde(default = "known_at_start")]
+    pub known: u32,
+}
+
+fn core_max_inbound() -> u32 {
+    CORE_MAX_INBOUND
+}
+fn dns_answer() -> u32 {
+    DNS_ANSWER
+}
+fn getaddr_max() -> u32 {
+    GETADDR_MAX
+}
+fn known_at_start() -> u32 {
+    KNOWN_AT_START
+}
+
+/// Checks `routing:` against the rest of the scenario.
+pub(crate) fn check(sc: &Scenario) -> Result<(), String> {
+    let Some(r) = &sc.routing else { return Ok(()) };
+    let (nodes, outbound) = (sc.network.nodes, sc.network.outbound);
+    if !matches!(sc.network.topology, super::TopologySpec::Random)
+        || sc.network.model != super::NetworkModel::Simple
+    {
+        return Err("routing: nodes choose their own peers, so network.topology must be { kind: random } and network.model simple (the starting links are drawn that way, then the address books take over)".into());
+    }
+    if sc
+        .attacks
+        .iter()
+        .any(|a| a.kind() == "eclipse-double-spend")
+    {
+        return Err("routing: cannot be combined with an eclipse-double-spend attack (the attacker holds its victims' links for itself; with routing they would replace them)".into());
+    }
+    within("routing.max_inbound", r.max_inbound, outbound, MAX_INBOUND)
+        .map_err(|e| format!("{e} (at least network.outbound: the links must fit)"))?;
+    within("routing.seeds", r.seeds, 1, BOOK_MAX)?;
+    within("routing.getaddr", r.getaddr, 1, BOOK_MAX)?;
+    within("routing.known", r.known, 0, BOOK_MAX)?;
+    let entries = u64::from(nodes) * u64::from(r.known.min(nodes - 1) + outbound);
+    if entries > MAX_ENTRIES {
+        return Err(format!("routing.known: network.nodes × (routing.known + network.outbound) is {entries} address-book entries at the start; at most {MAX_ENTRIES:.0e} (about 100 bytes each)"));
+    }
+    Ok(())
+}
+
+const MAX_INBOUND: u32 = 100_000;
+
+pub(crate) fn allowed(key: &str) -> Option<String> {
+    let whole = |min: &str, max: u32| Some(format!("a whole number from {min} to {max}"));
+    match key {
+        "routing.max_inbound" => whole("network.outbound", MAX_INBOUND),
+        "routing.seeds" | "routing.getaddr" => whole("1", BOOK_MAX),
+        "routing.known" => whole("0", BOOK_MAX),
+        _ => None,
+    }
+}
+
+/// What the run is given: `routing:` as plain numbers (`node::routing`).
+pub fn plan(sc: &Scenario) -> Option<crate::node::routing::RoutingPlan> {
+    sc.routing
+        .as_ref()
+        .map(|r| crate::node::routing::RoutingPlan {
+            outbound: sc.network.outbound,
+            max_inbound: r.max_inbound,
+            seeds: r.seeds,
+            getaddr: r.getaddr,
+            known: r.known,
+        })
+}

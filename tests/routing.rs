@@ -1,0 +1,89 @@
+//! Routing nodes (issue #18): address books choose the links during the run. Under
+//! churn and joining every node ends on the best tip with its outbound slots full
+//! again, no node takes more inbound connections than allowed, and bad values are
+//! refused.
+
+mod common;
+
+use chainlab::report::summarize;
+
+const CHURNING: &str = "
+name: routing
+seed: 3
+stop: { time: 5h }
+network: { nodes: 80, outbound: 4 }
+consensus: { block_interval: 2m, retarget_interval: 0 }
+mining: { miners: 4, block_padding: 50kB }
+workload: { tx_rate: 0.5/s, wallets: 40 }
+joining: { nodes: 10, from: 10m, rate: 6/h }
+churn: { nodes: 30, session: 40m, downtime: 20m, until: 4h }
+routing: { max_inbound: 10, known: 30 }
+";
+
+#[test]
+fn under_churn_the_books_refill_every_slot_and_every_node_converges() {
+    let (sc, out) = common::simulate(CHURNING, &[]);
+    let s = summarize(&sc, &out);
+    let r = s.routing.clone().expect("routing figures");
+    assert!(s.joins.churn_returns > 60, "{}", s.joins.churn_returns);
+    assert_eq!(
+        s.joins.synced_nodes, 10,
+        "every joining node copied the chain"
+    );
+    // Departures closed links, and the nodes left behind replaced them: far more
+    // connections opened than the 40 the joining nodes needed.
+    assert!(r.routing_closed > 200, "{r:?}");
+    assert!(r.routing_connections > r.routing_closed / 2, "{r:?}");
+    // Books hold addresses of nodes that are away: some dials find nobody.
+    assert!(r.routing_timed_out > 0, "{r:?}");
+    assert!(
+        r.routing_dns_queries >= 10,
+        "each joining node asked the seed: {r:?}"
+    );
+    assert!(r.routing_addr_messages > 0 && r.routing_handshake_bytes > 0);
+    // An hour after the churn stopped every node is back with all four slots filled
+    // and at most ten inbound connections.
+    assert!((r.routing_outbound_mean_end - 4.0).abs() < 1e-9, "{r:?}");
+    assert!(r.routing_inbound_max_end <= 10, "{r:?}");
+    let best = *out.tree.main_chain().last().unwrap();
+    let behind: Vec<usize> = (0..80).filter(|&n| out.tips[n] != best).collect();
+    assert!(behind.is_empty(), "nodes not on the best tip: {behind:?}");
+}
+
+#[test]
+fn a_tight_inbound_limit_refuses_connections_and_is_never_exceeded() {
+    let (sc, out) = common::simulate(CHURNING, &["routing.max_inbound=4", "stop.time=4h"]);
+    let r = summarize(&sc, &out).routing.expect("routing figures");
+    assert!(r.routing_refused > 0, "{r:?}");
+    assert!(r.routing_inbound_max_end <= 4, "{r:?}");
+}
+
+#[test]
+fn without_routing_nothing_changes_and_no_figures_appear() {
+    let (sc, out) = common::simulate(CHURNING, &["routing=null", "stop.time=1h"]);
+    assert!(summarize(&sc, &out).routing.is_none());
+    let json = serde_json::to_string(&summarize(&sc, &out)).unwrap();
+    assert!(
+        !json.contains("routing_"),
+        "no routing keys without routing:"
+    );
+}
+
+#[test]
+fn bad_routing_values_are_refused_with_the_key_and_the_range() {
+    common::refuses(
+        CHURNING,
+        &[
+            ("routing.max_inbound=3", "routing.max_inbound is 3; allowed: 4 to"),
+            ("routing.seeds=0", "routing.seeds is 0; allowed: 1 to 20480"),
+            ("routing.getaddr=30000", "routing.getaddr is 30000"),
+            ("routing.known=-1", "routing.known"),
+            ("routing.dns=3", "dns"),
+            ("network.topology={ kind: regular }", "network.topology must be { kind: random }"),
+            (
+                "attacks=[{ kind: eclipse-double-spend, hashrate: 0.3, merchant: 70, confirmations: 2 }]",
+                "eclipse-double-spend",
+            ),
+        ],
+    );
+}
