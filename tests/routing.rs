@@ -79,6 +79,7 @@ fn bad_routing_values_are_refused_with_the_key_and_the_range() {
             ("routing.getaddr=30000", "routing.getaddr is 30000"),
             ("routing.known=-1", "routing.known"),
             ("routing.dns=3", "dns"),
+            ("network.nodes=8000", "routing takes at most 7,071 nodes"),
             ("network.topology={ kind: regular }", "network.topology must be { kind: random }"),
             (
                 "attacks=[{ kind: eclipse-double-spend, hashrate: 0.3, merchant: 70, confirmations: 2 }]",

@@ -15,7 +15,6 @@ use crate::net::{Link, NodeId, Traffic};
 use crate::node::event::Event;
 use crate::node::network::Network;
 use crate::sim::SimTime;
-use rand::Rng;
 
 /// bitcoind's connect timeout (0.9.3: `-timeout`, 5,000 ms).
 const CONNECT_TIMEOUT: SimTime = SimTime(5_000_000_000);
@@ -47,7 +46,10 @@ pub enum StepKind {
     VersionVerack,
     /// The dialer's verack, getaddr and own address, in one arrival.
     Verack,
+    /// Addresses: gossip (relayed on when few and new) or an answer to getaddr
+    /// (never relayed, as bitcoind marks a peer it asked).
     Addr(u32),
+    AddrAnswer(u32),
     /// The dialer's timer for a connection that did not open.
     Timeout,
 }
@@ -62,7 +64,7 @@ impl StepKind {
             StepKind::Version => "version",
             StepKind::VersionVerack => "version-verack",
             StepKind::Verack => "verack-getaddr-addr",
-            StepKind::Addr(_) => "addr",
+            StepKind::Addr(_) | StepKind::AddrAnswer(_) => "addr",
             StepKind::Timeout => "connect-timeout",
         }
     }
@@ -125,18 +127,15 @@ impl Routing {
         }
         self.asked_dns[node.index()] = true;
         self.figures.routing_dns_queries += 1;
-        let n = self.addrs.len() as u32;
+        let there: Vec<NodeId> = (0..self.addrs.len() as u32)
+            .map(NodeId)
+            .filter(|&v| v != node && !core.transport.faults.is_absent(v))
+            .collect();
         let rng = &mut self.rngs[node.index()];
-        let mut answer = Vec::new();
-        for _ in 0..20 * self.plan.seeds {
-            if answer.len() as u32 >= self.plan.seeds {
-                break;
-            }
-            let v = NodeId(rng.random_range(0..n));
-            if v != node && !core.transport.faults.is_absent(v) && !answer.contains(&v) {
-                answer.push(v);
-            }
-        }
+        let count = (self.plan.seeds as usize).min(there.len());
+        let answer = rand::seq::index::sample(rng, there.len(), count)
+            .into_iter()
+            .map(|i| there[i]);
         for v in answer {
             let a = self.addrs[v.index()];
             let online = Owner::Legit { online: true };
@@ -227,7 +226,8 @@ impl Network {
                     self.opening_failed(now, to, from, step.kind == StepKind::Refused);
                 }
             }
-            StepKind::Addr(batch) => self.addr_arrived(now, from, to, batch),
+            StepKind::Addr(batch) => self.addr_arrived(now, from, to, batch, true),
+            StepKind::AddrAnswer(batch) => self.addr_arrived(now, from, to, batch, false),
             StepKind::Verack => self.verack_arrived(now, from, to),
             kind => {
                 // A handshake step: of the dialer's attempt, and not lost on the way.
@@ -362,27 +362,33 @@ impl Network {
         if !self.core.transport.delivered(dialer, target) {
             return;
         }
-        self.file_addresses(now, dialer, target, vec![dialer]);
+        self.file_addresses(now, (dialer, target), vec![dialer], true);
         let r = self.routing();
         let held = r.books[target.index()].tried_count + r.books[target.index()].new_count;
         let count = (held * 23 / 100).min(r.plan.getaddr as usize);
         let answer = r.sample_book(target, count);
-        self.send_addr(now, target, dialer, answer);
+        self.send_addr(now, target, dialer, answer, StepKind::AddrAnswer);
     }
 
-    fn addr_arrived(&mut self, now: SimTime, from: NodeId, to: NodeId, batch: u32) {
+    fn addr_arrived(&mut self, now: SimTime, from: NodeId, to: NodeId, batch: u32, relay: bool) {
         let addrs = self.routing().take_batch(batch);
         if self.core.transport.delivered(from, to) {
-            self.file_addresses(now, from, to, addrs);
+            self.file_addresses(now, (from, to), addrs, relay);
         }
     }
 
     /// `node` hears of `addrs` from `from`: each is filed (source: `from`'s group);
-    /// when the message is gossip-sized, those new to the book go on to two random
-    /// peers.
-    fn file_addresses(&mut self, now: SimTime, from: NodeId, node: NodeId, addrs: Vec<NodeId>) {
+    /// when the message is gossip of at most 10 addresses, those new to the book go on
+    /// to two random peers.
+    fn file_addresses(
+        &mut self,
+        now: SimTime,
+        (from, node): (NodeId, NodeId),
+        addrs: Vec<NodeId>,
+        relay: bool,
+    ) {
         let r = self.routing();
-        let gossip = addrs.len() <= RELAYED_ADDR_MAX;
+        let gossip = relay && addrs.len() <= RELAYED_ADDR_MAX;
         let source = r.addrs[from.index()].group();
         let mut fresh = Vec::new();
         for v in addrs {
@@ -406,12 +412,19 @@ impl Network {
         let rng = &mut self.routing().rngs[node.index()];
         let chosen = rand::seq::index::sample(rng, peers.len(), ADDR_RELAY_PEERS.min(peers.len()));
         for i in chosen {
-            self.send_addr(now, node, peers[i], fresh.clone());
+            self.send_addr(now, node, peers[i], fresh.clone(), StepKind::Addr);
         }
     }
 
     /// `from` sends its peer `to` an addr message of `addrs`.
-    fn send_addr(&mut self, now: SimTime, from: NodeId, to: NodeId, addrs: Vec<NodeId>) {
+    fn send_addr(
+        &mut self,
+        now: SimTime,
+        from: NodeId,
+        to: NodeId,
+        addrs: Vec<NodeId>,
+        kind: fn(u32) -> StepKind,
+    ) {
         if addrs.is_empty() {
             return;
         }
@@ -422,7 +435,7 @@ impl Network {
         let batch = r.batch(addrs);
         let at = (self.core.transport).send(now, from, to, bytes, Traffic::Control);
         let step = Step {
-            kind: StepKind::Addr(batch),
+            kind: kind(batch),
             attempt: 0,
         };
         self.q.schedule(at, Event::Routing { from, to, step });
