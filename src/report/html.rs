@@ -162,7 +162,27 @@ fn summary_rows(target: &str, summary: &Summary) -> Vec<(&'static str, String)> 
         let text = joins_text(&summary.joins);
         ("Nodes that joined and copied the chain", text)
     }))
+    .chain(
+        summary
+            .routing
+            .as_ref()
+            .map(|r| ("Routing nodes (connections)", routing_text(r))),
+    )
     .collect()
+}
+
+fn routing_text(r: &crate::node::routing::RoutingFigures) -> String {
+    format!(
+        "{} opened, {} refused (inbound full), {} timed out (nobody there), {} closed by departures; \
+         at the end {:.1} outbound peers on average, at most {} inbound; {:.1} MB of addr messages",
+        r.routing_connections,
+        r.routing_refused,
+        r.routing_timed_out,
+        r.routing_closed,
+        r.routing_outbound_mean_end,
+        r.routing_inbound_max_end,
+        r.routing_addr_bytes as f64 / 1e6
+    )
 }
 
 fn joins_text(j: &crate::results::summary::JoinFigures) -> String {
