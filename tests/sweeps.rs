@@ -163,3 +163,27 @@ fn a_single_run_with_replicates_writes_the_same_tables() {
         "{lean:?}"
     );
 }
+
+/// A sweep that turns routing on and off: every run has the same columns (routing's
+/// figures are zero and empty without it), so the tables are whole.
+#[test]
+fn a_sweep_can_turn_routing_on_and_off() {
+    let dir = workdir("routing-toggle");
+    let grid = GRID.replace(
+        "sweep:\n  consensus.block_interval: [20s, 1m]",
+        "sweep:\n  routing: [{}, null]",
+    );
+    std::fs::write(
+        dir.join("grid.yaml"),
+        grid.replace("replicates: 3", "replicates: 1"),
+    )
+    .unwrap();
+    chainlab(&dir, &["sweep", "grid.yaml", "--lean", "--out", "s"]);
+    let runs = csv(&dir.join("s/runs.csv"));
+    let dials = runs.col("routing_dials");
+    assert_eq!(runs.rows.len(), 2);
+    assert!(runs.rows.iter().all(|r| r.len() == runs.header.len()));
+    assert_eq!(runs.rows[1][dials], "0", "no dials without routing");
+    let sweep = csv(&dir.join("s/sweep.csv"));
+    assert_eq!(sweep.rows.len(), 2);
+}

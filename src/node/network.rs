@@ -252,6 +252,8 @@ impl Network {
                     format!("asks node {peer} again")
                 })
             }
+            // A dial's timer shows only when it ends a dial (`opening_failed`).
+            Event::Routing { step, .. } if step.kind == super::routing::StepKind::Timeout => {}
             Event::Routing { from, to, step } => {
                 rec.trace(now, Some(to), step.kind.name(), None, || {
                     format!("node {from}")

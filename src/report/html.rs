@@ -163,10 +163,12 @@ fn summary_rows(target: &str, summary: &Summary) -> Vec<(&'static str, String)> 
         ("Nodes that joined and copied the chain", text)
     }))
     .chain(
-        summary
-            .routing
-            .as_ref()
-            .map(|r| ("Routing nodes (connections)", routing_text(r))),
+        (summary.routing.routing_outbound_mean_end.is_some()).then(|| {
+            (
+                "Routing nodes (connections)",
+                routing_text(&summary.routing),
+            )
+        }),
     )
     .collect()
 }
@@ -179,8 +181,8 @@ fn routing_text(r: &crate::node::routing::RoutingFigures) -> String {
         r.routing_refused,
         r.routing_timed_out,
         r.routing_closed,
-        r.routing_outbound_mean_end,
-        r.routing_inbound_max_end,
+        r.routing_outbound_mean_end.unwrap_or(0.0),
+        r.routing_inbound_max_end.unwrap_or(0),
         r.routing_addr_bytes as f64 / 1e6
     )
 }

@@ -166,7 +166,7 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
         light_proof_s_p50: quantile(&proof_delays, 0.5),
         cost,
         joins: super::joins::join_figures(out),
-        routing: out.routing.clone(),
+        routing: out.routing.clone().unwrap_or_default(),
         eclipse,
         eclipse_trials,
         miners,

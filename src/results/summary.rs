@@ -97,10 +97,10 @@ pub struct Summary {
     /// Nodes that joined and copied the chain (`report::joins`).
     #[serde(flatten)]
     pub joins: JoinFigures,
-    /// Routing nodes' connections and address gossip (`node::routing`); absent
-    /// without `routing:`.
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    pub routing: Option<crate::node::routing::RoutingFigures>,
+    /// Routing nodes' connections and address gossip (`node::routing`); zero and
+    /// empty without `routing:`.
+    #[serde(flatten)]
+    pub routing: crate::node::routing::RoutingFigures,
     /// The eclipse attack's trials (`report::eclipse`); absent without `eclipse:`.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub eclipse: Option<EclipseFigures>,

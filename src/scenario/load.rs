@@ -162,6 +162,12 @@ fn sections_are_maps(tree: &Value) -> Result<(), String> {
         "workload",
         "metrics",
         "sweep",
+        "cost",
+        "joining",
+        "churn",
+        "history",
+        "eclipse",
+        "routing",
     ] {
         if let Some(v) = tree.get(section).filter(|v| !v.is_null()) {
             map_at(section, v)?;

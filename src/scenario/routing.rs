@@ -57,10 +57,16 @@ fn known_at_start() -> u32 {
 pub(crate) fn check(sc: &Scenario) -> Result<(), String> {
     let Some(r) = &sc.routing else { return Ok(()) };
     let (nodes, outbound) = (sc.network.nodes, sc.network.outbound);
-    if !matches!(sc.network.topology, super::TopologySpec::Random)
-        || sc.network.model != super::NetworkModel::Simple
-    {
-        return Err("routing: nodes choose their own peers, so network.topology must be { kind: random } and network.model simple (the starting links are drawn that way, then the address books take over)".into());
+    if !matches!(sc.network.topology, super::TopologySpec::Random) {
+        let kind = serde_json::to_value(&sc.network.topology).ok();
+        let kind = kind
+            .as_ref()
+            .and_then(|v| v.get("kind"))
+            .and_then(|k| k.as_str());
+        return Err(format!("routing: network.topology is {{ kind: {} }}; routing needs {{ kind: random }} (the starting links are drawn at random, then the address books take over)", kind.unwrap_or("?")));
+    }
+    if sc.network.model != super::NetworkModel::Simple {
+        return Err("routing: network.model is gervais-2016; routing needs the simple model (gervais-2016 draws its own connection counts and hub links)".into());
     }
     if sc
         .attacks

@@ -36,9 +36,11 @@ pub struct RoutingPlan {
 /// The group DNS seeds' answers are filed under (bitcoind files them under the seed's
 /// own address; one seed here).
 const DNS_GROUP: Group = Group(0);
-/// The least and the most a node waits before looking again for an address to dial
-/// when its book gave none (the wait doubles while none comes).
-const REDIAL_MIN: SimTime = SimTime(1_000_000_000);
+/// The least and the most a node waits before dialing again when its book gave
+/// nothing or a dial failed: bitcoind's connection thread waits half a second a pass;
+/// the wait doubles while nothing opens (a bound of ours: a network whose slots cannot
+/// all be filled would otherwise redial every half second for the whole run).
+const REDIAL_MIN: SimTime = SimTime(500_000_000);
 const REDIAL_MAX: SimTime = SimTime(64_000_000_000);
 
 /// A connection being opened: by whom to whom, its delay, and its attempt number (so
@@ -49,9 +51,11 @@ struct Opening {
     attempt: u32,
 }
 
-/// What routing did in a run, flattened into summary.json (docs/results.md); absent
-/// without `routing:`.
+/// What routing did in a run, flattened into summary.json (docs/results.md): zero and
+/// empty without `routing:`, so that every run has the same fields (a sweep may turn
+/// routing on and off).
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq)]
+#[serde(default)]
 pub struct RoutingFigures {
     /// Connections a node tried to open, those that opened, those the other side
     /// refused (its inbound slots full) and those that timed out (nobody there).
@@ -68,10 +72,10 @@ pub struct RoutingFigures {
     pub routing_handshake_bytes: u64,
     /// At the end, over the nodes there: mean outbound peers, most inbound peers, mean
     /// addresses in the book and in its tried table.
-    pub routing_outbound_mean_end: f64,
-    pub routing_inbound_max_end: u32,
-    pub routing_book_mean_end: f64,
-    pub routing_tried_mean_end: f64,
+    pub routing_outbound_mean_end: Option<f64>,
+    pub routing_inbound_max_end: Option<u32>,
+    pub routing_book_mean_end: Option<f64>,
+    pub routing_tried_mean_end: Option<f64>,
 }
 
 pub struct Routing {
@@ -153,8 +157,31 @@ impl Routing {
         for &v in &absent {
             r.drop_links(core, v);
         }
+        r.cap_inbound(core);
         r.fill_books(core);
         r
+    }
+
+    /// Links the topology added past the drawing (those joining components, an
+    /// attacker's extra connections) can give a node more than `max_inbound`: its
+    /// latest inbound links close, and their dialers dial others at the start.
+    fn cap_inbound(&mut self, core: &mut Core) {
+        for v in 0..self.inbound.len() {
+            let node = NodeId(v as u32);
+            while self.inbound[v] > self.plan.max_inbound {
+                let topology = core.transport.topology();
+                let Some(p) = (topology.open_peers(node).map(|l| l.peer))
+                    .filter(|p| self.outbound[p.index()].contains(&node))
+                    .last()
+                else {
+                    break;
+                };
+                core.transport.topology_mut().close_link(node, p);
+                let out = &mut self.outbound[p.index()];
+                out.retain(|&x| x != node);
+                self.inbound[v] -= 1;
+            }
+        }
     }
 
     /// Every node there at the start hears of its peers (and has talked to them) and
@@ -283,10 +310,12 @@ impl Routing {
             (b.tried_count + b.new_count) as f64
         };
         RoutingFigures {
-            routing_outbound_mean_end: mean(&|v| self.outbound[v].len() as f64),
-            routing_inbound_max_end: there.iter().map(|&v| self.inbound[v]).max().unwrap_or(0),
-            routing_book_mean_end: mean(&book),
-            routing_tried_mean_end: mean(&|v| self.books[v].tried_count as f64),
+            routing_outbound_mean_end: Some(mean(&|v| self.outbound[v].len() as f64)),
+            routing_inbound_max_end: Some(
+                there.iter().map(|&v| self.inbound[v]).max().unwrap_or(0),
+            ),
+            routing_book_mean_end: Some(mean(&book)),
+            routing_tried_mean_end: Some(mean(&|v| self.books[v].tried_count as f64)),
             ..self.figures.clone()
         }
     }

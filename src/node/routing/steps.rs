@@ -18,9 +18,6 @@ use crate::sim::SimTime;
 
 /// bitcoind's connect timeout (0.9.3: `-timeout`, 5,000 ms).
 const CONNECT_TIMEOUT: SimTime = SimTime(5_000_000_000);
-/// The wait before dialing again after a connection failed (0.9.3's
-/// ThreadOpenConnections sleeps 500 ms a pass).
-const REDIAL_AFTER_FAILURE: SimTime = SimTime(500_000_000);
 /// Draws from the book per slot to fill before giving up for now (0.9.3 tried up to
 /// 100 addresses per pass of ThreadOpenConnections).
 const TRIES: u32 = 100;
@@ -65,7 +62,7 @@ impl StepKind {
             StepKind::VersionVerack => "version-verack",
             StepKind::Verack => "verack-getaddr-addr",
             StepKind::Addr(_) | StepKind::AddrAnswer(_) => "addr",
-            StepKind::Timeout => "connect-timeout",
+            StepKind::Timeout => "timer",
         }
     }
 }
@@ -169,7 +166,6 @@ impl Network {
                 r.schedule_dial(&mut self.q, now.saturating_add(wait), node);
                 return;
             };
-            r.redial[node.index()] = REDIAL_MIN;
             self.open(now, node, peer);
         }
     }
@@ -254,10 +250,17 @@ impl Network {
             true => r.figures.routing_refused += 1,
             false => r.figures.routing_timed_out += 1,
         }
-        // bitcoind's connection thread waits half a second between attempts; without
-        // the wait a network whose inbound slots are all taken would redial forever
-        // at one instant.
-        r.schedule_dial(&mut self.q, now + REDIAL_AFTER_FAILURE, dialer);
+        let wait = r.redial[dialer.index()];
+        r.redial[dialer.index()] = wait.saturating_mul(2).min(REDIAL_MAX);
+        r.schedule_dial(&mut self.q, now.saturating_add(wait), dialer);
+        let what = if refused {
+            "refused"
+        } else {
+            "connect-timeout"
+        };
+        self.core.rec.trace(now, Some(dialer), what, None, || {
+            format!("no connection to node {target}")
+        });
     }
 
     /// One step of the handshake between `dialer` and `target` arrived.
@@ -323,6 +326,7 @@ impl Network {
         r.opening.remove(&(dialer, target));
         r.opening_count[dialer.index()] -= 1;
         r.outbound[dialer.index()].push(target);
+        r.redial[dialer.index()] = REDIAL_MIN;
         r.inbound[target.index()] += 1;
         r.figures.routing_connections += 1;
         let a = r.addrs[target.index()];
