@@ -57,24 +57,27 @@ impl Topology {
     }
 
     /// Opens a link between `a` and `b` with one-way `latency` (a closed one between
-    /// them is reopened in its place, with its own delay).
+    /// them is reopened in its place, with this new delay: the connection's handshake
+    /// was timed with it).
     pub fn open_link(&mut self, a: NodeId, b: NodeId, latency: SimTime) {
         self.make_live();
         let (ia, ib) = (NodeIndex::new(a.index()), NodeIndex::new(b.index()));
         if let (Some(sa), Some(sb)) = (self.slot(a, b), self.slot(b, a)) {
-            self.open[self.offsets[a.index()] + sa] = true;
-            self.open[self.offsets[b.index()] + sb] = true;
-            if self.graph.find_edge(ia, ib).is_none() {
-                let l = self.links[self.offsets[a.index()] + sa];
-                self.graph.add_edge(ia, ib, EdgeInfo::latency(l.latency));
+            for at in [self.offsets[a.index()] + sa, self.offsets[b.index()] + sb] {
+                self.open[at] = true;
+                self.links[at].latency = latency;
+            }
+            match self.graph.find_edge(ia, ib) {
+                Some(e) => self.graph[e].latency = latency,
+                None => {
+                    self.graph.add_edge(ia, ib, EdgeInfo::latency(latency));
+                }
             }
             return;
         }
         self.graph.add_edge(ia, ib, EdgeInfo::latency(latency));
         let slots = [a, b].map(|v| (self.offsets[v.index() + 1] - self.offsets[v.index()]) as u32);
-        // Insert the higher node's entry first, so the lower one's place stays put.
-        let mut ends = [(a, b, slots[1]), (b, a, slots[0])];
-        ends.sort_by_key(|&(from, _, _)| std::cmp::Reverse(from.0));
+        let ends = [(a, b, slots[1]), (b, a, slots[0])];
         for (from, to, back) in ends {
             let at = self.offsets[from.index() + 1];
             let link = Link {
@@ -143,6 +146,14 @@ mod tests {
         let before: Vec<Vec<NodeId>> = (0..40)
             .map(|i| t.peers(NodeId(i)).iter().map(|l| l.peer).collect())
             .collect();
+        // A reopened link takes the delay its new connection was timed with.
+        let (a, b) = (NodeId(0), t.peers(NodeId(0))[0].peer);
+        t.close_link(a, b);
+        t.open_link(a, b, SimTime(99));
+        assert_eq!(
+            (t.link(a, b).unwrap().latency, t.link(b, a).unwrap().latency),
+            (SimTime(99), SimTime(99))
+        );
         let mut draws = stream(1, "live-test", 1);
         for step in 0..2_000u32 {
             use rand::Rng;

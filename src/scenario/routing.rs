@@ -16,8 +16,11 @@ const DNS_ANSWER: u32 = 25;
 const GETADDR_MAX: u32 = 2_500;
 /// Addresses a node present at the start has heard of, besides its peers.
 const KNOWN_AT_START: u32 = 1_000;
-/// A book holds at most its tables' 64 × 64 + 256 × 64 entries.
-const BOOK_MAX: u32 = 20_480;
+/// A book holds at most its tables' entries (64 × 64 tried, 256 × 64 new: 20,480).
+const BOOK_MAX: u32 = {
+    use crate::net::eclipse::addrman::{BUCKET_SIZE, NEW_BUCKETS, TRIED_BUCKETS};
+    ((TRIED_BUCKETS + NEW_BUCKETS) * BUCKET_SIZE) as u32
+};
 /// Address-book entries the run may come to hold in all, about 85 bytes each
 /// (docs/lifecycle.md): 5 × 10^7 is about 4 GB.
 const MAX_ENTRIES: u64 = 50_000_000;
