@@ -111,3 +111,125 @@ fn bad_routing_values_are_refused_with_the_key_and_the_range() {
         ],
     );
 }
+
+/// Heilman et al.'s eclipse attack inside the run (`routing.eclipse`): 40 victims of a
+/// 200-address botnet in a 120-node network, restarting after 3 hours of attack.
+const ECLIPSE: &str = "
+name: routing-eclipse
+seed: 5
+stop: { time: 5h }
+network: { nodes: 120 }
+consensus: { block_interval: 2m, retarget_interval: 0 }
+mining: { miners: 4, block_padding: 20kB }
+workload: { tx_rate: 0.2/s, wallets: 40 }
+routing:
+  known: 60
+  eclipse:
+    victims: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+      21, 22, 23, 24, 25, 26, 27, 28, 29, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41]
+    groups: 200
+    start: 30m
+    attack: 3h
+    trash: 4000
+";
+
+/// An eclipsed victim has every outbound slot held by the attacker and falls behind:
+/// its tip stops where it restarted while the network mines on. Every victim that got
+/// away and every other node ends on the best tip.
+#[test]
+fn eclipsed_victims_lose_the_network_and_the_others_do_not() {
+    let (sc, out) = common::simulate(ECLIPSE, &[]);
+    let r = summarize(&sc, &out).routing;
+    let rows = &r.routing_eclipse_rows;
+    assert_eq!((r.routing_eclipse_victims, rows.len()), (40, 40));
+    let eclipsed: Vec<_> = rows.iter().filter(|v| v.eclipsed).collect();
+    assert_eq!(eclipsed.len() as u32, r.routing_eclipse_eclipsed);
+    assert!(!eclipsed.is_empty() && eclipsed.len() < 40, "{r:?}");
+    let best = *out.tree.main_chain().last().unwrap();
+    let best_height = out.tree.best_height();
+    for v in rows {
+        // 200 addresses spread over each 27-minute round for 3 hours: 6 rounds and the
+        // first 134 of the seventh (j/200 × 27 minutes before the 18 left), each filed
+        // in tried.
+        assert_eq!(v.attacker_connections, 200 * 6 + 134, "{v:?}");
+        assert_eq!(v.tried_attacker, 200, "{v:?}");
+        assert!(v.new_trash > 3_000, "{v:?}");
+        assert_eq!(v.outbound, 8, "every slot filled after the restart: {v:?}");
+        if v.eclipsed {
+            assert_eq!((v.outbound_attacker, v.outbound_attacker_end), (8, 8));
+            // Restarted at 3.5 h: an hour and a half of 2-minute blocks missed.
+            assert!(best_height - v.height_end > 20, "{v:?}");
+        } else {
+            assert!(v.outbound_attacker < 8, "{v:?}");
+            assert_eq!(out.tips[v.victim as usize], best, "{v:?}");
+        }
+    }
+    let victims: Vec<u32> = rows.iter().map(|v| v.victim).collect();
+    let stray: Vec<u32> = (0..120u32)
+        .filter(|n| !victims.contains(n) && out.tips[*n as usize] != best)
+        .collect();
+    assert!(stray.is_empty(), "nodes off the best tip: {stray:?}");
+}
+
+/// No attack time: the attacker never connects, its addresses are in no book, and no
+/// victim is eclipsed; every node ends on the best tip.
+#[test]
+fn without_attack_time_no_victim_is_eclipsed() {
+    let (sc, out) = common::simulate(ECLIPSE, &["routing.eclipse.attack=0s", "stop.time=2h"]);
+    let r = summarize(&sc, &out).routing;
+    assert_eq!(r.routing_eclipse_eclipsed, 0, "{r:?}");
+    assert!(
+        (r.routing_eclipse_rows.iter()).all(|v| v.tried_attacker == 0 && v.outbound_attacker == 0)
+    );
+    let best = *out.tree.main_chain().last().unwrap();
+    assert!(out.tips.iter().all(|&t| t == best));
+}
+
+/// bitcoind makes one outbound connection per /16 group: an attacker with 4 groups of
+/// 50 addresses fills tried as well as 200 bots do, but holds at most 4 of a victim's
+/// 8 slots, and eclipses nobody.
+#[test]
+fn fewer_groups_than_slots_eclipse_nobody() {
+    let (sc, out) = common::simulate(
+        ECLIPSE,
+        &[
+            "routing.eclipse.groups=4",
+            "routing.eclipse.per_group=50",
+            "stop.time=4h",
+        ],
+    );
+    let r = summarize(&sc, &out).routing;
+    assert_eq!(r.routing_eclipse_eclipsed, 0, "{r:?}");
+    assert!(
+        (r.routing_eclipse_rows.iter()).all(|v| v.outbound_attacker <= 4 && v.tried_attacker > 0)
+    );
+    assert!(
+        (r.routing_eclipse_rows.iter()).any(|v| v.outbound_attacker == 4),
+        "{r:?}"
+    );
+    let best = *out.tree.main_chain().last().unwrap();
+    assert!(out.tips.iter().all(|&t| t == best));
+}
+
+#[test]
+fn bad_eclipse_values_are_refused_with_the_key_and_the_range() {
+    common::refuses(
+        ECLIPSE,
+        &[
+            ("routing.eclipse.victims=[1, 1]", "routing.eclipse.victims names node 1 twice"),
+            ("routing.eclipse.victims=[120]", "routing.eclipse.victims[0] is 120; allowed: 0 to 119"),
+            ("routing.eclipse.victims=[]", "routing.eclipse.victims lists 0 nodes"),
+            ("routing.eclipse.groups=0", "routing.eclipse.groups is 0; allowed: 1 to 50000"),
+            ("routing.eclipse.per_group=1000", "at most 100000 attacker addresses"),
+            ("routing.eclipse.round=0s", "routing.eclipse.round"),
+            ("routing.eclipse.attack=5h", "not before stop.time"),
+            ("routing.eclipse.bots=3", "bots"),
+            ("routing.eclipse=[1]", "routing.eclipse is a list; it is a section of keys"),
+            (
+                "routing.eclipse={ victims: [1, 2, 3], groups: 50000, per_group: 2, attack: 4h, round: 10s }",
+                "attacker connections and trash",
+            ),
+            ("joining={ nodes: 77 }", "joining.nodes is 77"),
+        ],
+    );
+}

@@ -252,8 +252,15 @@ impl Network {
                     format!("asks node {peer} again")
                 })
             }
-            // A dial's timer shows only when it ends a dial (`opening_failed`).
-            Event::Routing { step, .. } if step.kind == super::routing::StepKind::Timeout => {}
+            // A dial's timer shows only when it ends a dial (`opening_failed`); an
+            // eclipse victim's restart and the attacker's answers show as they act.
+            Event::Routing { step, .. }
+                if matches!(
+                    step.kind,
+                    super::routing::StepKind::Timeout
+                        | super::routing::StepKind::Held(_)
+                        | super::routing::StepKind::Restart
+                ) => {}
             Event::Routing { from, to, step } => {
                 rec.trace(now, Some(to), step.kind.name(), None, || {
                     format!("node {from}")

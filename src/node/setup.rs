@@ -105,7 +105,8 @@ impl Network {
             plan,
         };
         let joins = super::join::Joins::new(&mut core);
-        let routing = (core.plan.routing).map(|p| super::routing::Routing::new(&mut core, p));
+        let routing =
+            (core.plan.routing.clone()).map(|p| super::routing::Routing::new(&mut core, p));
         let mut txs = txrelay::relay_for(&core.plan, &core, paying, &miner_nodes);
         grow_history(&mut core, &joins, txs.as_mut());
         let mut net = Network {

@@ -170,7 +170,24 @@ fn summary_rows(target: &str, summary: &Summary) -> Vec<(&'static str, String)> 
             )
         }),
     )
+    .chain((summary.routing.routing_eclipse_victims > 0).then(|| {
+        let text = eclipse_text(&summary.routing);
+        ("Eclipse attack in the run (routing_eclipse.csv)", text)
+    }))
     .collect()
+}
+
+fn eclipse_text(r: &crate::node::routing::RoutingFigures) -> String {
+    format!(
+        "{} of {} victims eclipsed (eq. 3 expects {:.1}); the attacker held {:.1} outbound slots each on average, \
+         a {:.2} share of tried at the restart; victims end {:.1} blocks behind on average",
+        r.routing_eclipse_eclipsed,
+        r.routing_eclipse_victims,
+        r.routing_eclipse_p_theory_mean.unwrap_or(0.0) * f64::from(r.routing_eclipse_victims),
+        r.routing_eclipse_outbound_attacker_mean.unwrap_or(0.0),
+        r.routing_eclipse_attacker_share_mean.unwrap_or(0.0),
+        r.routing_eclipse_behind_mean_end.unwrap_or(0.0),
+    )
 }
 
 fn routing_text(r: &crate::node::routing::RoutingFigures) -> String {

@@ -100,6 +100,10 @@ fn write_summary(dir: &Path, summary: &crate::results::Summary) -> Result<()> {
     if !summary.eclipse_trials.is_empty() {
         write_records(&dir.join("eclipse.csv"), &summary.eclipse_trials)?;
     }
+    let victims = &summary.routing.routing_eclipse_rows;
+    if !victims.is_empty() {
+        write_records(&dir.join("routing_eclipse.csv"), victims)?;
+    }
     if let Some(perf) = &summary.perf {
         std::fs::write(
             dir.join("perf.json"),

@@ -28,6 +28,7 @@ pub const RUN_FILES: &[&str] = &[
     "attacks_summary.csv",
     "faults.csv",
     "eclipse.csv",
+    "routing_eclipse.csv",
     "perf.json",
     "blocks.csv",
     "txs.csv",

@@ -46,6 +46,7 @@ impl RunResults {
             "attacks_summary.csv",
             "faults.csv",
             "eclipse.csv",
+            "routing_eclipse.csv",
             "topology.csv",
             crate::report::replay::FILE,
         ];
@@ -127,6 +128,9 @@ pub fn read_summary(dir: &Path) -> Result<Summary, String> {
     }
     if let Some(p) = optional("eclipse.csv") {
         summary.eclipse_trials = read_records(&p)?;
+    }
+    if let Some(p) = optional("routing_eclipse.csv") {
+        summary.routing.routing_eclipse_rows = read_records(&p)?;
     }
     if let Some(p) = optional("perf.json") {
         let text = crate::files::read_text_limited(&p, SUMMARY_LIMIT, "perf").map_err(|e| e.0)?;

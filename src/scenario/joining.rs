@@ -89,7 +89,11 @@ impl super::Scenario {
         let nodes = self.network.nodes;
         let miners = (self.mining.miners + self.attacks.len() as u32).min(nodes);
         let light = (self.network.light_nodes * f64::from(nodes)).round() as u32;
-        nodes - miners - light.min(nodes - miners)
+        // An eclipse's victims stay for the whole run (counted against all of them,
+        // whether or not they host a miner: a bound on the safe side).
+        let victims = (self.routing.as_ref().and_then(|r| r.eclipse.as_ref()))
+            .map_or(0, |e| e.victims.len() as u32);
+        (nodes - miners - light.min(nodes - miners)).saturating_sub(victims)
     }
 }
 

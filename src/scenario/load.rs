@@ -177,6 +177,9 @@ fn sections_are_maps(tree: &Value) -> Result<(), String> {
         map_at("network.topology", v)?;
         topology_keys(v)?;
     }
+    if let Some(v) = tree.pointer("/routing/eclipse").filter(|v| !v.is_null()) {
+        map_at("routing.eclipse", v)?;
+    }
     for list in ["attacks", "faults"] {
         match tree.get(list) {
             Some(Value::Array(items)) => {

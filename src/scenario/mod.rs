@@ -16,6 +16,7 @@ mod locate;
 pub mod network_model;
 mod overrides;
 pub mod routing;
+pub mod routing_eclipse;
 pub mod schedule;
 pub mod sweep;
 pub mod topology_file;

@@ -41,6 +41,9 @@ pub struct Routing {
     /// among the nodes there at the start).
     #[serde(default = "known_at_start")]
     pub known: u32,
+    /// An eclipse attack on some nodes' books during the run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eclipse: Option<super::routing_eclipse::RoutingEclipse>,
 }
 
 fn core_max_inbound() -> u32 {
@@ -83,6 +86,9 @@ pub(crate) fn check(sc: &Scenario) -> Result<(), String> {
     within("routing.seeds", r.seeds, 1, BOOK_MAX)?;
     within("routing.getaddr", r.getaddr, 1, BOOK_MAX)?;
     within("routing.known", r.known, 0, BOOK_MAX)?;
+    if let Some(e) = &r.eclipse {
+        e.check(nodes, sc.stop.time.map(|t| t.0))?;
+    }
     // Gossip fills every book up to the nodes there are (at most BOOK_MAX each): bound
     // the worst case, not the start.
     let entries = u64::from(nodes) * u64::from((nodes - 1).min(BOOK_MAX));
@@ -100,7 +106,7 @@ pub(crate) fn allowed(key: &str) -> Option<String> {
         "routing.max_inbound" => whole("network.outbound", MAX_INBOUND),
         "routing.seeds" | "routing.getaddr" => whole("1", BOOK_MAX),
         "routing.known" => whole("0", BOOK_MAX),
-        _ => None,
+        _ => super::routing_eclipse::allowed(key),
     }
 }
 
@@ -114,5 +120,6 @@ pub fn plan(sc: &Scenario) -> Option<crate::node::routing::RoutingPlan> {
             seeds: r.seeds,
             getaddr: r.getaddr,
             known: r.known,
+            eclipse: r.eclipse.as_ref().map(|e| e.plan()),
         })
 }

@@ -118,6 +118,15 @@ impl AddrMan {
         self.index.get(&addr).copied()
     }
 
+    /// A connected peer talked at `seen` (0.9.3's `Connected`): its time moves
+    /// forward, wherever it is filed.
+    pub fn connected(&mut self, addr: Ipv4, seen: f64) {
+        if let Some(id) = self.find(addr) {
+            let e = &mut self.entries[id as usize];
+            e.seen = e.seen.max(seen);
+        }
+    }
+
     /// Hears of `addr` from `source` at `seen`: filed in new unless known already
     /// (then only its time moves forward; an address forgotten is new again).
     pub fn add(&mut self, rng: &mut impl Rng, addr: Ipv4, source: Group, seen: f64, owner: Owner) {

@@ -86,6 +86,10 @@ impl Joins {
             .map(NodeId)
             .filter(|&v| core.nodes.miner_at(v).is_none() && !core.nodes.is_light(v))
             .collect();
+        // An eclipse's victims stay for the whole run (`routing::eclipse`).
+        if let Some(e) = (core.plan.routing.as_ref()).and_then(|r| r.eclipse.as_ref()) {
+            eligible.retain(|v| !e.victims.contains(v));
+        }
         let mut joins = Joins {
             plan,
             churn,

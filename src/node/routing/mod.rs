@@ -8,6 +8,8 @@
 //! This file keeps the state and draws the start; `steps.rs` is the protocol, one
 //! handler per message. What is kept and what is simplified is in docs/lifecycle.md.
 
+mod choose;
+mod eclipse;
 mod steps;
 
 use super::core::Core;
@@ -21,16 +23,27 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+pub use eclipse::{EclipsePlan, VictimRow};
 pub use steps::{Step, StepKind};
 
 /// `routing:` as the run reads it.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RoutingPlan {
     pub outbound: u32,
     pub max_inbound: u32,
     pub seeds: u32,
     pub getaddr: u32,
     pub known: u32,
+    /// An eclipse attack on some nodes' books (`eclipse.rs`).
+    pub eclipse: Option<EclipsePlan>,
+}
+
+/// What a node dials: another node, an address of the eclipse attacker's, or trash.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Target {
+    Node(NodeId),
+    Attacker(Ipv4),
+    Unroutable(Ipv4),
 }
 
 /// The group DNS seeds' answers are filed under (bitcoind files them under the seed's
@@ -76,6 +89,21 @@ pub struct RoutingFigures {
     pub routing_inbound_max_end: Option<u32>,
     pub routing_book_mean_end: Option<f64>,
     pub routing_tried_mean_end: Option<f64>,
+    /// With `routing.eclipse`: victims, those eclipsed, and over the victims the
+    /// attacker's mean share of tried at the restart, eq. 3's chance of an eclipse at
+    /// it, outbound slots the attacker held when they were first full, and blocks
+    /// behind the best chain at the end; the attacker's bytes (its connections and
+    /// trash).
+    pub routing_eclipse_victims: u32,
+    pub routing_eclipse_eclipsed: u32,
+    pub routing_eclipse_attacker_share_mean: Option<f64>,
+    pub routing_eclipse_p_theory_mean: Option<f64>,
+    pub routing_eclipse_outbound_attacker_mean: Option<f64>,
+    pub routing_eclipse_behind_mean_end: Option<f64>,
+    pub routing_eclipse_bytes: u64,
+    /// One row per victim, in routing_eclipse.csv.
+    #[serde(skip)]
+    pub routing_eclipse_rows: Vec<VictimRow>,
 }
 
 pub struct Routing {
@@ -101,6 +129,7 @@ pub struct Routing {
     batches: Vec<Vec<NodeId>>,
     free_batches: Vec<u32>,
     figures: RoutingFigures,
+    eclipse: Option<eclipse::EclipseRun>,
 }
 
 impl Routing {
@@ -128,7 +157,9 @@ impl Routing {
             .collect();
         let topology = core.transport.topology_mut();
         topology.make_live();
+        let eclipse = (plan.eclipse.clone()).map(|e| eclipse::EclipseRun::new(e, n, seed));
         let mut r = Routing {
+            eclipse,
             plan,
             books,
             addrs,
@@ -222,8 +253,12 @@ impl Routing {
         }
     }
 
-    /// Dials for the nodes that lost a link to a node absent at the start.
+    /// Dials for the nodes that lost a link to a node absent at the start; the eclipse
+    /// attack's first connections and restarts.
     pub fn start(&mut self, q: &mut EventQueue<Event>) {
+        if let Some(e) = &self.eclipse {
+            e.start(q);
+        }
         for v in 0..self.outbound.len() {
             if (self.outbound[v].len() as u32) < self.plan.outbound && !self.dial_due[v] {
                 self.dial_due[v] = true;
@@ -316,6 +351,30 @@ impl Routing {
             ),
             routing_book_mean_end: Some(mean(&book)),
             routing_tried_mean_end: Some(mean(&|v| self.books[v].tried_count as f64)),
+            ..self.eclipse_figures(core)
+        }
+    }
+
+    /// The run's counts with the eclipse attack's figures and rows.
+    fn eclipse_figures(&self, core: &Core) -> RoutingFigures {
+        let Some(e) = &self.eclipse else {
+            return self.figures.clone();
+        };
+        let height = |v: NodeId| core.tree.entry(core.views.tip(v)).height;
+        let rows = e.rows(height, core.tree.best_height());
+        let n = rows.len() as f64;
+        let mean = |f: &dyn Fn(&VictimRow) -> f64| Some(rows.iter().map(f).sum::<f64>() / n);
+        RoutingFigures {
+            routing_eclipse_victims: rows.len() as u32,
+            routing_eclipse_eclipsed: rows.iter().filter(|r| r.eclipsed).count() as u32,
+            routing_eclipse_attacker_share_mean: mean(&|r| r.attacker_share),
+            routing_eclipse_p_theory_mean: mean(&|r| r.p_theory),
+            routing_eclipse_outbound_attacker_mean: mean(&|r| f64::from(r.outbound_attacker)),
+            routing_eclipse_behind_mean_end: mean(&|r| {
+                f64::from(r.best_height_end - r.height_end.min(r.best_height_end))
+            }),
+            routing_eclipse_bytes: e.bytes,
+            routing_eclipse_rows: rows,
             ..self.figures.clone()
         }
     }
@@ -323,8 +382,9 @@ impl Routing {
     /// Up to `count` addresses `node`'s book holds, drawn at random (a getaddr answer).
     fn sample_book(&mut self, node: NodeId, count: usize) -> Vec<NodeId> {
         let book = &self.books[node.index()];
+        // Only honest addresses: an eclipse attacker's stay in its victims' books.
         let held: Vec<Ipv4> = (book.entries.iter())
-            .filter(|e| e.place != Place::Gone)
+            .filter(|e| e.place != Place::Gone && matches!(e.owner, Owner::Legit { .. }))
             .map(|e| e.addr)
             .collect();
         let count = count.min(held.len());

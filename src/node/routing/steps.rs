@@ -9,18 +9,15 @@
 //! before the link is open: their bytes are charged to the sender's uplink over the
 //! connection's own delay, and the fault filter decides whether they arrive.
 
-use super::{Opening, Routing, DNS_GROUP, REDIAL_MAX, REDIAL_MIN};
-use crate::net::eclipse::Owner;
+use super::{Opening, Routing, Target, REDIAL_MAX, REDIAL_MIN};
+use crate::net::eclipse::{Ipv4, Owner};
 use crate::net::{Link, NodeId, Traffic};
 use crate::node::event::Event;
 use crate::node::network::Network;
 use crate::sim::SimTime;
 
 /// bitcoind's connect timeout (0.9.3: `-timeout`, 5,000 ms).
-const CONNECT_TIMEOUT: SimTime = SimTime(5_000_000_000);
-/// Draws from the book per slot to fill before giving up for now (0.9.3 tried up to
-/// 100 addresses per pass of ThreadOpenConnections).
-const TRIES: u32 = 100;
+pub(super) const CONNECT_TIMEOUT: SimTime = SimTime(5_000_000_000);
 /// Wire sizes with the 24-byte message header: `version` (0.9.3's, with its user
 /// agent), `verack` and `getaddr` (empty), and per address in `addr` (time, services,
 /// address and port).
@@ -49,6 +46,13 @@ pub enum StepKind {
     AddrAnswer(u32),
     /// The dialer's timer for a connection that did not open.
     Timeout,
+    /// The eclipse attack (`eclipse.rs`), each for its victim: the attacker's address
+    /// (by its place) connects; the victim's dial to an attacker's address (as a
+    /// number) was answered, or to trash timed out; the victim restarts.
+    Attack(u32),
+    Held(u32),
+    Unroutable(u32),
+    Restart,
 }
 
 impl StepKind {
@@ -63,6 +67,10 @@ impl StepKind {
             StepKind::Verack => "verack-getaddr-addr",
             StepKind::Addr(_) | StepKind::AddrAnswer(_) => "addr",
             StepKind::Timeout => "timer",
+            StepKind::Attack(_) => "eclipse-connect",
+            StepKind::Held(_) => "eclipse-answer",
+            StepKind::Unroutable(_) => "unroutable-timeout",
+            StepKind::Restart => "restart",
         }
     }
 }
@@ -75,71 +83,9 @@ pub struct Step {
 }
 
 /// The bytes of addr messages carrying `count` addresses.
-fn addr_bytes(count: usize) -> usize {
+pub(super) fn addr_bytes(count: usize) -> usize {
     let messages = count.div_ceil(ADDR_PER_MESSAGE).max(1);
     messages * (EMPTY_BYTES + 3) + count * ADDR_ENTRY_BYTES
-}
-
-impl Routing {
-    /// An address `node` may dial: from its book (up to `TRIES` draws), not itself,
-    /// not a peer or a connection being opened, not in the /16 group of one of its
-    /// outbound peers (bitcoind's rule). Asks the DNS seed once a session when the
-    /// book gives none.
-    fn pick(
-        &mut self,
-        core: &crate::node::core::Core,
-        now: SimTime,
-        node: NodeId,
-    ) -> Option<NodeId> {
-        for round in 0..2 {
-            for _ in 0..TRIES {
-                let (book, rng) = (&self.books[node.index()], &mut self.rngs[node.index()]);
-                let h = self.outbound[node.index()].len() as u32;
-                let Some(id) = book.select(rng, h, now.secs()) else {
-                    break;
-                };
-                let addr = book.entries[id as usize].addr;
-                let peer = self.by_addr[&addr];
-                let same_group = (self.outbound[node.index()].iter())
-                    .any(|p| self.addrs[p.index()].group() == addr.group());
-                let busy = self.opening.contains_key(&(node, peer))
-                    || self.opening.contains_key(&(peer, node))
-                    || core.transport.topology().link_open(node, peer);
-                if peer != node && !same_group && !busy {
-                    return Some(peer);
-                }
-            }
-            if round == 0 && !self.ask_dns(core, node) {
-                break;
-            }
-        }
-        None
-    }
-
-    /// The DNS seed's answer: `routing.seeds` nodes there now, at random, filed in
-    /// `node`'s book. Once per session; false when already asked.
-    fn ask_dns(&mut self, core: &crate::node::core::Core, node: NodeId) -> bool {
-        if self.asked_dns[node.index()] {
-            return false;
-        }
-        self.asked_dns[node.index()] = true;
-        self.figures.routing_dns_queries += 1;
-        let there: Vec<NodeId> = (0..self.addrs.len() as u32)
-            .map(NodeId)
-            .filter(|&v| v != node && !core.transport.faults.is_absent(v))
-            .collect();
-        let rng = &mut self.rngs[node.index()];
-        let count = (self.plan.seeds as usize).min(there.len());
-        let answer = rand::seq::index::sample(rng, there.len(), count)
-            .into_iter()
-            .map(|i| there[i]);
-        for v in answer {
-            let a = self.addrs[v.index()];
-            let online = Owner::Legit { online: true };
-            self.books[node.index()].add(rng, a, DNS_GROUP, 0.0, online);
-        }
-        true
-    }
 }
 
 impl Network {
@@ -157,16 +103,21 @@ impl Network {
         if self.core.transport.faults.is_absent(node) {
             return;
         }
-        let used = r.outbound[node.index()].len() as u32 + r.opening_count[node.index()];
+        r.refresh_connected(&self.core, now, node);
+        let held = r.held(node) as u32;
+        let used = r.outbound[node.index()].len() as u32 + r.opening_count[node.index()] + held;
         for _ in used..r.plan.outbound {
             let r = self.routing.as_mut().expect("routing is on");
-            let Some(peer) = r.pick(&self.core, now, node) else {
+            let Some(target) = r.pick(&self.core, now, node) else {
                 let wait = r.redial[node.index()];
                 r.redial[node.index()] = wait.saturating_mul(2).min(REDIAL_MAX);
                 r.schedule_dial(&mut self.q, now.saturating_add(wait), node);
                 return;
             };
-            self.open(now, node, peer);
+            match target {
+                Target::Node(peer) => self.open(now, node, peer),
+                outside => self.open_outside(now, node, outside),
+            }
         }
     }
 
@@ -225,6 +176,10 @@ impl Network {
             StepKind::Addr(batch) => self.addr_arrived(now, from, to, batch, true),
             StepKind::AddrAnswer(batch) => self.addr_arrived(now, from, to, batch, false),
             StepKind::Verack => self.verack_arrived(now, from, to),
+            StepKind::Attack(j) => self.attacker_connects(now, to, j, attempt),
+            StepKind::Held(a) => self.attacker_holds(now, to, Ipv4(a), attempt),
+            StepKind::Unroutable(a) => self.unroutable(now, to, Ipv4(a), attempt),
+            StepKind::Restart => self.victim_restarts(now, to),
             kind => {
                 // A handshake step: of the dialer's attempt, and not lost on the way.
                 let (dialer, target) = match kind {
@@ -356,6 +311,7 @@ impl Network {
             .trace(now, Some(dialer), "connected", None, || {
                 format!("opens a connection to node {target}")
             });
+        self.routing().check_full(now, dialer);
         self.sync_work(now, dialer);
         self.sync_work(now, target);
     }
@@ -368,6 +324,10 @@ impl Network {
         }
         self.file_addresses(now, (dialer, target), vec![dialer], true);
         let r = self.routing();
+        // 0.9.3 files an incoming peer whose version names its own address in tried:
+        // the rule the eclipse attack exploits, honest peers' connections included.
+        let a = r.addrs[dialer.index()];
+        r.books[target.index()].good(&mut r.rngs[target.index()], a, now.secs());
         let held = r.books[target.index()].tried_count + r.books[target.index()].new_count;
         let count = (held * 23 / 100).min(r.plan.getaddr as usize);
         let answer = r.sample_book(target, count);
