@@ -154,14 +154,26 @@ fn eclipsed_victims_lose_the_network_and_the_others_do_not() {
         assert_eq!(v.attacker_connections, 200 * 6 + 134, "{v:?}");
         assert_eq!(v.tried_attacker, 200, "{v:?}");
         assert!(v.new_trash > 3_000, "{v:?}");
-        assert_eq!(v.outbound, 8, "every slot filled after the restart: {v:?}");
+        assert_eq!(
+            v.outbound,
+            Some(8),
+            "every slot filled after the restart: {v:?}"
+        );
         if v.eclipsed {
-            assert_eq!((v.outbound_attacker, v.outbound_attacker_end), (8, 8));
+            assert_eq!((v.outbound_attacker, v.outbound_attacker_end), (Some(8), 8));
+            assert_eq!(v.honest_links_end, 0, "{v:?}");
             // Restarted at 3.5 h: an hour and a half of 2-minute blocks missed.
-            assert!(best_height - v.height_end > 20, "{v:?}");
+            assert!(
+                v.behind_end > 20 && v.behind_end <= best_height - v.height_end.min(best_height),
+                "{v:?}"
+            );
         } else {
-            assert!(v.outbound_attacker < 8, "{v:?}");
+            assert!(
+                v.outbound_attacker < Some(8) && v.honest_links_end > 0,
+                "{v:?}"
+            );
             assert_eq!(out.tips[v.victim as usize], best, "{v:?}");
+            assert_eq!(v.behind_end, 0, "{v:?}");
         }
     }
     let victims: Vec<u32> = rows.iter().map(|v| v.victim).collect();
@@ -178,11 +190,24 @@ fn without_attack_time_no_victim_is_eclipsed() {
     let (sc, out) = common::simulate(ECLIPSE, &["routing.eclipse.attack=0s", "stop.time=2h"]);
     let r = summarize(&sc, &out).routing;
     assert_eq!(r.routing_eclipse_eclipsed, 0, "{r:?}");
-    assert!(
-        (r.routing_eclipse_rows.iter()).all(|v| v.tried_attacker == 0 && v.outbound_attacker == 0)
-    );
+    assert!((r.routing_eclipse_rows.iter())
+        .all(|v| v.tried_attacker == 0 && v.outbound_attacker == Some(0)));
     let best = *out.tree.main_chain().last().unwrap();
     assert!(out.tips.iter().all(|&t| t == best));
+}
+
+/// A run that stops (by its blocks) before the restart takes none of the attack's
+/// steps after the stop: no victim restarted, and their rows say so.
+#[test]
+fn a_run_that_stops_first_restarts_nobody() {
+    let (sc, out) = common::simulate(ECLIPSE, &["stop.time=null", "stop.blocks=30"]);
+    let r = summarize(&sc, &out).routing;
+    assert!(out.end_time.secs() < 12_600.0, "{}", out.end_time.secs());
+    assert!((r.routing_eclipse_rows.iter()).all(|v| v.restart_s.is_none() && v.outbound.is_none()));
+    assert_eq!(
+        (r.routing_eclipse_eclipsed, r.routing_eclipse_p_theory_mean),
+        (0, None)
+    );
 }
 
 /// bitcoind makes one outbound connection per /16 group: an attacker with 4 groups of
@@ -200,11 +225,10 @@ fn fewer_groups_than_slots_eclipse_nobody() {
     );
     let r = summarize(&sc, &out).routing;
     assert_eq!(r.routing_eclipse_eclipsed, 0, "{r:?}");
+    assert!((r.routing_eclipse_rows.iter())
+        .all(|v| v.outbound_attacker <= Some(4) && v.tried_attacker > 0));
     assert!(
-        (r.routing_eclipse_rows.iter()).all(|v| v.outbound_attacker <= 4 && v.tried_attacker > 0)
-    );
-    assert!(
-        (r.routing_eclipse_rows.iter()).any(|v| v.outbound_attacker == 4),
+        (r.routing_eclipse_rows.iter()).any(|v| v.outbound_attacker == Some(4)),
         "{r:?}"
     );
     let best = *out.tree.main_chain().last().unwrap();
@@ -229,7 +253,9 @@ fn bad_eclipse_values_are_refused_with_the_key_and_the_range() {
                 "routing.eclipse={ victims: [1, 2, 3], groups: 50000, per_group: 2, attack: 4h, round: 10s }",
                 "attacker connections and trash",
             ),
-            ("joining={ nodes: 77 }", "joining.nodes is 77"),
+            ("joining={ nodes: 77 }", "less routing.eclipse's victims"),
+            ("routing.eclipse.victims=[-1]", "a node id: a whole number from 0 to network.nodes"),
+            ("routing.max_inbound=8", "cannot take the network's 960 outbound connections"),
         ],
     );
 }

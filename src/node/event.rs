@@ -156,6 +156,18 @@ impl Event {
                 | Event::SyncTick(_)
                 | Event::Leave(_)
                 | Event::Dial(_)
+        ) || self.is_eclipse_step()
+    }
+
+    /// The eclipse attacker's connections, a victim's restart and the answers to its
+    /// dials outside the network (`node::routing::eclipse`): new work, not messages in
+    /// flight, so none is taken after the run stops.
+    fn is_eclipse_step(&self) -> bool {
+        use super::routing::StepKind as K;
+        matches!(
+            self,
+            Event::Routing { step, .. }
+                if matches!(step.kind, K::Attack(_) | K::Restart | K::Held(_) | K::Unroutable(_))
         )
     }
 }

@@ -258,6 +258,7 @@ impl Network {
                 if matches!(
                     step.kind,
                     super::routing::StepKind::Timeout
+                        | super::routing::StepKind::Attack(_)
                         | super::routing::StepKind::Held(_)
                         | super::routing::StepKind::Restart
                 ) => {}

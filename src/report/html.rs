@@ -192,7 +192,7 @@ fn eclipse_text(r: &crate::node::routing::RoutingFigures) -> String {
 
 fn routing_text(r: &crate::node::routing::RoutingFigures) -> String {
     format!(
-        "{} opened, {} refused (inbound full), {} timed out (nobody there), {} closed by departures; \
+        "{} opened, {} refused (inbound full), {} timed out (nobody there), {} closed by departures and restarts; \
          at the end {:.1} outbound peers on average, at most {} inbound; {:.1} MB of addr messages",
         r.routing_connections,
         r.routing_refused,

@@ -53,7 +53,7 @@ impl Joining {
             self.nodes,
             eligible,
             "joining: no node can join (every node mines or is light)",
-            "the full nodes that do not mine",
+            "the full nodes that do not mine, less routing.eclipse's victims",
         )?;
         duration("joining.from", self.from.0, 0, MAX_TIME)?;
         if let Some(rate) = self.rate {
@@ -121,7 +121,7 @@ impl Churn {
             self.nodes,
             eligible,
             "churn: no node can churn (every node mines, is light or joins)",
-            "the full nodes that do not mine or join",
+            "the full nodes that do not mine or join, less routing.eclipse's victims",
         )?;
         // At least a second: a shorter mean would draw events without bound.
         duration("churn.session", self.session.0, 1_000_000_000, MAX_TIME)?;

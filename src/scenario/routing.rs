@@ -86,12 +86,28 @@ pub(crate) fn check(sc: &Scenario) -> Result<(), String> {
     within("routing.seeds", r.seeds, 1, BOOK_MAX)?;
     within("routing.getaddr", r.getaddr, 1, BOOK_MAX)?;
     within("routing.known", r.known, 0, BOOK_MAX)?;
+    let mut extra = 0;
     if let Some(e) = &r.eclipse {
         e.check(nodes, sc.stop.time.map(|t| t.0))?;
+        // The attacker holds the victims' inbound slots after the restart: the other
+        // nodes' must hold every node's outbound connections, or nodes redial for the
+        // rest of the run.
+        let others = u64::from(nodes - e.victims.len() as u32);
+        let (room, need) = (
+            others * u64::from(r.max_inbound),
+            u64::from(nodes) * u64::from(outbound),
+        );
+        if room < need {
+            return Err(format!("routing.eclipse: after the restart the attacker holds the {} victims' inbound slots; the other {others} nodes' {room} inbound slots (routing.max_inbound = {}) cannot take the network's {need} outbound connections (network.outbound = {outbound}): fewer victims or a higher max_inbound", e.victims.len(), r.max_inbound));
+        }
+        extra = e.entries();
     }
     // Gossip fills every book up to the nodes there are (at most BOOK_MAX each): bound
     // the worst case, not the start.
     let entries = u64::from(nodes) * u64::from((nodes - 1).min(BOOK_MAX));
+    if entries + extra > MAX_ENTRIES && extra > 0 {
+        return Err(format!("routing: the address books can hold {entries} honest addresses and routing.eclipse adds {extra} (victims × (attacker addresses + trash)); at most {MAX_ENTRIES:.0e} in all (about 85 bytes each): fewer victims, addresses or trash"));
+    }
     if entries > MAX_ENTRIES {
         return Err(format!("routing: with network.nodes = {nodes} the address books can hold {entries} addresses in all (each node's book up to every other node, at most {BOOK_MAX}); at most {MAX_ENTRIES:.0e} (about 85 bytes each), so routing takes at most 7,071 nodes"));
     }

@@ -49,12 +49,14 @@ const CONNECTION_BYTES: u64 = 2 * (126 + 24);
 pub struct VictimRow {
     pub victim: u32,
     pub eclipsed: bool,
-    pub restart_s: f64,
+    /// When it restarted (none if the run ended first).
+    pub restart_s: Option<f64>,
     /// From the restart until every outbound slot was filled; how many were then, how
-    /// many the attacker held, and the dials the victim made meanwhile.
+    /// many the attacker held (none if they never all filled), and the dials the
+    /// victim made meanwhile.
     pub full_after_s: Option<f64>,
-    pub outbound: u32,
-    pub outbound_attacker: u32,
+    pub outbound: Option<u32>,
+    pub outbound_attacker: Option<u32>,
     pub dials: u32,
     /// The book at the restart: tried entries, the attacker's, their share (f), the
     /// share of the victim's connected peers (f′), new entries and trash among them.
@@ -69,10 +71,23 @@ pub struct VictimRow {
     /// The attacker's connections the victim filed, and those its full inbound refused.
     pub attacker_connections: u64,
     pub attacker_refused: u64,
-    /// At the end: outbound slots the attacker held, the victim's height, the best.
+    /// At the end: outbound slots the attacker held, the victim's open links to honest
+    /// nodes, its tip's height, the best chain's, and the best chain's blocks the
+    /// victim lacks (from the best tip down to where the victim's chain leaves it: an
+    /// eclipsed miner's own branch counts for nothing).
     pub outbound_attacker_end: u32,
+    pub honest_links_end: u32,
     pub height_end: u32,
     pub best_height_end: u32,
+    pub behind_end: u32,
+}
+
+/// What the rows need of the run at its end, per node.
+pub(super) struct EndOf<'a> {
+    pub height: &'a dyn Fn(NodeId) -> u32,
+    pub behind: &'a dyn Fn(NodeId) -> u32,
+    pub links: &'a dyn Fn(NodeId) -> u32,
+    pub best: u32,
 }
 
 struct Victim {
@@ -176,12 +191,14 @@ impl EclipseRun {
 
     /// Rows for routing_eclipse.csv: `height(node)` is a node's tip height, `best` the
     /// best chain's.
-    pub(super) fn rows(&self, height: impl Fn(NodeId) -> u32, best: u32) -> Vec<VictimRow> {
+    pub(super) fn rows(&self, end: &EndOf) -> Vec<VictimRow> {
         (self.victims.iter())
             .map(|v| VictimRow {
                 outbound_attacker_end: v.held.len() as u32,
-                height_end: height(v.node),
-                best_height_end: best,
+                honest_links_end: (end.links)(v.node),
+                height_end: (end.height)(v.node),
+                best_height_end: end.best,
+                behind_end: (end.behind)(v.node),
                 ..v.row.clone()
             })
             .collect()
@@ -270,8 +287,8 @@ impl Routing {
             return;
         }
         v.row.full_after_s = Some((now - restart).secs());
-        v.row.outbound = (honest + v.held.len()) as u32;
-        v.row.outbound_attacker = v.held.len() as u32;
+        v.row.outbound = Some((honest + v.held.len()) as u32);
+        v.row.outbound_attacker = Some(v.held.len() as u32);
         v.row.eclipsed = honest == 0;
     }
 }
@@ -316,7 +333,14 @@ impl Network {
         }
         let addr = e.addrs[j as usize];
         let full = r.inbound[node.index()] >= r.plan.max_inbound;
-        if full || self.core.transport.faults.is_down(node) {
+        let refused = full || self.core.transport.faults.is_down(node);
+        self.core
+            .rec
+            .trace(now, Some(node), "eclipse-connect", None, || {
+                let what = if refused { "refused" } else { "filed in tried" };
+                format!("the attacker's {addr:?}: {what}")
+            });
+        if refused {
             v.row.attacker_refused += 1;
         } else {
             v.row.attacker_connections += 1;
@@ -407,7 +431,7 @@ impl Network {
         v.pending.clear();
         v.session += 1;
         v.restarted = Some(now);
-        v.row.restart_s = now.secs();
+        v.row.restart_s = Some(now.secs());
         r.node_joins(&mut self.q, now, node);
         self.core
             .rec

@@ -355,24 +355,44 @@ impl Routing {
         }
     }
 
-    /// The run's counts with the eclipse attack's figures and rows.
+    /// The run's counts with the eclipse attack's figures and rows; the means are over
+    /// the victims that restarted before the run ended.
     fn eclipse_figures(&self, core: &Core) -> RoutingFigures {
         let Some(e) = &self.eclipse else {
             return self.figures.clone();
         };
-        let height = |v: NodeId| core.tree.entry(core.views.tip(v)).height;
-        let rows = e.rows(height, core.tree.best_height());
-        let n = rows.len() as f64;
-        let mean = |f: &dyn Fn(&VictimRow) -> f64| Some(rows.iter().map(f).sum::<f64>() / n);
+        let tree = &core.tree;
+        let height = |v: NodeId| tree.entry(core.views.tip(v)).height;
+        let behind = |v: NodeId| {
+            let mut b = core.views.tip(v);
+            while !tree.is_on_main_chain(b) {
+                b = tree.entry(b).parent.expect("genesis is on the main chain");
+            }
+            tree.best_height() - tree.entry(b).height
+        };
+        let topology = core.transport.topology();
+        let links = |v: NodeId| topology.open_peers(v).count() as u32;
+        let end = eclipse::EndOf {
+            height: &height,
+            behind: &behind,
+            links: &links,
+            best: tree.best_height(),
+        };
+        let rows = e.rows(&end);
+        let restarted: Vec<&VictimRow> = rows.iter().filter(|r| r.restart_s.is_some()).collect();
+        let n = restarted.len() as f64;
+        let mean = |f: &dyn Fn(&VictimRow) -> f64| {
+            (n > 0.0).then(|| restarted.iter().map(|r| f(r)).sum::<f64>() / n)
+        };
+        let filled: Vec<u32> = rows.iter().filter_map(|r| r.outbound_attacker).collect();
         RoutingFigures {
             routing_eclipse_victims: rows.len() as u32,
             routing_eclipse_eclipsed: rows.iter().filter(|r| r.eclipsed).count() as u32,
             routing_eclipse_attacker_share_mean: mean(&|r| r.attacker_share),
             routing_eclipse_p_theory_mean: mean(&|r| r.p_theory),
-            routing_eclipse_outbound_attacker_mean: mean(&|r| f64::from(r.outbound_attacker)),
-            routing_eclipse_behind_mean_end: mean(&|r| {
-                f64::from(r.best_height_end - r.height_end.min(r.best_height_end))
-            }),
+            routing_eclipse_outbound_attacker_mean: (!filled.is_empty())
+                .then(|| filled.iter().map(|&o| f64::from(o)).sum::<f64>() / filled.len() as f64),
+            routing_eclipse_behind_mean_end: mean(&|r| f64::from(r.behind_end)),
             routing_eclipse_bytes: e.bytes,
             routing_eclipse_rows: rows,
             ..self.figures.clone()
