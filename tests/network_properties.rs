@@ -188,3 +188,32 @@ workload: { tx_rate: 3/s, wallets: 30, coins_per_wallet: 5 }
         assert_eq!(out.blocks[b.index()].arrivals.len(), 60, "block {b}");
     }
 }
+
+#[test]
+fn forgotten_requests_are_asked_again_alike_with_and_without_every_inv() {
+    // Gervais et al.'s congested regime (1 MB every 10 s on their network): requests
+    // time out, and once every announcer has been asked the node forgets the request
+    // and asks the next peer to announce the block. The untraced run gives that
+    // announcement the event it was spared (`announce::wake_next`); both runs must
+    // deliver every block to every node at the same instants.
+    let yaml = "
+name: forget
+seed: 3
+stop: { time: 400s, in_flight: drop }
+network: { nodes: 500, model: gervais-2016 }
+consensus: { block_interval: 10.52s, retarget_interval: 0, max_block_bytes: 2MB }
+mining: { miners: 16, block_padding: 1MB }
+workload: { tx_rate: 0/s }
+";
+    let sc = Scenario::parse(yaml, "inline", &[]).unwrap();
+    let plain = common::network(&sc).run(None, |_, _| {});
+    let traced = common::network(&sc).with_trace().run(None, |_, _| {});
+    let forgotten = (traced.trace.as_ref().unwrap().iter())
+        .filter(|r| r.kind == "timeout" && r.detail.starts_with("every announcer"))
+        .count();
+    assert_eq!(plain.blocks.len(), traced.blocks.len());
+    for (a, b) in plain.blocks.iter().zip(&traced.blocks) {
+        assert_eq!((a.mined_at, &a.arrivals), (b.mined_at, &b.arrivals));
+    }
+    assert!(forgotten > 0, "no request was forgotten");
+}

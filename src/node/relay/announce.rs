@@ -28,6 +28,8 @@ struct Heard {
     time: SimTime,
     seq: u64,
     wakes: bool,
+    /// A headers message rather than an inv (for waking it later, see `wake_next`).
+    headers: bool,
 }
 
 /// Per node, announcements of blocks it has not connected yet.
@@ -43,13 +45,18 @@ impl Announcements {
     }
 
     /// Peers (by slot) whose announcement of `block` has reached `node` before
-    /// `position` (now, in event order), every one of them; nothing is forgotten.
+    /// `position` (now, in event order), every one of them, in the order they landed;
+    /// nothing is forgotten. The records are kept in the order the announcements were
+    /// sent (or, simulating every message, landed): sorting by landing makes the list,
+    /// and so a random pick from it, the same either way.
     pub fn announcers(&self, node: NodeId, block: BlockId, position: (SimTime, u64)) -> Vec<u32> {
         let heard = self.heard[node.index()].iter();
-        heard
+        let mut landed: Vec<(SimTime, u64, u32)> = heard
             .filter(|h| h.block == block && (h.time, h.seq) < position)
-            .map(|h| h.slot)
-            .collect()
+            .map(|h| (h.time, h.seq, h.slot))
+            .collect();
+        landed.sort_unstable();
+        landed.into_iter().map(|(_, _, slot)| slot).collect()
     }
 
     /// Peers (by slot) whose announcement of `block` reached `node` before `position`
@@ -100,12 +107,16 @@ pub fn send(
         queue.schedule(arrival, event);
         return;
     }
+    let position = queue.position();
     let seq = queue.reserve_seq();
     let heard = &mut core.heard.heard[peer.index()];
+    // Only announcements still on their way count: one already delivered woke the
+    // node then, and a node back to not knowing the block (a request forgotten after
+    // timeouts) must be woken again by the next.
     let wakes = seen == Seen::Unknown
         && heard
             .iter()
-            .filter(|h| h.block == block && h.wakes)
+            .filter(|h| h.block == block && h.wakes && (h.time, h.seq) > position)
             .all(|h| (arrival, seq) < (h.time, h.seq));
     heard.push(Heard {
         block,
@@ -113,6 +124,7 @@ pub fn send(
         time: arrival,
         seq,
         wakes,
+        headers: matches!(msg, Msg::Headers(_)),
     });
     if wakes {
         queue.schedule_reserved(arrival, seq, event);
@@ -143,10 +155,47 @@ pub fn arrived(
                 time,
                 seq,
                 wakes: false,
+                headers: false,
             });
         }
     }
     core.views.seen(block, node) == Seen::Unknown
+}
+
+/// `node` has forgotten its request for `block` (back to not knowing it): the earliest
+/// announcement of it still on its way gets the event it was spared, so that it makes
+/// the node ask as it would have had every announcement been simulated. (Any other
+/// announcement landing later wakes only if it is earlier still, as in `send`.)
+pub fn wake_next(core: &mut Core, queue: &mut EventQueue<Event>, node: NodeId, block: BlockId) {
+    if core.every_message() {
+        return; // every announcement has its own event already
+    }
+    let position = queue.position();
+    let heard = &mut core.heard.heard[node.index()];
+    let Some(next) = (heard.iter_mut())
+        .filter(|h| h.block == block && (h.time, h.seq) > position)
+        .min_by_key(|h| (h.time, h.seq))
+    else {
+        return;
+    };
+    if next.wakes {
+        return;
+    }
+    next.wakes = true;
+    let (time, seq, slot) = (next.time, next.seq, next.slot);
+    let msg = if next.headers {
+        Msg::Headers(block)
+    } else {
+        Msg::Inv(block)
+    };
+    let from = core.transport.peers(node)[slot as usize].peer;
+    let event = Event::Wire {
+        from,
+        to: node,
+        msg,
+        slot,
+    };
+    queue.schedule_reserved(time, seq, event);
 }
 
 fn msg_block(msg: Msg) -> BlockId {

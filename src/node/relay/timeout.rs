@@ -1,8 +1,10 @@
 //! Request timeouts (Gervais et al.'s model; `network.without: [timeouts]` switches
 //! them off): a node asks the first peer that announced a block; if the block has not
 //! arrived after the timeout, it asks a random other peer that announced it, without
-//! cancelling the first request — whose transfer still takes its place in the queues.
-//! Under load this is how queues feed themselves: late blocks bring more requests.
+//! cancelling the first request — whose transfer still takes its place in the queues;
+//! once every announcer has been asked it forgets the request and asks the next peer
+//! to announce the block. Under load this is how queues feed themselves: late blocks
+//! bring more requests.
 
 use super::super::chain_view::Seen;
 use super::super::core::Core;
@@ -51,7 +53,9 @@ pub fn asked(
 }
 
 /// The timer fired: if the block is still awaited, ask a random peer that announced it
-/// and has not been asked yet (none left: keep waiting for those asked).
+/// and has not been asked yet. With none left the node forgets the request, so that
+/// the next announcement makes it ask again — the transfers already asked for still
+/// take their place in the queues.
 pub fn expired(
     core: &mut Core,
     q: &mut EventQueue<Event>,
@@ -77,6 +81,14 @@ pub fn expired(
         .filter(|p| !asked.contains(p))
         .collect();
     if candidates.is_empty() {
+        // Every announcer has been asked: as the reference (InvTimeoutExpired, node.cc
+        // 3363-3420) the node forgets the request, and the next announcement asks again.
+        requests.asked.remove(&(node, block));
+        core.views.set_seen(block, node, Seen::Unknown);
+        core.rec.trace(now, Some(node), "timeout", Some(block), || {
+            "every announcer asked: forgets the request".to_string()
+        });
+        super::announce::wake_next(core, q, node, block);
         return;
     }
     let peer = candidates[requests.rng.random_range(0..candidates.len())];
