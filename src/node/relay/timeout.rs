@@ -83,7 +83,9 @@ pub fn expired(
     if candidates.is_empty() {
         // Every announcer has been asked: as the reference (InvTimeoutExpired, node.cc
         // 3363-3420) the node forgets the request, and the next announcement asks again.
-        requests.asked.remove(&(node, block));
+        // The asked list is kept: every announcer so far is on it, so a later timeout
+        // turns only to peers that announced after the forget — the reference's
+        // m_queueInv, erased here, starts again from the next announcement.
         core.views.set_seen(block, node, Seen::Unknown);
         core.rec.trace(now, Some(node), "timeout", Some(block), || {
             "every announcer asked: forgets the request".to_string()
