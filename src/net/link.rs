@@ -91,13 +91,12 @@ impl Uplinks {
         bytes: usize,
         traffic: Traffic,
     ) -> SimTime {
-        let to = link.peer;
         if traffic == Traffic::Control && !self.transfer.control_queued {
-            now + link.latency + self.transmission_time(from, to, link.bandwidth_bps, bytes)
+            now + link.latency + duration(bytes, self.link_rate(from, link))
         } else if self.queues_at_receiver(traffic) {
             self.payload(from, link, now, bytes)
         } else {
-            self.send(from, to, link.bandwidth_bps, now, bytes) + link.latency
+            self.send(from, link, now, bytes) + link.latency
         }
     }
 
@@ -166,24 +165,39 @@ impl Uplinks {
         link_bps: f64,
         bytes: usize,
     ) -> SimTime {
-        let bps = (self.ends[from.index()].upload_bps)
-            .min(self.ends[to.index()].download_bps)
-            .min(link_bps);
-        duration(bytes, bps)
+        duration(bytes, self.rate(from, to, link_bps))
     }
 
-    /// Queues `bytes` for `to` on `from`'s uplink at `now`; returns when the last bit
-    /// leaves. Downloads are not queued.
-    fn send(
-        &mut self,
-        from: NodeId,
-        to: NodeId,
-        link_bps: f64,
-        now: SimTime,
-        bytes: usize,
-    ) -> SimTime {
+    /// The slowest of `from`'s upload, `to`'s download and `link_bps`.
+    fn rate(&self, from: NodeId, to: NodeId, link_bps: f64) -> f64 {
+        (self.ends[from.index()].upload_bps)
+            .min(self.ends[to.index()].download_bps)
+            .min(link_bps)
+    }
+
+    /// `rate` for `from`'s `link`: the rate the link carries when the transport wrote
+    /// it ([`Uplinks::write_rates`]; the nodes' bandwidths never change, so it is the
+    /// same number), else computed.
+    fn link_rate(&self, from: NodeId, link: &Link) -> f64 {
+        if link.rate_bps.is_nan() {
+            self.rate(from, link.peer, link.bandwidth_bps)
+        } else {
+            link.rate_bps
+        }
+    }
+
+    /// Writes each link's rate into it (`links` is `from`'s list).
+    pub fn write_rates(&self, from: NodeId, links: &mut [Link]) {
+        for link in links {
+            link.rate_bps = self.rate(from, link.peer, link.bandwidth_bps);
+        }
+    }
+
+    /// Queues `bytes` for `link.peer` on `from`'s uplink at `now`; returns when the
+    /// last bit leaves. Downloads are not queued.
+    fn send(&mut self, from: NodeId, link: &Link, now: SimTime, bytes: usize) -> SimTime {
         let start = self.ends[from.index()].free_at.max(now);
-        let done = start + self.transmission_time(from, to, link_bps, bytes);
+        let done = start + duration(bytes, self.link_rate(from, link));
         self.ends[from.index()].free_at = done;
         done
     }
@@ -234,16 +248,47 @@ mod tests {
     #[test]
     fn sends_queue_behind_each_other() {
         let mut up = Uplinks::uniform(2, 8e6); // 1 MB/s
-        let any = f64::INFINITY;
+        let (to_b, to_a) = (
+            Link::new(B, 0, SimTime(0), f64::INFINITY),
+            Link::new(A, 0, SimTime(0), f64::INFINITY),
+        );
         assert_eq!(
-            up.send(A, B, any, SimTime(0), 1_000_000),
+            up.send(A, &to_b, SimTime(0), 1_000_000),
             SimTime(1_000_000_000)
         );
         assert_eq!(
-            up.send(A, B, any, SimTime(0), 1_000_000),
+            up.send(A, &to_b, SimTime(0), 1_000_000),
             SimTime(2_000_000_000)
         );
-        assert_eq!(up.send(B, A, any, SimTime(500), 1_000), SimTime(1_000_500));
+        assert_eq!(up.send(B, &to_a, SimTime(500), 1_000), SimTime(1_000_500));
+    }
+
+    proptest::proptest! {
+        /// A rate written into a link times every message as computing it from the two
+        /// nodes' records does, on every path (what lets the hot loop skip the
+        /// receiver's record).
+        #[test]
+        fn a_written_rate_times_messages_as_the_computed_one(
+            rates in proptest::collection::vec(1e3f64..1e9, 4),
+            link_bps in proptest::prop_oneof![proptest::strategy::Just(f64::INFINITY), 1e3f64..1e9],
+            bytes in 1usize..10_000_000,
+            traffic in proptest::sample::select(vec![Traffic::Control, Traffic::Payload, Traffic::Bulk]),
+            queued in proptest::bool::ANY,
+        ) {
+            let transfer = Transfer { download_queue: queued, control_queued: !queued };
+            let nodes = || Uplinks::per_node(rates[..2].to_vec(), rates[2..].to_vec()).with_transfer(transfer);
+            let (mut written, mut computed) = (nodes(), nodes());
+            let mut links = [Link::new(B, 0, SimTime(7), link_bps)];
+            written.write_rates(A, &mut links);
+            let plain = Link::new(B, 0, SimTime(7), link_bps);
+            for now in [0, 5, 1_000_000_000] {
+                let (w, c) = (
+                    written.deliver(A, &links[0], SimTime(now), bytes, traffic),
+                    computed.deliver(A, &plain, SimTime(now), bytes, traffic),
+                );
+                proptest::prop_assert_eq!(w, c);
+            }
+        }
     }
 
     #[test]
@@ -256,12 +301,7 @@ mod tests {
             control_queued: false,
         };
         let mut up = Uplinks::per_node(vec![8e6; 3], vec![8e6; 3]).with_transfer(both);
-        let to_c = |back| Link {
-            peer: NodeId(2),
-            back,
-            latency: SimTime(1_000),
-            bandwidth_bps: f64::INFINITY,
-        };
+        let to_c = |back| Link::new(NodeId(2), back, SimTime(1_000), f64::INFINITY);
         let one_s = 1_000_000_000;
         let first = up.deliver(A, &to_c(0), SimTime(0), 1_000_000, Traffic::Payload);
         let second = up.deliver(B, &to_c(1), SimTime(0), 1_000_000, Traffic::Payload);

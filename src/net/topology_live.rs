@@ -80,12 +80,7 @@ impl Topology {
         let ends = [(a, b, slots[1]), (b, a, slots[0])];
         for (from, to, back) in ends {
             let at = self.offsets[from.index() + 1];
-            let link = Link {
-                peer: to,
-                back,
-                latency,
-                bandwidth_bps: f64::INFINITY,
-            };
+            let link = Link::new(to, back, latency, f64::INFINITY);
             self.links.insert(at, link);
             self.peer_ids.insert(at, to);
             self.open.insert(at, true);

@@ -24,12 +24,24 @@ pub struct Transport {
 }
 
 impl Transport {
-    pub fn new(topology: Topology, uplinks: Uplinks, faults: Faults) -> Self {
+    pub fn new(mut topology: Topology, uplinks: Uplinks, faults: Faults) -> Self {
+        for node in NodeId::all(topology.len() as u32) {
+            uplinks.write_rates(node, topology.peers_mut(node));
+        }
         Transport {
             topology,
             uplinks,
             faults,
             sent_bytes: 0,
+        }
+    }
+
+    /// Opens a link between `a` and `b` ([`Topology::open_link`]) and writes its rates.
+    pub fn open_link(&mut self, a: NodeId, b: NodeId, latency: SimTime) {
+        self.topology.open_link(a, b, latency);
+        for node in [a, b] {
+            self.uplinks
+                .write_rates(node, self.topology.peers_mut(node));
         }
     }
 
@@ -196,6 +208,33 @@ mod tests {
                 // Not said, out of range, or naming another peer: searched, same link.
                 assert_eq!(at(u32::MAX), searched);
                 assert_eq!(at((there.back + 1) % 8), searched);
+            }
+        }
+    }
+
+    /// Every link carries the slowest of its sender's upload, its receiver's download
+    /// and its own capacity, links opened during the run too: the rate the hot loop
+    /// times messages with instead of reading the receiver's record.
+    #[test]
+    fn every_link_carries_the_rate_of_its_slower_end() {
+        let n = 60;
+        let mut rng = stream(4, "topology", 0);
+        let latency = uniform_latency(SimTime(1_000), SimTime(900));
+        let topology = Topology::random_outbound(n, 8, &mut rng, latency);
+        let up: Vec<f64> = (0..n).map(|i| 1e6 * f64::from(1 + i % 7)).collect();
+        let down: Vec<f64> = (0..n).map(|i| 1e6 * f64::from(1 + i % 5)).collect();
+        let uplinks = Uplinks::per_node(up.clone(), down.clone());
+        let mut transport = Transport::new(topology, uplinks, Faults::new(vec![], n, 3));
+        let linked = |t: &Transport, a, b| t.topology().link(a, b).is_some();
+        let (a, b) = (NodeId::all(n).map(|b| (NodeId(0), b)))
+            .find(|&(a, b)| a != b && !linked(&transport, a, b))
+            .expect("a pair not linked yet");
+        transport.open_link(a, b, SimTime(5));
+        assert!(linked(&transport, a, b) && linked(&transport, b, a));
+        for node in NodeId::all(n) {
+            for link in transport.peers(node) {
+                let slowest = up[node.index()].min(down[link.peer.index()]);
+                assert_eq!(link.rate_bps, slowest.min(link.bandwidth_bps));
             }
         }
     }

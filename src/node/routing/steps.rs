@@ -251,12 +251,7 @@ impl Network {
             StepKind::VersionVerack => return self.connected(now, dialer, target, o),
             _ => unreachable!("not a handshake step"),
         };
-        let link = Link {
-            peer: to,
-            back: crate::node::event::UNTRACKED,
-            latency: o.latency,
-            bandwidth_bps: f64::INFINITY,
-        };
+        let link = Link::new(to, crate::node::event::UNTRACKED, o.latency, f64::INFINITY);
         let at = match bytes {
             0 => now + o.latency,
             b => {
@@ -286,10 +281,7 @@ impl Network {
         r.figures.routing_connections += 1;
         let a = r.addrs[target.index()];
         r.books[dialer.index()].good(&mut r.rngs[dialer.index()], a, now.secs());
-        self.core
-            .transport
-            .topology_mut()
-            .open_link(dialer, target, o.latency);
+        (self.core.transport).open_link(dialer, target, o.latency);
         let bytes = 2 * EMPTY_BYTES + addr_bytes(1);
         self.routing().figures.routing_handshake_bytes += 2 * EMPTY_BYTES as u64;
         self.routing().figures.routing_addr_bytes += addr_bytes(1) as u64;
