@@ -132,12 +132,11 @@ impl Uplinks {
         now: SimTime,
         bytes: usize,
     ) -> SimTime {
-        let up = self.ends[from.index()].upload_bps;
+        let rate = self.rate(from, to, link_bps);
         let receiver = &mut self.ends[to.index()];
-        let down = receiver.download_bps;
         let begin = receiver.down_free_at.max(now);
-        receiver.down_free_at = begin + duration(bytes, down);
-        begin + duration(bytes, up.min(down).min(link_bps))
+        receiver.down_free_at = begin + duration(bytes, receiver.download_bps);
+        begin + duration(bytes, rate)
     }
 
     /// Whether sending `traffic` changes a link's state (queues on the uplink or the
@@ -156,19 +155,8 @@ impl Uplinks {
         }
     }
 
-    /// Time to move `bytes` from `from` to `to` over a link of `link_bps`: at the
-    /// slowest of the sender's upload, the link and the receiver's download.
-    pub fn transmission_time(
-        &self,
-        from: NodeId,
-        to: NodeId,
-        link_bps: f64,
-        bytes: usize,
-    ) -> SimTime {
-        duration(bytes, self.rate(from, to, link_bps))
-    }
-
-    /// The slowest of `from`'s upload, `to`'s download and `link_bps`.
+    /// The rate `from` sends to `to` at over a link of `link_bps`: the slowest of the
+    /// sender's upload, the receiver's download and the link.
     fn rate(&self, from: NodeId, to: NodeId, link_bps: f64) -> f64 {
         (self.ends[from.index()].upload_bps)
             .min(self.ends[to.index()].download_bps)
@@ -319,15 +307,15 @@ mod tests {
     fn the_slower_end_sets_the_rate() {
         let up = Uplinks::per_node(vec![8e6, 80e6], vec![80e6, 8e6]);
         assert_eq!(
-            up.transmission_time(A, B, f64::INFINITY, 1_000),
+            duration(1_000, up.rate(A, B, f64::INFINITY)),
             SimTime(1_000_000)
         );
         assert_eq!(
-            up.transmission_time(B, A, f64::INFINITY, 1_000),
+            duration(1_000, up.rate(B, A, f64::INFINITY)),
             SimTime(100_000)
         );
         assert_eq!(
-            up.transmission_time(B, A, 8e6, 1_000),
+            duration(1_000, up.rate(B, A, 8e6)),
             SimTime(1_000_000),
             "a slow link"
         );
