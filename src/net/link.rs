@@ -107,7 +107,7 @@ impl Uplinks {
     /// which no measured model sends, use this.
     fn payload(&mut self, from: NodeId, link: &Link, now: SimTime, bytes: usize) -> SimTime {
         let reached = self.upload(from, link, now, bytes);
-        self.download(from, link.peer, link.bandwidth_bps, reached, bytes)
+        self.download(from, link, reached, bytes)
     }
 
     /// With the download queue: `from`'s uplink is held for `bytes` at its own upload
@@ -121,19 +121,13 @@ impl Uplinks {
         start + link.latency
     }
 
-    /// With the download queue: a payload from `from` reaches `to` at `now`; `to` takes
-    /// it after what its downlink is already taking, holding the downlink for the bytes
-    /// at its download rate, and has all of it after the bytes at the slower end.
-    pub fn download(
-        &mut self,
-        from: NodeId,
-        to: NodeId,
-        link_bps: f64,
-        now: SimTime,
-        bytes: usize,
-    ) -> SimTime {
-        let rate = self.rate(from, to, link_bps);
-        let receiver = &mut self.ends[to.index()];
+    /// With the download queue: a payload from `from` over `link` reaches its peer at
+    /// `now`; the peer takes it after what its downlink is already taking, holding the
+    /// downlink for the bytes at its download rate, and has all of it after the bytes
+    /// at the link's rate (the slowest of the three ends).
+    pub fn download(&mut self, from: NodeId, link: &Link, now: SimTime, bytes: usize) -> SimTime {
+        let rate = self.link_rate(from, link);
+        let receiver = &mut self.ends[link.peer.index()];
         let begin = receiver.down_free_at.max(now);
         receiver.down_free_at = begin + duration(bytes, receiver.download_bps);
         begin + duration(bytes, rate)

@@ -150,7 +150,7 @@ impl Transport {
             .topology
             .link(from, to)
             .expect("messages travel between peers");
-        let at = (self.uplinks).download(from, to, link.bandwidth_bps, now, bytes);
+        let at = (self.uplinks).download(from, &link, now, bytes);
         (at, link.back)
     }
 
