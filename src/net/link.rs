@@ -168,6 +168,15 @@ impl Uplinks {
         }
     }
 
+    /// Per node, how long its uplink is still taken at `at` by what it has queued (zero
+    /// for an idle one): a node whose backlog keeps growing serves blocks later and
+    /// later.
+    pub fn uplink_backlogs(&self, at: SimTime) -> Vec<SimTime> {
+        (self.ends.iter())
+            .map(|e| e.free_at.saturating_sub(at))
+            .collect()
+    }
+
     /// Writes each link's rate into it (`links` is `from`'s list).
     pub fn write_rates(&self, from: NodeId, links: &mut [Link]) {
         for link in links {
@@ -243,6 +252,20 @@ mod tests {
             SimTime(2_000_000_000)
         );
         assert_eq!(up.send(B, &to_a, SimTime(500), 1_000), SimTime(1_000_500));
+        // At 0.5 ms, A has 2 s less 0.5 ms of sending left, B 0.5005 ms; at 0.5 s B is
+        // idle.
+        assert_eq!(
+            up.uplink_backlogs(SimTime(500_000)),
+            vec![SimTime(1_999_500_000), SimTime(500_500)]
+        );
+        assert_eq!(
+            up.uplink_backlogs(SimTime(500_000_000)),
+            vec![SimTime(1_500_000_000), SimTime(0)]
+        );
+        assert_eq!(
+            up.uplink_backlogs(SimTime(3_000_000_000)),
+            vec![SimTime(0); 2]
+        );
     }
 
     proptest::proptest! {

@@ -49,6 +49,9 @@ pub struct RunOutput {
     /// Bytes every node sent on the transport: blocks, payments, announcements and
     /// requests (shortest-path payments do not travel on it).
     pub relayed_bytes: u64,
+    /// Per node, how long its uplink was still taken when the run ended by what it had
+    /// queued to send.
+    pub uplink_backlogs: Vec<SimTime>,
     /// The nodes that joined during the run (`node::join`), and the bytes each node
     /// served them (empty without joining nodes).
     pub joins: Vec<super::join::JoinRecord>,
@@ -130,6 +133,7 @@ impl Network {
             reorg_depth_max: rec.reorg_depth_max,
             node_seen: std::mem::take(&mut rec.nodes),
             relayed_bytes: core.transport.sent_bytes(),
+            uplink_backlogs: core.transport.uplink_backlogs(finish.end_time),
             joins,
             ibd_served,
             routing,

@@ -120,6 +120,8 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
     proof_delays.sort_by(f64::total_cmp);
     let cost = super::cost::cost_figures(sc, out, inclusion.len() as u64, chain_bytes);
     let (eclipse, eclipse_trials) = super::eclipse::eclipse_figures(sc);
+    let mut backlogs: Vec<f64> = out.uplink_backlogs.iter().map(|&t| to_secs(t)).collect();
+    backlogs.sort_by(f64::total_cmp);
     Summary {
         scenario: sc.name.clone(),
         seed: sc.seed,
@@ -155,6 +157,8 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
         received_s_node_mean_p10: quantile(&received, 0.1),
         received_s_node_mean_p50: quantile(&received, 0.5),
         received_s_node_mean_p90: quantile(&received, 0.9),
+        uplink_backlog_s_p99: quantile(&backlogs, 0.99).unwrap_or(0.0),
+        uplink_backlog_s_max: backlogs.last().copied().unwrap_or(0.0),
         reorgs: out.reorgs,
         reorg_depth_max: out.reorg_depth_max,
         chain_bytes,
