@@ -45,12 +45,12 @@ impl Transport {
         }
     }
 
-    /// Bytes every node has sent so far.
     /// Per node, how long its uplink is still taken at `at` (`Uplinks::uplink_backlogs`).
     pub fn uplink_backlogs(&self, at: SimTime) -> Vec<SimTime> {
         self.uplinks.uplink_backlogs(at)
     }
 
+    /// Bytes every node has sent so far.
     pub fn sent_bytes(&self) -> u64 {
         self.sent_bytes
     }

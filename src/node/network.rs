@@ -37,6 +37,9 @@ pub struct Network {
     pub(super) joins: super::join::Joins,
     /// Routing nodes' address books and connections (`None` without `routing:`).
     pub(super) routing: Option<super::routing::Routing>,
+    /// Each node's uplink backlog when the stop condition held, before the drain
+    /// (`stop.in_flight: deliver`) sends more (`None` until then).
+    pub(super) stop_backlogs: Option<Vec<SimTime>>,
 }
 
 impl Network {
@@ -317,5 +320,9 @@ impl Model for Network {
 
     fn height(&self) -> u32 {
         self.core.tree.best_height()
+    }
+
+    fn stopped(&mut self, at: SimTime) {
+        self.stop_backlogs = Some(self.core.transport.uplink_backlogs(at));
     }
 }

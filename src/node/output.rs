@@ -49,8 +49,9 @@ pub struct RunOutput {
     /// Bytes every node sent on the transport: blocks, payments, announcements and
     /// requests (shortest-path payments do not travel on it).
     pub relayed_bytes: u64,
-    /// Per node, how long its uplink was still taken when the run ended by what it had
-    /// queued to send.
+    /// Per node, how long its uplink was still taken by what it had queued to send when
+    /// the run stopped (before a drain delivers what is in flight and answers it), or,
+    /// a run that ran out of events or was interrupted, when it ended.
     pub uplink_backlogs: Vec<SimTime>,
     /// The nodes that joined during the run (`node::join`), and the bytes each node
     /// served them (empty without joining nodes).
@@ -111,6 +112,8 @@ impl Network {
         let attacks = self.finish_attacks();
         let (joins, ibd_served) = (self.joins.records(), self.joins.served());
         let routing = self.routing.as_ref().map(|r| r.figures(&self.core));
+        let uplink_backlogs = (self.stop_backlogs.take())
+            .unwrap_or_else(|| self.core.transport.uplink_backlogs(finish.end_time));
         let miners = &self.miners.list;
         let core = self.core;
         let mut rec = core.rec;
@@ -133,7 +136,7 @@ impl Network {
             reorg_depth_max: rec.reorg_depth_max,
             node_seen: std::mem::take(&mut rec.nodes),
             relayed_bytes: core.transport.sent_bytes(),
-            uplink_backlogs: core.transport.uplink_backlogs(finish.end_time),
+            uplink_backlogs,
             joins,
             ibd_served,
             routing,

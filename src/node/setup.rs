@@ -119,6 +119,7 @@ impl Network {
             feed,
             joins,
             routing,
+            stop_backlogs: None,
             core,
         };
         net.set_up_eclipses(miner_count);

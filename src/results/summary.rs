@@ -78,8 +78,8 @@ pub struct Summary {
     pub received_s_node_mean_p50: Option<f64>,
     #[serde(default)]
     pub received_s_node_mean_p90: Option<f64>,
-    /// At the run's end, how long each node's uplink would still be busy sending what
-    /// it had queued; the 99th percentile and the largest over nodes (0 where nothing
+    /// At the stop (before a drain), how long each node's uplink would still be busy
+    /// sending what it had queued; the 99th percentile and the largest over nodes (0 where nothing
     /// was queued). Growing with the run's length: queues that never drain.
     #[serde(default)]
     pub uplink_backlog_s_p99: f64,

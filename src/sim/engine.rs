@@ -25,6 +25,10 @@ pub trait Model {
 
     fn handle(&mut self, now: SimTime, event: Self::Event);
 
+    /// The stop condition first held at `at` (before what is in flight is delivered):
+    /// for what the model reads off at the stop itself. Nothing by default.
+    fn stopped(&mut self, _at: SimTime) {}
+
     /// What a progress report shows besides the time (the best chain's height).
     fn height(&self) -> u32;
 }
@@ -62,6 +66,7 @@ pub fn run<M: Model>(
     while let Some((now, event)) = model.queue().pop() {
         if stopped_at.is_none() && (now > stop_time || model.finished()) {
             stopped_at = Some(now.min(stop_time));
+            model.stopped(now.min(stop_time));
             if !drain {
                 break;
             }
@@ -101,6 +106,8 @@ mod tests {
         count: u32,
         limit: u32,
         delivered: u32,
+        /// (when, messages delivered by then) for each call of `stopped`.
+        stops: Vec<(SimTime, u32)>,
         queue: EventQueue<Ev>,
     }
 
@@ -112,6 +119,7 @@ mod tests {
                 count: 0,
                 limit,
                 delivered: 0,
+                stops: Vec::new(),
                 queue,
             }
         }
@@ -146,6 +154,9 @@ mod tests {
         }
         fn height(&self) -> u32 {
             self.count
+        }
+        fn stopped(&mut self, at: SimTime) {
+            self.stops.push((at, self.delivered));
         }
     }
 
@@ -188,5 +199,9 @@ mod tests {
         assert_eq!(drained.delivered, 5);
         assert_eq!(cut.delivered, 3, "messages due at 25, 35, 45");
         assert_eq!(finish.end_time, SimTime(45));
+        // Either way the model hears of the stop once, at the stop time, before the
+        // drain delivers the two messages still travelling.
+        assert_eq!(drained.stops, vec![(SimTime(45), 3)]);
+        assert_eq!(cut.stops, vec![(SimTime(45), 3)]);
     }
 }
