@@ -5,6 +5,7 @@ mod common;
 use chainlab::report::summarize;
 use chainlab::scenario::Scenario;
 use common::simulate;
+use std::collections::HashSet;
 
 #[test]
 fn honest_miners_main_chain_shares_converge_to_their_hashrate_shares() {
@@ -216,4 +217,58 @@ workload: { tx_rate: 0/s }
         assert_eq!((a.mined_at, &a.arrivals), (b.mined_at, &b.arrivals));
     }
     assert!(forgotten > 0, "no request was forgotten");
+}
+
+#[test]
+fn headers_of_children_make_a_lagging_node_ask_the_same_peer_again() {
+    // The reference adds every peer whose header for a child reaches a node still
+    // waiting for the parent to the parent's list, once per header, even a peer it
+    // asked already (node.cc 1354-1356). So under congestion a node asks one peer for
+    // one block twice while still waiting for it. Without the mechanism each announcer
+    // is asked at most once per wait: a peer is asked again only after the node forgot
+    // the request and started over.
+    let yaml = "
+name: headers-sources
+seed: 3
+stop: { time: 400s, in_flight: drop }
+network: { nodes: 500, model: gervais-2016 }
+consensus: { block_interval: 10.52s, retarget_interval: 0, max_block_bytes: 2MB }
+mining: { miners: 16, block_padding: 1MB }
+workload: { tx_rate: 0/s }
+";
+    // (requests, peers asked again for a block the node never forgot)
+    let asked_again = |without: &str| {
+        let sets = [format!("network.without=[{without}]")];
+        let sc = Scenario::parse(yaml, "inline", &sets).unwrap();
+        let out = common::network(&sc).with_trace().run(None, |_, _| {});
+        let trace = out.trace.as_ref().unwrap();
+        let forgot: HashSet<_> = (trace.iter())
+            .filter(|r| r.kind == "timeout" && r.detail.starts_with("every announcer"))
+            .map(|r| (r.node, r.block))
+            .collect();
+        let mut seen = HashSet::new();
+        let getdata = trace.iter().filter(|r| r.kind == "getdata");
+        let (mut requests, mut again) = (0, 0);
+        for r in getdata {
+            requests += 1;
+            // A getdata row is the asked peer's; its detail names who asked.
+            let asker: u32 = r.detail.trim_start_matches("from node ").parse().unwrap();
+            let asker = Some(chainlab::net::NodeId(asker));
+            if !seen.insert((r.node, r.block, asker)) && !forgot.contains(&(asker, r.block)) {
+                again += 1;
+            }
+        }
+        (requests, again)
+    };
+    let (with_requests, with_again) = asked_again("");
+    let (without_requests, without_again) = asked_again("headers-sources");
+    assert_eq!(
+        without_again, 0,
+        "a peer asked twice in one wait without the mechanism"
+    );
+    assert!(with_again > 0, "no peer asked twice in one wait");
+    assert!(
+        with_requests > without_requests,
+        "{with_requests} requests with the mechanism, {without_requests} without"
+    );
 }

@@ -67,6 +67,9 @@ pub struct ValidationPlan {
     pub per_tx: SimTime,
     pub per_mb: SimTime,
     pub request_timeout: Option<SimTime>,
+    /// Whether headers answered for a block add their sender to the peers to ask for
+    /// its awaited parent (`relay::timeout`).
+    pub headers_sources: bool,
 }
 
 impl ValidationPlan {

@@ -99,7 +99,8 @@ impl Network {
             pools: vec![Vec::new(); miner_count],
             rec: Recorder::new(n, Sample::new(n, &miner_nodes)),
             heard: Announcements::new(n),
-            requests: (plan.validation.request_timeout).map(|t| Requests::new(t, plan.seed)),
+            requests: (plan.validation.request_timeout)
+                .map(|t| Requests::new(t, plan.validation.headers_sources, plan.seed)),
             nodes,
             tree,
             plan,

@@ -45,6 +45,10 @@ pub enum Mechanism {
     /// A request unanswered after twice the block interval goes to another peer that
     /// announced the block, the first still pending (off: wait for the first).
     Timeouts,
+    /// Each peer whose header for a block reaches a node waiting for the block's
+    /// parent becomes one more peer to ask for the parent, once per header, even if it
+    /// was asked already (off: only the parent's announcers, each once).
+    HeadersSources,
 }
 
 pub fn no_mechanisms(list: &[Mechanism]) -> bool {

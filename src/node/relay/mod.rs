@@ -183,7 +183,7 @@ fn request_over(
     core.views.set_seen(block, node, Seen::Requested);
     let getdata = Msg::GetData(block);
     send(core, q, now, node, link, getdata, wire::INV_BYTES);
-    timeout::asked(core, q, now, node, link.peer, block);
+    timeout::asked(core, q, now, node, link, block);
 }
 
 /// `from` sends `msg` of `bytes` to the peer across `link`: queued on its uplink,
