@@ -391,3 +391,34 @@ fn plot_redraws_a_run_from_its_files_identically() {
         .unwrap();
     assert_eq!(missing.status.code(), Some(2));
 }
+
+#[test]
+fn a_shard_starts_beside_another_shards_point_still_being_written() {
+    // Shards of one sweep share its directory (a cluster's array job): one may start
+    // while the other's first point is still staged, before anything else is there.
+    let dir = temp_dir("shard-beside");
+    let yaml = format!("{SMALL}sweep: {{ network.nodes: [20, 30] }}\n");
+    let scenario = write(&dir, "sweep.yaml", &yaml);
+    let out = dir.join("out");
+    let staging = out.join(".point-0001.partial-4242-0");
+    std::fs::create_dir_all(&staging).unwrap();
+    let marker = "This directory was written by chainlab (a results directory).\n";
+    std::fs::write(out.join(".chainlab-results"), marker).unwrap();
+    std::fs::write(staging.join(".chainlab-results"), marker).unwrap();
+    let r = chainlab()
+        .args([
+            "sweep",
+            scenario.to_str().unwrap(),
+            "--shard",
+            "0/2",
+            "--jobs",
+            "1",
+        ])
+        .args(["--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    assert!(out.join("point-0000/summary.json").is_file());
+    // The other shard's point is left as it was.
+    assert!(staging.join(".chainlab-results").is_file());
+}

@@ -107,12 +107,15 @@ pub fn is_ours(dir: &Path) -> Result<(), String> {
 }
 
 /// A sweep's directory (point directories, its tables or a shard's files), as opposed
-/// to one run's.
+/// to one run's. A point still being written counts: a shard started beside another
+/// may find nothing else there yet.
 pub fn is_sweep_dir(dir: &Path) -> bool {
     std::fs::read_dir(dir).is_ok_and(|entries| {
         entries.flatten().any(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
-            is_point_name(&name) || (is_sweep_file(&name) && name != "record.json")
+            is_point_name(&name)
+                || is_staging_of_point(&name)
+                || (is_sweep_file(&name) && name != "record.json")
         })
     })
 }
@@ -169,9 +172,8 @@ fn only_plots(dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// `point-` and four or more digits: a sweep point's directory.
 /// `.point-NNNN.partial-PID-N`: a run of a sweep being staged.
-fn is_staging_of_point(name: &str) -> bool {
+pub fn is_staging_of_point(name: &str) -> bool {
     let Some((point, rest)) = name
         .strip_prefix('.')
         .and_then(|n| n.split_once(".partial-"))

@@ -47,7 +47,8 @@ pub fn is_shard_record(name: &str) -> bool {
 }
 
 /// The files below `dir` a record covers: all but the marker, the record itself and
-/// the point directories of a sweep (each has its own record).
+/// the point directories of a sweep (each has its own record, and one still being
+/// written, another shard's, will have).
 fn covered(dir: &Path) -> std::io::Result<Vec<String>> {
     let mut names = Vec::new();
     let mut stack = vec![(dir.to_path_buf(), String::new())];
@@ -58,7 +59,9 @@ fn covered(dir: &Path) -> std::io::Result<Vec<String>> {
             let rel = format!("{prefix}{name}");
             let kind = entry.file_type()?;
             if kind.is_dir() {
-                if !super::outdir::is_point_name(&name) {
+                let point = super::outdir::is_point_name(&name)
+                    || super::outdir::is_staging_of_point(&name);
+                if !point {
                     stack.push((entry.path(), format!("{rel}/")));
                 }
             } else if rel != MARKER && !(rel == RECORD || is_shard_record(&rel)) {
