@@ -223,7 +223,7 @@ workload: { tx_rate: 0/s }
 fn headers_of_children_make_a_lagging_node_ask_the_same_peer_again() {
     // The reference adds every peer whose header for a child reaches a node still
     // waiting for the parent to the parent's list, once per header, even a peer it
-    // asked already (node.cc 1354-1356). So under congestion a node asks one peer for
+    // asked already (node.cc 1308-1340). So under congestion a node asks one peer for
     // one block twice while still waiting for it. Without the mechanism each announcer
     // is asked at most once per wait: a peer is asked again only after the node forgot
     // the request and started over.

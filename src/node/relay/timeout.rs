@@ -11,7 +11,7 @@
 //! block reached the node while it waited. The reference asks for a header with every
 //! request (getheaders beside getdata); the answer lands a round trip later, and if
 //! the child's parent is still awaited its sender joins the parent's list
-//! (node.cc 1354–1356), once per answer, whether or not it was asked already. A node
+//! (node.cc 1308–1340), once per answer, whether or not it was asked already. A node
 //! that falls behind thus keeps asking for its missing block, the same peers more than
 //! once, where with announcers alone it would have stopped.
 
