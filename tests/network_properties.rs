@@ -190,15 +190,10 @@ workload: { tx_rate: 3/s, wallets: 30, coins_per_wallet: 5 }
     }
 }
 
-#[test]
-fn forgotten_requests_are_asked_again_alike_with_and_without_every_inv() {
-    // Gervais et al.'s congested regime (1 MB every 10 s on their network): requests
-    // time out, and once every announcer has been asked the node forgets the request
-    // and asks the next peer to announce the block. The untraced run gives that
-    // announcement the event it was spared (`announce::wake_next`); both runs must
-    // deliver every block to every node at the same instants.
-    let yaml = "
-name: forget
+/// Gervais et al.'s congested regime on 500 nodes: 1 MB every 10 s, so requests time
+/// out, lists run dry and lagging nodes wait for parents.
+const CONGESTED: &str = "
+name: congested
 seed: 3
 stop: { time: 400s, in_flight: drop }
 network: { nodes: 500, model: gervais-2016 }
@@ -206,7 +201,15 @@ consensus: { block_interval: 10.52s, retarget_interval: 0, max_block_bytes: 2MB 
 mining: { miners: 16, block_padding: 1MB }
 workload: { tx_rate: 0/s }
 ";
-    let sc = Scenario::parse(yaml, "inline", &[]).unwrap();
+
+#[test]
+fn forgotten_requests_are_asked_again_alike_with_and_without_every_inv() {
+    // Gervais et al.'s congested regime (1 MB every 10 s on their network): requests
+    // time out, and once every announcer has been asked the node forgets the request
+    // and asks the next peer to announce the block. The untraced run gives that
+    // announcement the event it was spared (`announce::wake_next`); both runs must
+    // deliver every block to every node at the same instants.
+    let sc = Scenario::parse(CONGESTED, "inline", &[]).unwrap();
     let plain = common::network(&sc).run(None, |_, _| {});
     let traced = common::network(&sc).with_trace().run(None, |_, _| {});
     let forgotten = (traced.trace.as_ref().unwrap().iter())
@@ -227,19 +230,10 @@ fn headers_of_children_make_a_lagging_node_ask_the_same_peer_again() {
     // one block twice while still waiting for it. Without the mechanism each announcer
     // is asked at most once per wait: a peer is asked again only after the node forgot
     // the request and started over.
-    let yaml = "
-name: headers-sources
-seed: 3
-stop: { time: 400s, in_flight: drop }
-network: { nodes: 500, model: gervais-2016 }
-consensus: { block_interval: 10.52s, retarget_interval: 0, max_block_bytes: 2MB }
-mining: { miners: 16, block_padding: 1MB }
-workload: { tx_rate: 0/s }
-";
     // (requests, peers asked again for a block the node never forgot)
     let asked_again = |without: &str| {
         let sets = [format!("network.without=[{without}]")];
-        let sc = Scenario::parse(yaml, "inline", &sets).unwrap();
+        let sc = Scenario::parse(CONGESTED, "inline", &sets).unwrap();
         let out = common::network(&sc).with_trace().run(None, |_, _| {});
         let trace = out.trace.as_ref().unwrap();
         let forgot: HashSet<_> = (trace.iter())
