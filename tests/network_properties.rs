@@ -266,3 +266,35 @@ fn headers_of_children_make_a_lagging_node_ask_the_same_peer_again() {
         "{with_requests} requests with the mechanism, {without_requests} without"
     );
 }
+
+#[test]
+fn a_childs_header_makes_a_node_wait_a_timeout_for_a_forgotten_parent() {
+    // The reference: a header whose parent the node asked for before and forgot (every
+    // peer asked timed out) restarts the parent's timer, and until it fires the node
+    // asks nobody for the parent, announcements only joining its list (node.cc
+    // 1308-1340). With the mechanism such restarts happen under congestion, and no
+    // getdata for the parent leaves the node within a timeout of one.
+    let timeout = chainlab::sim::SimTime::from_secs_f64(2.0 * 10.52);
+    let sc = Scenario::parse(CONGESTED, "inline", &[]).unwrap();
+    let out = common::network(&sc).with_trace().run(None, |_, _| {});
+    let trace = out.trace.as_ref().unwrap();
+    let waits: Vec<_> = (trace.iter())
+        .filter(|r| r.kind == "timeout" && r.detail.contains("waits for the parent again"))
+        .map(|r| (r.time, r.node, r.block))
+        .collect();
+    assert!(!waits.is_empty(), "no forgotten parent's timer restarted");
+    for (t, node, block) in &waits {
+        let asker = format!("from node {}", node.unwrap());
+        let early = (trace.iter()).find(|r| {
+            r.kind == "getdata"
+                && r.block == *block
+                && r.detail == asker
+                && r.time > *t
+                && r.time < *t + timeout
+        });
+        assert!(
+            early.is_none(),
+            "node asked for a parent while its timer ran: {t:?}"
+        );
+    }
+}

@@ -24,6 +24,11 @@ impl Network {
             if from == node || self.joins.syncing(node) {
                 return;
             }
+            // Gervais et al.'s nodes never ask for an orphan's parent: the header
+            // answered with each request does (`relay::parent_timers`).
+            if (core.requests.as_ref()).is_some_and(|r| r.parents_by_header()) {
+                return;
+            }
             // The sender holds every ancestor. Ask it for the first one missing here,
             // below any orphans already waiting: when that one's request was lost and
             // forgotten (a partition), nothing else would ever fetch it again and the

@@ -57,6 +57,14 @@ pub enum Event {
         node: NodeId,
         block: BlockId,
     },
+    /// The header answering the getheaders beside `node`'s request for a child of
+    /// `parent` lands from `peer`, the parent unknown at the request
+    /// (`relay::parent_timers`).
+    HeaderLanded {
+        node: NodeId,
+        peer: NodeId,
+        parent: BlockId,
+    },
     /// Gossip: a node's payment announcement timer fires.
     TxAnnounce {
         node: NodeId,

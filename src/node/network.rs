@@ -151,6 +151,10 @@ impl Network {
             Event::RequestTimeout { node, block } => {
                 relay::timeout::expired(&mut self.core, &mut self.q, now, node, block)
             }
+            Event::HeaderLanded { node, peer, parent } => {
+                let (core, q) = (&mut self.core, &mut self.q);
+                relay::parent_timers::header_landed(core, q, now, node, peer, parent)
+            }
             Event::TxAnnounce { node } => self.txs.announce(&mut self.core, &mut self.q, now, node),
             Event::TxRetry { node, peer, list } => {
                 self.txs
@@ -279,6 +283,7 @@ impl Network {
             | Event::SyncTick(_)
             | Event::Leave(_)
             | Event::RequestTimeout { .. }
+            | Event::HeaderLanded { .. }
             | Event::Downlink { .. }
             | Event::TxAnnounce { .. } => {}
         }

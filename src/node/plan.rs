@@ -70,6 +70,10 @@ pub struct ValidationPlan {
     /// Whether headers answered for a block add their sender to the peers to ask for
     /// its awaited parent (`relay::timeout`).
     pub headers_sources: bool,
+    /// Whether a header's answer about a parent missing and not awaited restarts the
+    /// parent's timer or asks for it, and orphans' parents are left to that
+    /// (`relay::parent_timers`).
+    pub parent_timers: bool,
 }
 
 impl ValidationPlan {

@@ -107,5 +107,6 @@ pub fn validation_plan(sc: &Scenario) -> ValidationPlan {
         request_timeout: with(sc, Mechanism::Timeouts)
             .then(|| SimTime(sc.consensus.block_interval.0.saturating_mul(2))),
         headers_sources: with(sc, Mechanism::HeadersSources),
+        parent_timers: with(sc, Mechanism::ParentTimers),
     }
 }

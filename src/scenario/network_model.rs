@@ -49,6 +49,11 @@ pub enum Mechanism {
     /// parent becomes one more peer to ask for the parent, once per header, even if it
     /// was asked already (off: only the parent's announcers, each once).
     HeadersSources,
+    /// A header whose parent the node lacks and no longer awaits restarts the parent's
+    /// timer (the node had asked for it before) or asks its sender for the parent; an
+    /// orphan's sender is not asked for the parent (off: a forgotten parent is asked of
+    /// its next announcer at once, an orphan's of the orphan's sender).
+    ParentTimers,
 }
 
 pub fn no_mechanisms(list: &[Mechanism]) -> bool {

@@ -12,6 +12,7 @@ pub mod announce;
 mod compact;
 mod headers;
 mod inv;
+pub mod parent_timers;
 mod push;
 pub mod timeout;
 

@@ -25,6 +25,13 @@ use crate::sim::{EventQueue, SimTime};
 use rand::Rng;
 use std::collections::HashMap;
 
+/// Which of the headers' answers a node acts on (`headers-sources`, `parent-timers`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HeaderAnswers {
+    pub sources: bool,
+    pub parent_timers: bool,
+}
+
 /// Per (node, block) waited for: the peers whose header of a child named the block as
 /// a parent still awaited, and when each header landed.
 type HeaderSources = HashMap<(NodeId, BlockId), Vec<(SimTime, NodeId)>>;
@@ -35,17 +42,54 @@ pub struct Requests {
     asked: HashMap<(NodeId, BlockId), Vec<NodeId>>,
     /// With `headers-sources`.
     from_headers: Option<HeaderSources>,
+    /// With `parent-timers` (`relay::parent_timers`).
+    parent_timers: bool,
     rng: SimRng,
 }
 
 impl Requests {
-    pub fn new(timeout: SimTime, headers_sources: bool, seed: u64) -> Self {
+    pub fn new(timeout: SimTime, headers: HeaderAnswers, seed: u64) -> Self {
         Requests {
             timeout,
             asked: HashMap::new(),
-            from_headers: headers_sources.then(HashMap::new),
+            from_headers: headers.sources.then(HashMap::new),
+            parent_timers: headers.parent_timers,
             rng: stream(seed, "request-timeouts", 0),
         }
+    }
+
+    pub fn timeout(&self) -> SimTime {
+        self.timeout
+    }
+
+    /// Whether an orphan's missing parent is left to the headers' answers rather than
+    /// asked of the orphan's sender (`parent-timers`).
+    pub fn parents_by_header(&self) -> bool {
+        self.parent_timers
+    }
+
+    /// Whether `node` asked for `block` before (and so holds its header: the answer to
+    /// the getheaders beside that request landed a round trip later, long before any
+    /// timeout). The asked list outlives a forgotten request.
+    pub fn had_header(&self, node: NodeId, block: BlockId) -> bool {
+        self.asked.contains_key(&(node, block))
+    }
+
+    /// `peer`'s header of a child of `block`, awaited at `node`, landed at `lands`:
+    /// with `headers-sources`, the peer joins the block's list.
+    pub fn header_source(&mut self, node: NodeId, block: BlockId, lands: SimTime, peer: NodeId) {
+        if let Some(from_headers) = &mut self.from_headers {
+            from_headers
+                .entry((node, block))
+                .or_default()
+                .push((lands, peer));
+        }
+    }
+
+    /// `node` waits for `block` again with `peer` first on its list, not asked: the
+    /// reference's head of the list, dropped unasked when the timer fires.
+    pub fn waits(&mut self, node: NodeId, block: BlockId, peer: NodeId) {
+        self.asked.entry((node, block)).or_default().push(peer);
     }
 
     /// The block is no longer waited for: its lists go.
@@ -62,6 +106,8 @@ impl Requests {
 /// a round trip later; if `block`'s parent is still awaited then, the peer joins the
 /// parent's list. Whether the parent is awaited is read now: a parent that arrives
 /// within the round trip has its lists cleared on arrival, so the entry is never used.
+/// With `parent-timers`, an answer about a parent unknown now gets an event of its own
+/// (`relay::parent_timers`).
 pub fn asked(
     core: &mut Core,
     q: &mut EventQueue<Event>,
@@ -82,16 +128,17 @@ pub fn asked(
         now + requests.timeout,
         Event::RequestTimeout { node, block },
     );
-    let Some(from_headers) = &mut requests.from_headers else {
-        return;
-    };
     let Some(parent) = core.tree.entry(block).parent else {
         return;
     };
-    if core.views.seen(parent, node) == Seen::Requested {
-        let lands = now + link.latency + link.latency;
-        let entry = from_headers.entry((node, parent)).or_default();
-        entry.push((lands, link.peer));
+    let lands = now + link.latency + link.latency;
+    match core.views.seen(parent, node) {
+        Seen::Requested => requests.header_source(node, parent, lands, link.peer),
+        Seen::Unknown if requests.parent_timers => {
+            let peer = link.peer;
+            q.schedule(lands, Event::HeaderLanded { node, peer, parent });
+        }
+        _ => {}
     }
 }
 
