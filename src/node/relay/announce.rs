@@ -15,32 +15,20 @@
 use super::super::chain_view::Seen;
 use super::super::core::Core;
 use super::super::event::{Event, Msg};
+use super::heard::{Heard, NodeHeard};
 use crate::ledger::BlockId;
 use crate::net::{Link, NodeId, Traffic};
 use crate::sim::{EventQueue, SimTime};
 
-/// An announcement of `block` from the peer in `slot`, landing at (`time`, `seq`) in
-/// event order; `wakes` when it has an event of its own (it may make the node ask).
-#[derive(Clone, Copy)]
-struct Heard {
-    block: BlockId,
-    slot: u32,
-    time: SimTime,
-    seq: u64,
-    wakes: bool,
-    /// A headers message rather than an inv (for waking it later, see `wake_next`).
-    headers: bool,
-}
-
 /// Per node, announcements of blocks it has not connected yet.
 pub struct Announcements {
-    heard: Vec<Vec<Heard>>,
+    heard: Vec<NodeHeard>,
 }
 
 impl Announcements {
     pub fn new(nodes: u32) -> Self {
         Announcements {
-            heard: vec![Vec::new(); nodes as usize],
+            heard: (0..nodes).map(|_| NodeHeard::new()).collect(),
         }
     }
 
@@ -50,9 +38,9 @@ impl Announcements {
     /// sent (or, simulating every message, landed): sorting by landing makes the list,
     /// and so a random pick from it, the same either way.
     pub fn announcers(&self, node: NodeId, block: BlockId, position: (SimTime, u64)) -> Vec<u32> {
-        let heard = self.heard[node.index()].iter();
+        let heard = self.heard[node.index()].of(block);
         let mut landed: Vec<(SimTime, u64, u32)> = heard
-            .filter(|h| h.block == block && (h.time, h.seq) < position)
+            .filter(|h| (h.time, h.seq) < position)
             .map(|h| (h.time, h.seq, h.slot))
             .collect();
         landed.sort_unstable();
@@ -63,14 +51,10 @@ impl Announcements {
     /// (now, in event order), as a bit set of the first 64; forgets them.
     pub fn heard_from(&mut self, node: NodeId, block: BlockId, position: (SimTime, u64)) -> u64 {
         let mut known = 0u64;
-        self.heard[node.index()].retain(|h| {
-            if h.block != block {
-                return true;
-            }
+        self.heard[node.index()].take(block, |h| {
             if (h.time, h.seq) < position && h.slot < 64 {
                 known |= 1 << h.slot;
             }
-            false
         });
         known
     }
@@ -115,8 +99,8 @@ pub fn send(
     // timeouts) must be woken again by the next.
     let wakes = seen == Seen::Unknown
         && heard
-            .iter()
-            .filter(|h| h.block == block && h.wakes && (h.time, h.seq) > position)
+            .of(block)
+            .filter(|h| h.wakes && (h.time, h.seq) > position)
             .all(|h| (arrival, seq) < (h.time, h.seq));
     heard.push(Heard {
         block,
@@ -172,8 +156,8 @@ pub fn wake_next(core: &mut Core, queue: &mut EventQueue<Event>, node: NodeId, b
     }
     let position = queue.position();
     let heard = &mut core.heard.heard[node.index()];
-    let Some(next) = (heard.iter_mut())
-        .filter(|h| h.block == block && (h.time, h.seq) > position)
+    let Some(next) = (heard.of_mut(block))
+        .filter(|h| (h.time, h.seq) > position)
         .min_by_key(|h| (h.time, h.seq))
     else {
         return;

@@ -11,6 +11,7 @@
 pub mod announce;
 mod compact;
 mod headers;
+mod heard;
 mod inv;
 pub mod parent_timers;
 mod push;

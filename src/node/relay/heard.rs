@@ -1,0 +1,103 @@
+//! One node's records of announcements of blocks it has not connected yet
+//! (`announce`), kept as one list while short and by block once long.
+//!
+//! A node keeps a block's records until it connects the block, so a node that falls
+//! behind holds every announcement of every block it lacks — and of blocks it asked
+//! for, forgot after timeouts and may never fetch. Every read is about one block:
+//! scanning one list for it made a request timeout cost the whole list, three quarters
+//! of a congested run (Gervais et al.'s 10 min / 4 MB point at 6,000 nodes, `perf`).
+//! Past [`BY_BLOCK_FROM`] records the list is split by block. Every reader either
+//! sorts a block's records by (time, sequence), which is unique, or folds them in an
+//! order-free way (a bit set, `all`, a minimum), and records of one block keep their
+//! order either way, so the split changes no result.
+
+use crate::ledger::BlockId;
+use crate::sim::SimTime;
+use std::collections::HashMap;
+
+/// An announcement of `block` from the peer in `slot`, landing at (`time`, `seq`) in
+/// event order; `wakes` when it has an event of its own (it may make the node ask).
+#[derive(Clone, Copy)]
+pub(super) struct Heard {
+    pub block: BlockId,
+    pub slot: u32,
+    pub time: SimTime,
+    pub seq: u64,
+    pub wakes: bool,
+    /// A headers message rather than an inv (for waking it later, see `wake_next`).
+    pub headers: bool,
+}
+
+/// Records past which a node's list is split by block: a node this far behind is
+/// rare outside congestion, and below it one short scan beats a hash lookup.
+const BY_BLOCK_FROM: usize = 128;
+
+/// One node's records: boxed when split, so that the per-node table stays three
+/// words a node (its slot is read for every announcement sent).
+pub(super) enum NodeHeard {
+    List(Vec<Heard>),
+    ByBlock(Box<HashMap<BlockId, Vec<Heard>>>),
+}
+
+impl NodeHeard {
+    pub fn new() -> Self {
+        NodeHeard::List(Vec::new())
+    }
+
+    pub fn push(&mut self, h: Heard) {
+        match self {
+            NodeHeard::List(list) => {
+                list.push(h);
+                if list.len() > BY_BLOCK_FROM {
+                    let mut by_block: HashMap<BlockId, Vec<Heard>> = HashMap::new();
+                    for h in list.drain(..) {
+                        by_block.entry(h.block).or_default().push(h);
+                    }
+                    *self = NodeHeard::ByBlock(Box::new(by_block));
+                }
+            }
+            NodeHeard::ByBlock(by_block) => by_block.entry(h.block).or_default().push(h),
+        }
+    }
+
+    fn slice(&self, block: BlockId) -> &[Heard] {
+        match self {
+            NodeHeard::List(list) => list,
+            NodeHeard::ByBlock(by_block) => by_block.get(&block).map_or(&[], Vec::as_slice),
+        }
+    }
+
+    /// The records of `block`, in the order they were made.
+    pub fn of(&self, block: BlockId) -> impl Iterator<Item = &Heard> {
+        self.slice(block).iter().filter(move |h| h.block == block)
+    }
+
+    /// The same, to change them.
+    pub fn of_mut(&mut self, block: BlockId) -> impl Iterator<Item = &mut Heard> {
+        let slice: &mut [Heard] = match self {
+            NodeHeard::List(list) => list,
+            NodeHeard::ByBlock(by_block) => {
+                by_block.get_mut(&block).map_or(&mut [], Vec::as_mut_slice)
+            }
+        };
+        slice.iter_mut().filter(move |h| h.block == block)
+    }
+
+    /// Takes out the records of `block`, handing each to `each`.
+    pub fn take(&mut self, block: BlockId, mut each: impl FnMut(&Heard)) {
+        match self {
+            NodeHeard::List(list) => list.retain(|h| {
+                if h.block != block {
+                    return true;
+                }
+                each(h);
+                false
+            }),
+            NodeHeard::ByBlock(by_block) => {
+                for h in by_block.remove(&block).into_iter().flatten() {
+                    each(&h);
+                }
+            }
+        }
+    }
+}
