@@ -12,9 +12,7 @@ use super::paybook::Paybook;
 use super::payments::{PaymentFeed, Workload};
 use super::plan::{AttackPlan, RunPlan, StrategyPlan, TxRelayKind};
 use super::recorder::Recorder;
-use super::relay;
-use super::relay::announce::Announcements;
-use super::relay::timeout::{HeaderAnswers, Requests};
+use super::relay::{self, announce::Announcements, timeout::Requests};
 use super::replay::Sample;
 use super::table::{miner_node, NodeTable};
 use super::txrelay;
@@ -94,10 +92,6 @@ impl Network {
             };
             PaymentFeed::start(workload, tree.shared_sigcache())
         });
-        let header_answers = HeaderAnswers {
-            sources: plan.validation.headers_sources,
-            parent_timers: plan.validation.parent_timers,
-        };
         let mut core = Core {
             transport: Transport::new(topology, uplinks, faults),
             views: ChainViews::new(n),
@@ -106,7 +100,7 @@ impl Network {
             rec: Recorder::new(n, Sample::new(n, &miner_nodes)),
             heard: Announcements::new(n),
             requests: (plan.validation.request_timeout)
-                .map(|t| Requests::new(t, header_answers, plan.seed)),
+                .map(|t| Requests::new(t, &plan.validation, plan.seed)),
             nodes,
             tree,
             plan,

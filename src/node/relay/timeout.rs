@@ -18,19 +18,13 @@
 use super::super::chain_view::Seen;
 use super::super::core::Core;
 use super::super::event::Event;
+use super::super::plan::ValidationPlan;
 use crate::ledger::BlockId;
 use crate::net::{Link, NodeId};
 use crate::sim::rng::{stream, SimRng};
 use crate::sim::{EventQueue, SimTime};
 use rand::Rng;
 use std::collections::HashMap;
-
-/// Which of the headers' answers a node acts on (`headers-sources`, `parent-timers`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct HeaderAnswers {
-    pub sources: bool,
-    pub parent_timers: bool,
-}
 
 /// Per (node, block) waited for: the peers whose header of a child named the block as
 /// a parent still awaited, and when each header landed.
@@ -48,12 +42,14 @@ pub struct Requests {
 }
 
 impl Requests {
-    pub fn new(timeout: SimTime, headers: HeaderAnswers, seed: u64) -> Self {
+    /// `validation` says which of the headers' answers a node acts on
+    /// (`headers-sources`, `parent-timers`).
+    pub fn new(timeout: SimTime, validation: &ValidationPlan, seed: u64) -> Self {
         Requests {
             timeout,
             asked: HashMap::new(),
-            from_headers: headers.sources.then(HashMap::new),
-            parent_timers: headers.parent_timers,
+            from_headers: validation.headers_sources.then(HashMap::new),
+            parent_timers: validation.parent_timers,
             rng: stream(seed, "request-timeouts", 0),
         }
     }
