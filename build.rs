@@ -24,7 +24,21 @@ fn main() {
         _ => "unknown".to_string(),
     };
     println!("cargo:rustc-env=CHAINLAB_COMMIT={commit}");
-    for path in [".git/HEAD", ".git/index", ".git/refs/heads"] {
+    // Git's files say when the commit or the index moves; the sources (directories
+    // are scanned whole) say when a tracked file is edited without either moving, which
+    // must turn the name into `+changes`: results would otherwise name a commit that
+    // is not what built them.
+    for path in [
+        ".git/HEAD",
+        ".git/index",
+        ".git/refs/heads",
+        "src",
+        "assets",
+        "scenarios",
+        "Cargo.toml",
+        "Cargo.lock",
+        "build.rs",
+    ] {
         println!("cargo:rerun-if-changed={path}");
     }
 }

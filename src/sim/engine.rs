@@ -63,6 +63,9 @@ pub fn run<M: Model>(
     let mut last_report = 0;
     let mut stopped_at: Option<SimTime> = None;
     let mut interrupted = false;
+    if !drain {
+        model.queue().set_horizon(stop_time);
+    }
     while let Some((now, event)) = model.queue().pop() {
         if stopped_at.is_none() && (now > stop_time || model.finished()) {
             stopped_at = Some(now.min(stop_time));
@@ -89,10 +92,18 @@ pub fn run<M: Model>(
             }
         }
     }
+    // The queue kept no event past the stop time: where one was scheduled, the run
+    // ends as it did when that event came out of the queue (and counted as handled).
+    let mut events = model.queue().processed();
+    if stopped_at.is_none() && !interrupted && model.queue().beyond_horizon() > 0 {
+        stopped_at = Some(stop_time);
+        model.stopped(stop_time);
+        events += 1;
+    }
     let queue = model.queue();
     Finish {
         end_time: stopped_at.unwrap_or(queue.now()).min(stop_time),
-        events: queue.processed(),
+        events,
         interrupted,
     }
 }
@@ -199,6 +210,9 @@ mod tests {
         assert_eq!(drained.delivered, 5);
         assert_eq!(cut.delivered, 3, "messages due at 25, 35, 45");
         assert_eq!(finish.end_time, SimTime(45));
+        // Five ticks and three messages handled, and the tick at 50 that ended the run
+        // (counted as it was when the queue kept events past the stop).
+        assert_eq!(finish.events, 9);
         // Either way the model hears of the stop once, at the stop time, before the
         // drain delivers the two messages still travelling.
         assert_eq!(drained.stops, vec![(SimTime(45), 3)]);
