@@ -155,22 +155,19 @@ mod tests {
         let err = read_limited(Path::new("/"), 10, "test file").unwrap_err();
         assert!(err.0.contains("a directory"), "{err}");
         // A FIFO would block the open itself until a writer came.
-        let dir = std::env::temp_dir().join(format!("chainlab-fifo-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let fifo = dir.join("fifo");
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
         let made = std::process::Command::new("mkfifo").arg(&fifo).status();
         if made.is_ok_and(|s| s.success()) {
             let err = read_limited(&fifo, 10, "test file").unwrap_err();
             assert!(err.0.contains("not a regular file"), "{err}");
         }
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn files_over_the_limit_are_refused_with_both_sizes() {
-        let dir = std::env::temp_dir().join(format!("chainlab-files-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("big");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big");
         std::fs::write(&path, vec![b'x'; 101]).unwrap();
         let err = read_limited(&path, 100, "test file").unwrap_err();
         assert!(
@@ -180,6 +177,5 @@ mod tests {
         assert_eq!(read_limited(&path, 101, "test file").unwrap().len(), 101);
         std::fs::write(&path, [0xff, 0xfe]).unwrap();
         assert!(read_text_limited(&path, 10, "test file").is_err());
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -7,7 +7,7 @@ use common::cli::{chainlab, run_small};
 
 #[test]
 fn inspect_reloads_the_chain_and_traces_a_coin_back_to_coinbases() {
-    let (_, out) = run_small("inspect");
+    let (_dir, out) = run_small("inspect");
     let txs = std::fs::read_to_string(out.join("txs.csv")).unwrap();
     let confirmed = txs
         .lines()

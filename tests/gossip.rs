@@ -26,8 +26,10 @@ fn on_a_ring_a_payment_takes_three_legs_per_hop_to_each_share_of_nodes() {
     // Twelve nodes in a ring, 100 ms per link, no trickle and no validation delay: a
     // payment made anywhere reaches the 6th node (50%) 3 hops away, the 11th (90%) 5
     // hops away and the last 6 hops away, each hop costing inv, getdata and tx.
-    let dir = std::env::temp_dir().join(format!("chainlab-gossip-ring-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = (tempfile::Builder::new().prefix("chainlab-gossip-ring-"))
+        .tempdir()
+        .unwrap();
+    let dir = dir.path();
     let csv = dir.join("ring.csv");
     let edges: String = (0..12)
         .map(|i| format!("{i},{},100ms,\n", (i + 1) % 12))
@@ -46,7 +48,6 @@ workload: {{ tx_rate: 0.05/s, wallets: 100, coins_per_wallet: 5, tx_trickle: 0s 
         csv.display()
     );
     let (_, out) = simulate(&yaml, &[]);
-    std::fs::remove_dir_all(&dir).ok();
     assert_eq!(
         out.tx_relay,
         TxRelayKind::Gossip,

@@ -6,23 +6,23 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 struct Lab {
     child: Child,
     addr: String,
-    tmp: PathBuf,
+    /// The lab's TMPDIR: checked empty at the end, removed when dropped.
+    tmp: tempfile::TempDir,
 }
 
 fn start(name: &str) -> Lab {
-    let tmp = std::env::temp_dir().join(format!("chainlab-labtest-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp).unwrap();
+    let tmp = (tempfile::Builder::new().prefix(&format!("chainlab-labtest-{name}-")))
+        .tempdir()
+        .unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_chainlab"))
         .args(["lab", "--port", "0"])
-        .env("TMPDIR", &tmp)
+        .env("TMPDIR", tmp.path())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -91,9 +91,8 @@ impl Lab {
         let out = self.child.wait_with_output().unwrap();
         assert!(out.status.success(), "{out:?}");
         assert!(String::from_utf8_lossy(&out.stdout).contains("chainlab lab stopped"));
-        let left: Vec<_> = std::fs::read_dir(&self.tmp).unwrap().collect();
+        let left: Vec<_> = std::fs::read_dir(self.tmp.path()).unwrap().collect();
         assert!(left.is_empty(), "scratch left behind: {left:?}");
-        std::fs::remove_dir_all(&self.tmp).unwrap();
     }
 }
 

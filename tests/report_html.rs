@@ -35,7 +35,10 @@ fn dump_dom(chromium: &Path, url: &str) -> String {
 
 #[test]
 fn report_renders_in_a_headless_browser() {
-    let dir = std::env::temp_dir().join(format!("chainlab-report-{}", std::process::id()));
+    let scratch = (tempfile::Builder::new().prefix("chainlab-report-"))
+        .tempdir()
+        .unwrap();
+    let dir = scratch.path().to_path_buf();
     let status = Command::new(env!("CARGO_BIN_EXE_chainlab"))
         .args([
             "run",
@@ -109,8 +112,8 @@ fn report_renders_in_a_headless_browser() {
         "{} bytes",
         png.len()
     );
-    if std::env::var_os("CHAINLAB_KEEP_SCREENSHOT").is_none() {
-        let _ = std::fs::remove_dir_all(&dir);
+    if std::env::var_os("CHAINLAB_KEEP_SCREENSHOT").is_some() {
+        eprintln!("screenshot kept in {}", scratch.keep().display());
     }
 }
 

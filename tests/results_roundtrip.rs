@@ -31,9 +31,10 @@ fn drawn(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 }
 
 fn redraws_identically(name: &str, scenario: &str, sets: &[&str]) {
-    let dir =
-        std::env::temp_dir().join(format!("chainlab-roundtrip-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = (tempfile::Builder::new().prefix(&format!("chainlab-roundtrip-{name}-")))
+        .tempdir()
+        .unwrap();
+    let dir = dir.path();
     let out = dir.join("r");
     let mut args = vec!["run", scenario, "--out", out.to_str().unwrap()];
     for s in sets {
@@ -49,7 +50,6 @@ fn redraws_identically(name: &str, scenario: &str, sets: &[&str]) {
     for ((path, a), (_, b)) in before.iter().zip(&after) {
         assert!(a == b, "{} differs after chainlab plot", path.display());
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

@@ -1,14 +1,14 @@
 //! Sweeps for research: replicates with confidence intervals, tables that hold every
 //! figure, runs skipped on a rerun, and the same bytes whatever the parallelism.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-fn workdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("chainlab-sweeps-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A scratch directory of the test's own (a fresh name), removed when dropped.
+fn workdir(name: &str) -> tempfile::TempDir {
+    (tempfile::Builder::new().prefix(&format!("chainlab-sweeps-{name}-")))
+        .tempdir()
+        .unwrap()
 }
 
 fn chainlab(dir: &Path, args: &[&str]) -> String {
@@ -64,9 +64,10 @@ impl Csv {
 
 #[test]
 fn replicates_give_means_and_student_intervals_from_runs_csv() {
-    let dir = workdir("replicates");
+    let scratch = workdir("replicates");
+    let dir = scratch.path();
     std::fs::write(dir.join("g.yaml"), GRID).unwrap();
-    chainlab(&dir, &["sweep", "g.yaml", "--out", "s", "--jobs", "2"]);
+    chainlab(dir, &["sweep", "g.yaml", "--out", "s", "--jobs", "2"]);
     let runs = csv(&dir.join("s/runs.csv"));
     let sweep = csv(&dir.join("s/sweep.csv"));
     assert_eq!(runs.rows.len(), 6, "2 points × 3 replicates");
@@ -114,32 +115,34 @@ fn replicates_give_means_and_student_intervals_from_runs_csv() {
 
 #[test]
 fn a_rerun_keeps_what_was_done_and_gives_the_same_tables() {
-    let dir = workdir("resume");
+    let scratch = workdir("resume");
+    let dir = scratch.path();
     std::fs::write(dir.join("g.yaml"), GRID).unwrap();
-    chainlab(&dir, &["sweep", "g.yaml", "--out", "s", "--jobs", "1"]);
+    chainlab(dir, &["sweep", "g.yaml", "--out", "s", "--jobs", "1"]);
     let first = std::fs::read(dir.join("s/sweep.csv")).unwrap();
     let runs = std::fs::read(dir.join("s/runs.csv")).unwrap();
     // As if stopped before one run and the tables were written.
     std::fs::remove_dir_all(dir.join("s/point-0001-r02")).unwrap();
     std::fs::remove_file(dir.join("s/sweep.csv")).unwrap();
-    let said = chainlab(&dir, &["sweep", "g.yaml", "--out", "s", "--jobs", "2"]);
+    let said = chainlab(dir, &["sweep", "g.yaml", "--out", "s", "--jobs", "2"]);
     assert!(said.contains("5 found already done"), "{said}");
     assert_eq!(std::fs::read(dir.join("s/sweep.csv")).unwrap(), first);
     assert_eq!(std::fs::read(dir.join("s/runs.csv")).unwrap(), runs);
     // Another grid into the same directory: the old runs that are not its own go.
     std::fs::write(dir.join("h.yaml"), GRID.replace("[20s, 1m]", "[20s]")).unwrap();
-    chainlab(&dir, &["sweep", "h.yaml", "--out", "s"]);
+    chainlab(dir, &["sweep", "h.yaml", "--out", "s"]);
     assert!(!dir.join("s/point-0001-r00").exists());
     assert_eq!(csv(&dir.join("s/runs.csv")).rows.len(), 3);
 }
 
 #[test]
 fn a_single_run_with_replicates_writes_the_same_tables() {
-    let dir = workdir("single");
+    let scratch = workdir("single");
+    let dir = scratch.path();
     let single = GRID.split("sweep:").next().unwrap();
     std::fs::write(dir.join("one.yaml"), single).unwrap();
     chainlab(
-        &dir,
+        dir,
         &[
             "run",
             "one.yaml",
@@ -168,7 +171,8 @@ fn a_single_run_with_replicates_writes_the_same_tables() {
 /// figures are zero and empty without it), so the tables are whole.
 #[test]
 fn a_sweep_can_turn_routing_on_and_off() {
-    let dir = workdir("routing-toggle");
+    let scratch = workdir("routing-toggle");
+    let dir = scratch.path();
     let grid = GRID.replace(
         "sweep:\n  consensus.block_interval: [20s, 1m]",
         "sweep:\n  routing: [{}, null]",
@@ -178,7 +182,7 @@ fn a_sweep_can_turn_routing_on_and_off() {
         grid.replace("replicates: 3", "replicates: 1"),
     )
     .unwrap();
-    chainlab(&dir, &["sweep", "grid.yaml", "--lean", "--out", "s"]);
+    chainlab(dir, &["sweep", "grid.yaml", "--lean", "--out", "s"]);
     let runs = csv(&dir.join("s/runs.csv"));
     let dials = runs.col("routing_dials");
     assert_eq!(runs.rows.len(), 2);

@@ -4,15 +4,15 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+pub use super::scratch::Scratch;
+
 pub fn chainlab() -> Command {
     Command::new(env!("CARGO_BIN_EXE_chainlab"))
 }
 
-pub fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("chainlab-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A scratch directory of the test's own, removed when it is dropped.
+pub fn temp_dir(name: &str) -> Scratch {
+    Scratch::new(&format!("test-{name}"))
 }
 
 pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
@@ -33,7 +33,7 @@ workload: { tx_rate: 2/s, wallets: 30, coins_per_wallet: 5 }
 ";
 
 /// Runs SMALL into a scratch directory: (the directory, the results in it).
-pub fn run_small(name: &str) -> (PathBuf, PathBuf) {
+pub fn run_small(name: &str) -> (Scratch, PathBuf) {
     let dir = temp_dir(name);
     let scenario = write(&dir, "small.yaml", SMALL);
     let out = dir.join("out");

@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub use super::scratch::Scratch;
+
 pub fn chainlab(cwd: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_chainlab"));
     c.current_dir(cwd);
@@ -12,9 +14,9 @@ pub fn chainlab(cwd: &Path) -> Command {
 }
 
 /// A fresh working directory holding a sentinel file (and a project file in `project/`).
-pub fn workspace(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("chainlab-hostile-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+/// It is removed when dropped.
+pub fn workspace(name: &str) -> Scratch {
+    let dir = Scratch::new(&format!("hostile-{name}"));
     std::fs::create_dir_all(dir.join("project")).unwrap();
     std::fs::write(dir.join("sentinel.txt"), "keep me").unwrap();
     std::fs::write(dir.join("project/notes.md"), "my notes").unwrap();
