@@ -90,10 +90,16 @@ fn report_renders_in_a_headless_browser() {
     );
 
     replay_plays_to_the_end(&chromium, &dir);
+    screenshot_shows_every_image(&chromium, &url, &dir);
+    if std::env::var_os("CHAINLAB_KEEP_SCREENSHOT").is_some() {
+        eprintln!("screenshot kept in {}", scratch.keep().display());
+    }
+}
 
-    // A screenshot: the browser decoded and laid out every inline image.
+/// A screenshot: the browser decoded and laid out every inline image.
+fn screenshot_shows_every_image(chromium: &Path, url: &str, dir: &Path) {
     let shot = dir.join("report.png");
-    let status = Command::new(&chromium)
+    let status = Command::new(chromium)
         .args([
             "--headless",
             "--no-sandbox",
@@ -102,7 +108,7 @@ fn report_renders_in_a_headless_browser() {
             "--window-size=1280,2400",
         ])
         .arg(format!("--screenshot={}", shot.display()))
-        .arg(&url)
+        .arg(url)
         .output()
         .expect("chromium starts");
     assert!(status.status.success(), "{status:?}");
@@ -112,9 +118,6 @@ fn report_renders_in_a_headless_browser() {
         "{} bytes",
         png.len()
     );
-    if std::env::var_os("CHAINLAB_KEEP_SCREENSHOT").is_some() {
-        eprintln!("screenshot kept in {}", scratch.keep().display());
-    }
 }
 
 /// The replay's script ran in the browser, drew every shown node and, opened at the

@@ -171,8 +171,27 @@ enum Command {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let outcome = match cli.command {
+    exit_with(dispatch(Cli::parse().command))
+}
+
+/// What `run` and `sweep` share: the runs, where they go, what they write.
+fn run_args(
+    seed: Option<u64>,
+    replicates: Option<u32>,
+    (out, sets): (Option<PathBuf>, Vec<String>),
+    outputs: app::Outputs,
+) -> run::RunArgs {
+    run::RunArgs {
+        seed,
+        replicates,
+        out,
+        sets,
+        outputs,
+    }
+}
+
+fn dispatch(command: Command) -> Result<(), Error> {
+    match command {
         Command::Validate { scenario, sets } => validate(&scenario, &sets),
         Command::Run {
             scenario,
@@ -189,14 +208,7 @@ pub fn main() -> ExitCode {
                 lean,
                 no_titles,
             };
-            let args = run::RunArgs {
-                seed,
-                replicates,
-                out,
-                sets,
-                outputs,
-            };
-            run(&scenario, args)
+            run(&scenario, run_args(seed, replicates, (out, sets), outputs))
         }
         Command::Sweep {
             scenario,
@@ -213,13 +225,7 @@ pub fn main() -> ExitCode {
                 lean,
                 no_titles,
             };
-            let args = run::RunArgs {
-                seed: None,
-                replicates,
-                out,
-                sets,
-                outputs,
-            };
+            let args = run_args(None, replicates, (out, sets), outputs);
             run_sweep(&scenario, jobs, shard.as_deref(), args)
         }
         Command::Inspect {
@@ -251,8 +257,7 @@ pub fn main() -> ExitCode {
         Command::Merge { dirs } => app::sweep::merge(&dirs)
             .map_err(Error::BadInput)
             .and_then(|path| say(&format!("merged into {}\n", path.display()))),
-    };
-    exit_with(outcome)
+    }
 }
 
 /// The exit code, and the one message of a failure.

@@ -141,6 +141,26 @@ impl Msg {
         }
     }
 
+    /// What `trace.csv` calls the message, and the block or payment list it names;
+    /// `None` for one it does not show (a light node's Merkle branch).
+    pub fn trace_row(self) -> Option<(&'static str, Option<BlockId>, Option<ListId>)> {
+        Some(match self {
+            Msg::Inv(b) => ("inv", Some(b), None),
+            Msg::Headers(b) => ("headers", Some(b), None),
+            Msg::GetData(b) => ("getdata", Some(b), None),
+            Msg::Block(b) => ("block", Some(b), None),
+            Msg::BlockTxn(b) => ("blocktxn", Some(b), None),
+            Msg::TxInv(l) => ("tx-inv", None, Some(l)),
+            Msg::TxGetData(l) => ("tx-getdata", None, Some(l)),
+            Msg::TxData(l) => ("tx", None, Some(l)),
+            Msg::GetHeaders(_) => ("getheaders", None, None),
+            Msg::SyncHeaders { tip, .. } => ("sync-headers", Some(tip), None),
+            Msg::IbdGetData(b) => ("ibd-getdata", Some(b), None),
+            Msg::IbdBlock(b) => ("ibd-block", Some(b), None),
+            Msg::MerkleBlock { .. } => return None,
+        })
+    }
+
     /// Whether the fault filter applies. Merkle branches to light nodes are modelled
     /// as always arriving (a stated simplification, docs/scenario.md).
     pub fn lossy(self) -> bool {

@@ -210,20 +210,8 @@ impl Network {
         let rec = &mut self.core.rec;
         match *event {
             Event::Wire { from, to, msg, .. } => {
-                let (kind, block, list) = match msg {
-                    Msg::Inv(b) => ("inv", Some(b), None),
-                    Msg::Headers(b) => ("headers", Some(b), None),
-                    Msg::GetData(b) => ("getdata", Some(b), None),
-                    Msg::Block(b) => ("block", Some(b), None),
-                    Msg::BlockTxn(b) => ("blocktxn", Some(b), None),
-                    Msg::TxInv(l) => ("tx-inv", None, Some(l)),
-                    Msg::TxGetData(l) => ("tx-getdata", None, Some(l)),
-                    Msg::TxData(l) => ("tx", None, Some(l)),
-                    Msg::GetHeaders(_) => ("getheaders", None, None),
-                    Msg::SyncHeaders { tip, .. } => ("sync-headers", Some(tip), None),
-                    Msg::IbdGetData(b) => ("ibd-getdata", Some(b), None),
-                    Msg::IbdBlock(b) => ("ibd-block", Some(b), None),
-                    Msg::MerkleBlock { .. } => return,
+                let Some((kind, block, list)) = msg.trace_row() else {
+                    return;
                 };
                 match list {
                     Some(list) => {

@@ -21,10 +21,54 @@ use crate::ledger::{builder, Amount, BlockTree, OutPoint, TxOut, Wallet, COIN};
 use crate::net::faults::Faults;
 use crate::net::{build, NodeId, Transport};
 use crate::sim::rng::stream;
-use crate::sim::EventQueue;
+use crate::sim::{EventQueue, SimTime};
 
 /// What each premined coin of the workload's wallets holds.
 const PER_COIN: Amount = Amount(10 * COIN.0);
+
+/// The links attackers add: random connections, and each eclipse attacker's links to
+/// its victims.
+fn attacker_links(plan: &RunPlan, attacker_nodes: &[NodeId], miner_count: usize) -> build::Extra {
+    let n = plan.network.nodes;
+    build::Extra {
+        random: (attacker_nodes.iter().zip(&plan.attacks))
+            .filter(|(_, a)| a.connections > 0)
+            .map(|(&node, a)| (node, a.connections))
+            .collect(),
+        pairs: (attacker_nodes.iter().zip(&plan.attacks))
+            .flat_map(|(&node, a)| {
+                eclipsed(a, miner_count, n)
+                    .into_iter()
+                    .map(move |v| (node, v))
+            })
+            .collect(),
+    }
+}
+
+/// The workload's payments, made ahead on their own thread (gossip also verifies
+/// them there), and the delay to the first.
+fn payment_feed(plan: &RunPlan, wallets: Vec<Wallet>, tree: &BlockTree) -> (SimTime, PaymentFeed) {
+    let workload = Workload {
+        wallets,
+        rng: stream(plan.seed, "workload", 0),
+        tx_rate: plan.workload.tx_rate,
+        fee_rate: plan.workload.fee_rate,
+        nodes: plan.network.nodes,
+        verify_ahead: plan.workload.relay == TxRelayKind::Gossip,
+    };
+    PaymentFeed::start(workload, tree.shared_sigcache())
+}
+
+/// Whether payments are made: a workload, or an attack that pays to spend twice.
+fn makes_payments(plan: &RunPlan) -> bool {
+    plan.workload.tx_rate > 0.0
+        || (plan.attacks.iter()).any(|a| {
+            matches!(
+                a.strategy,
+                StrategyPlan::DoubleSpend { .. } | StrategyPlan::EclipseSpend { .. }
+            )
+        })
+}
 
 impl Network {
     pub fn new(plan: RunPlan) -> Network {
@@ -34,19 +78,7 @@ impl Network {
         let attacker_nodes: Vec<NodeId> = (0..plan.attacks.len())
             .map(|a| miner_node(honest + a, miner_count, n))
             .collect();
-        let extra = build::Extra {
-            random: (attacker_nodes.iter().zip(&plan.attacks))
-                .filter(|(_, a)| a.connections > 0)
-                .map(|(&node, a)| (node, a.connections))
-                .collect(),
-            pairs: (attacker_nodes.iter().zip(&plan.attacks))
-                .flat_map(|(&node, a)| {
-                    eclipsed(a, miner_count, n)
-                        .into_iter()
-                        .map(move |v| (node, v))
-                })
-                .collect(),
-        };
+        let extra = attacker_links(&plan, &attacker_nodes, miner_count);
         let (topology, uplinks) = build::build(&plan.network, plan.seed, &extra);
         let faults = Faults::new(plan.faults.clone(), n, plan.seed);
 
@@ -72,26 +104,10 @@ impl Network {
                 Attacker::new(&plan, id, miner, attacker_nodes[a], wallet, &nodes)
             })
             .collect();
-        let paying = plan.workload.tx_rate > 0.0
-            || (plan.attacks.iter()).any(|a| {
-                matches!(
-                    a.strategy,
-                    StrategyPlan::DoubleSpend { .. } | StrategyPlan::EclipseSpend { .. }
-                )
-            });
+        let paying = makes_payments(&plan);
         let gossip = plan.workload.relay == TxRelayKind::Gossip;
         let compact = plan.relay == super::plan::BlockRelayKind::Compact;
-        let feed = (!wallets.is_empty()).then(|| {
-            let workload = Workload {
-                wallets,
-                rng: stream(plan.seed, "workload", 0),
-                tx_rate: plan.workload.tx_rate,
-                fee_rate: plan.workload.fee_rate,
-                nodes: n,
-                verify_ahead: gossip,
-            };
-            PaymentFeed::start(workload, tree.shared_sigcache())
-        });
+        let feed = (!wallets.is_empty()).then(|| payment_feed(&plan, wallets, &tree));
         let mut core = Core {
             transport: Transport::new(topology, uplinks, faults),
             views: ChainViews::new(n),
@@ -253,7 +269,7 @@ fn grow_history(core: &mut Core, joins: &super::join::Joins, txs: &mut dyn txrel
     let joining = |node| joins.joins_empty(node);
     super::history::hand_out(&mut core.views, &mut core.rec, &blocks, joining);
     for &b in &blocks {
-        txs.block_mined(core, b, crate::sim::SimTime::ZERO);
+        txs.block_mined(core, b, SimTime::ZERO);
     }
 }
 

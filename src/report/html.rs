@@ -86,7 +86,30 @@ pub fn write_report(dir: &Path, run: &RunResults) -> Result<()> {
 
 /// The summary table's rows: what a class or a reader looks at first.
 fn summary_rows(target: &str, summary: &Summary) -> Vec<(&'static str, String)> {
-    [
+    let mut rows = chain_rows(target, summary);
+    rows.extend(network_rows(summary));
+    rows.extend((summary.joins.joined_nodes > 0).then(|| {
+        let text = joins_text(&summary.joins);
+        ("Nodes that joined and copied the chain", text)
+    }));
+    rows.extend(
+        (summary.routing.routing_outbound_mean_end.is_some()).then(|| {
+            (
+                "Routing nodes (connections)",
+                routing_text(&summary.routing),
+            )
+        }),
+    );
+    rows.extend((summary.routing.routing_eclipse_victims > 0).then(|| {
+        let text = eclipse_text(&summary.routing);
+        ("Eclipse attack in the run (routing_eclipse.csv)", text)
+    }));
+    rows
+}
+
+/// The chain's rows: blocks, forks, payments' throughput and confirmation.
+fn chain_rows(target: &str, summary: &Summary) -> Vec<(&'static str, String)> {
+    vec![
         ("Blocks on the main chain", summary.blocks_main.to_string()),
         (
             "Block interval, target / measured mean",
@@ -117,6 +140,12 @@ fn summary_rows(target: &str, summary: &Summary) -> Vec<(&'static str, String)> 
                 summary.confirmations
             ),
         ),
+    ]
+}
+
+/// The network's rows: propagation, reorganisations, the chain's size and its cost.
+fn network_rows(summary: &Summary) -> Vec<(&'static str, String)> {
+    vec![
         (
             "Block reaches 50% / 90% / all nodes (median)",
             format!(
@@ -157,24 +186,6 @@ fn summary_rows(target: &str, summary: &Summary) -> Vec<(&'static str, String)> 
         ),
         ("Cost per confirmed payment", cost_text(&summary.cost)),
     ]
-    .into_iter()
-    .chain((summary.joins.joined_nodes > 0).then(|| {
-        let text = joins_text(&summary.joins);
-        ("Nodes that joined and copied the chain", text)
-    }))
-    .chain(
-        (summary.routing.routing_outbound_mean_end.is_some()).then(|| {
-            (
-                "Routing nodes (connections)",
-                routing_text(&summary.routing),
-            )
-        }),
-    )
-    .chain((summary.routing.routing_eclipse_victims > 0).then(|| {
-        let text = eclipse_text(&summary.routing);
-        ("Eclipse attack in the run (routing_eclipse.csv)", text)
-    }))
-    .collect()
 }
 
 fn eclipse_text(r: &crate::node::routing::RoutingFigures) -> String {

@@ -83,19 +83,12 @@ pub fn latency_samples(latencies: &[TxLatency]) -> (Vec<f64>, Vec<f64>) {
     (inclusion, confirmation)
 }
 
-pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
+/// Main-chain blocks mined in the run, blocks off the main chain, and the main chain's
+/// bytes. Blocks of the history (`history:`, ids up to `history`) were mined before
+/// the run and are not its figures; a history block that a fork below the tip
+/// orphaned counts as stale all the same.
+fn chain_counts(out: &RunOutput, main: &[BlockId], history: u32) -> (u32, u32, u64) {
     let tree = &out.tree;
-    let duration_s = to_secs(out.end_time).max(1e-9);
-    let k = sc.metrics.confirmations;
-    let main = tree.main_chain();
-    let (inclusion, confirmation) = latency_samples(&tx_latencies(out, k));
-
-    let reach = |q: f64| median_reach(out, sc.network.nodes, q);
-
-    // Blocks of the history (`history:`) were mined before the run: not its figures.
-    let history = sc.history_blocks();
-    // Main-chain blocks mined in the run (ids past the history's), and every block
-    // off the main chain — history blocks a fork below its tip orphaned included.
     let blocks_main = main
         .iter()
         .filter(|id| id.index() > history as usize)
@@ -105,19 +98,36 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
         .filter(|id| id.index() == 0 || id.index() > history as usize)
         .map(|&id| tree.entry(id).size as u64)
         .sum();
+    (blocks_main, blocks_stale, chain_bytes)
+}
+
+/// Seconds from each valid light-node proof's block being mined to the proof, sorted.
+fn light_proof_delays(out: &RunOutput) -> Vec<f64> {
+    let mut delays: Vec<f64> = (out.light_proofs.iter())
+        .filter(|p| p.valid)
+        .map(|p| to_secs(p.at - out.blocks[p.block.index()].mined_at))
+        .collect();
+    delays.sort_by(f64::total_cmp);
+    delays
+}
+
+pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
+    let tree = &out.tree;
+    let duration_s = to_secs(out.end_time).max(1e-9);
+    let k = sc.metrics.confirmations;
+    let main = tree.main_chain();
+    let (inclusion, confirmation) = latency_samples(&tx_latencies(out, k));
+
+    let reach = |q: f64| median_reach(out, sc.network.nodes, q);
+
+    let (blocks_main, blocks_stale, chain_bytes) = chain_counts(out, main, sc.history_blocks());
     let interval_mean = (blocks_main > 0).then(|| {
         to_secs(out.blocks[main.last().unwrap().index()].mined_at) / f64::from(blocks_main)
     });
 
     let (miners, received) = (miner_figures(out), received_node_means(out));
     let (txs_reverted, txs_reverted_lost) = reverted_txs(out);
-    let mut proof_delays: Vec<f64> = out
-        .light_proofs
-        .iter()
-        .filter(|p| p.valid)
-        .map(|p| to_secs(p.at - out.blocks[p.block.index()].mined_at))
-        .collect();
-    proof_delays.sort_by(f64::total_cmp);
+    let proof_delays = light_proof_delays(out);
     let cost = super::cost::cost_figures(sc, out, inclusion.len() as u64, chain_bytes);
     let (eclipse, eclipse_trials) = super::eclipse::eclipse_figures(sc);
     let mut backlogs: Vec<f64> = out.uplink_backlogs.iter().map(|&t| to_secs(t)).collect();

@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod hostile;
+pub mod rules;
 pub mod scratch;
 
 use chainlab::ledger::builder;
