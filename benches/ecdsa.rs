@@ -1,6 +1,6 @@
 //! The two maintained secp256k1 implementations side by side, on the same digest, key
 //! and signature: `cargo bench --bench ecdsa`. Kept so the choice in ledger/keys.rs
-//! can be re-measured (docs/validation.md gives the figures).
+//! can be re-measured (docs/performance.md gives the figures).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use k256::ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
