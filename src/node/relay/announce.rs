@@ -40,8 +40,8 @@ impl Announcements {
     pub fn announcers(&self, node: NodeId, block: BlockId, position: (SimTime, u64)) -> Vec<u32> {
         let heard = self.heard[node.index()].of(block);
         let mut landed: Vec<(SimTime, u64, u32)> = heard
-            .filter(|h| (h.time, h.seq) < position)
-            .map(|h| (h.time, h.seq, h.slot))
+            .filter(|h| h.at() < position)
+            .map(|h| (h.time, h.seq(), h.slot))
             .collect();
         landed.sort_unstable();
         landed.into_iter().map(|(_, _, slot)| slot).collect()
@@ -52,7 +52,7 @@ impl Announcements {
     pub fn heard_from(&mut self, node: NodeId, block: BlockId, position: (SimTime, u64)) -> u64 {
         let mut known = 0u64;
         self.heard[node.index()].take(block, |h| {
-            if (h.time, h.seq) < position && h.slot < 64 {
+            if h.at() < position && h.slot < 64 {
                 known |= 1 << h.slot;
             }
         });
@@ -100,16 +100,10 @@ pub fn send(
     let wakes = seen == Seen::Unknown
         && heard
             .of(block)
-            .filter(|h| h.wakes && (h.time, h.seq) > position)
-            .all(|h| (arrival, seq) < (h.time, h.seq));
-    heard.push(Heard {
-        block,
-        slot: link.back,
-        time: arrival,
-        seq,
-        wakes,
-        headers: matches!(msg, Msg::Headers(_)),
-    });
+            .filter(|h| h.wakes() && h.at() > position)
+            .all(|h| (arrival, seq) < h.at());
+    let headers = matches!(msg, Msg::Headers(_));
+    heard.push(Heard::new(block, link.back, (arrival, seq), wakes, headers));
     if wakes {
         queue.schedule_reserved(arrival, seq, event);
     }
@@ -132,15 +126,9 @@ pub fn arrived(
             .iter()
             .position(|l| l.peer == from)
         {
-            let (time, seq) = queue.position();
-            core.heard.heard[node.index()].push(Heard {
-                block,
-                slot: slot as u32,
-                time,
-                seq,
-                wakes: false,
-                headers: false,
-            });
+            let at = queue.position();
+            let heard = Heard::new(block, slot as u32, at, false, false);
+            core.heard.heard[node.index()].push(heard);
         }
     }
     core.views.seen(block, node) == Seen::Unknown
@@ -157,17 +145,17 @@ pub fn wake_next(core: &mut Core, queue: &mut EventQueue<Event>, node: NodeId, b
     let position = queue.position();
     let heard = &mut core.heard.heard[node.index()];
     let Some(next) = (heard.of_mut(block))
-        .filter(|h| (h.time, h.seq) > position)
-        .min_by_key(|h| (h.time, h.seq))
+        .filter(|h| h.at() > position)
+        .min_by_key(|h| h.at())
     else {
         return;
     };
-    if next.wakes {
+    if next.wakes() {
         return;
     }
-    next.wakes = true;
-    let (time, seq, slot) = (next.time, next.seq, next.slot);
-    let msg = if next.headers {
+    next.set_wakes();
+    let ((time, seq), slot) = (next.at(), next.slot);
+    let msg = if next.headers() {
         Msg::Headers(block)
     } else {
         Msg::Inv(block)

@@ -16,16 +16,60 @@ use crate::sim::SimTime;
 use std::collections::HashMap;
 
 /// An announcement of `block` from the peer in `slot`, landing at (`time`, `seq`) in
-/// event order; `wakes` when it has an event of its own (it may make the node ask).
+/// event order; `wakes` when it has an event of its own (it may make the node ask),
+/// `headers` for a headers message rather than an inv (for waking it later, see
+/// `wake_next`). The two flags ride in the top bits of the sequence number, which
+/// counts events and so never reaches 2^62: a record is 24 bytes, not 32, and a flood
+/// writes one per announcement into the receiver's list.
 #[derive(Clone, Copy)]
 pub(super) struct Heard {
     pub block: BlockId,
     pub slot: u32,
     pub time: SimTime,
-    pub seq: u64,
-    pub wakes: bool,
-    /// A headers message rather than an inv (for waking it later, see `wake_next`).
-    pub headers: bool,
+    seq_flags: u64,
+}
+
+const WAKES: u64 = 1 << 63;
+const HEADERS: u64 = 1 << 62;
+
+impl Heard {
+    pub fn new(
+        block: BlockId,
+        slot: u32,
+        (time, seq): (SimTime, u64),
+        wakes: bool,
+        headers: bool,
+    ) -> Self {
+        assert!(seq < HEADERS, "event sequence numbers stay below 2^62");
+        let flags = if wakes { WAKES } else { 0 } | if headers { HEADERS } else { 0 };
+        Heard {
+            block,
+            slot,
+            time,
+            seq_flags: seq | flags,
+        }
+    }
+
+    pub fn seq(&self) -> u64 {
+        self.seq_flags & (HEADERS - 1)
+    }
+
+    /// Where the announcement lands in event order.
+    pub fn at(&self) -> (SimTime, u64) {
+        (self.time, self.seq())
+    }
+
+    pub fn wakes(&self) -> bool {
+        self.seq_flags & WAKES != 0
+    }
+
+    pub fn set_wakes(&mut self) {
+        self.seq_flags |= WAKES;
+    }
+
+    pub fn headers(&self) -> bool {
+        self.seq_flags & HEADERS != 0
+    }
 }
 
 /// Records past which a node's list is split by block: a node this far behind is
@@ -109,13 +153,27 @@ mod tests {
     use super::*;
 
     fn heard(block: u32, seq: u64) -> Heard {
-        Heard {
-            block: BlockId(block),
-            slot: seq as u32,
-            time: SimTime(seq),
-            seq,
-            wakes: false,
-            headers: false,
+        Heard::new(
+            BlockId(block),
+            seq as u32,
+            (SimTime(seq), seq),
+            false,
+            false,
+        )
+    }
+
+    #[test]
+    fn a_record_is_24_bytes_and_keeps_its_flags_apart_from_its_sequence() {
+        assert_eq!(std::mem::size_of::<Heard>(), 24);
+        let last = (1u64 << 62) - 1;
+        for (wakes, headers) in [(false, false), (true, false), (false, true), (true, true)] {
+            let mut h = Heard::new(BlockId(7), 3, (SimTime(9), last), wakes, headers);
+            assert_eq!(
+                (h.at(), h.wakes(), h.headers()),
+                ((SimTime(9), last), wakes, headers)
+            );
+            h.set_wakes();
+            assert_eq!((h.seq(), h.wakes(), h.headers()), (last, true, headers));
         }
     }
 
@@ -142,13 +200,13 @@ mod tests {
         for block in 0..3 {
             let want: Vec<u64> = (flat.iter())
                 .filter(|h| h.block == BlockId(block))
-                .map(|h| h.seq)
+                .map(|h| h.seq())
                 .collect();
-            let got: Vec<u64> = node.of(BlockId(block)).map(|h| h.seq).collect();
+            let got: Vec<u64> = node.of(BlockId(block)).map(|h| h.seq()).collect();
             assert_eq!(got, want);
         }
         let mut taken = Vec::new();
-        node.take(BlockId(1), |h| taken.push(h.seq));
+        node.take(BlockId(1), |h| taken.push(h.seq()));
         assert_eq!(taken.len(), BY_BLOCK_FROM);
         assert_eq!(node.of(BlockId(1)).count(), 0);
         assert_eq!(node.of(BlockId(2)).count(), BY_BLOCK_FROM);
