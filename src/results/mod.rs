@@ -8,6 +8,7 @@ mod own_file;
 pub mod read;
 pub mod record;
 pub mod run;
+mod secs_text;
 pub mod summary;
 pub mod tables;
 

@@ -62,11 +62,7 @@ pub fn secs_cell(s: f64) -> String {
     cell
 }
 
-/// Appends `s` to `buf` as [`secs_cell`] writes it.
-fn write_secs(buf: &mut String, s: f64) {
-    use std::fmt::Write;
-    write!(buf, "{s:.6}").expect("writing to a String cannot fail");
-}
+use super::secs_text::write_secs;
 
 /// Seconds exactly as a table cell written with [`secs_cell`] reads back. Tables built
 /// after a run hold these, so what is drawn then is what `chainlab plot` redraws.
@@ -274,13 +270,9 @@ impl Table for ArrivalRow {
         ]
     }
     fn fill(&self, record: &mut csv::ByteRecord, buf: &mut String) {
-        use std::fmt::Write;
-        buf.clear();
-        write!(buf, "{}", self.block).expect("writing to a String cannot fail");
-        record.push_field(buf.as_bytes());
-        buf.clear();
-        write!(buf, "{}", self.nodes_reached).expect("writing to a String cannot fail");
-        record.push_field(buf.as_bytes());
+        let mut digits = itoa::Buffer::new();
+        record.push_field(digits.format(self.block.0).as_bytes());
+        record.push_field(digits.format(self.nodes_reached).as_bytes());
         buf.clear();
         write_secs(buf, self.delay_s);
         record.push_field(buf.as_bytes());
