@@ -1,6 +1,6 @@
 //! Seconds as the tables write them, `{:.6}` (microseconds), without the float
 //! formatter where that is provably the same text: formatting 1.4 million delays
-//! was a tenth of the 10,000-node benchmark with its results (`perf record`).
+//! was 5% of the 10,000-node benchmark with its results (`perf record`).
 
 use std::fmt::Write;
 
