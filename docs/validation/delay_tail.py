@@ -41,4 +41,7 @@ def tail(directory):
 if __name__ == "__main__":
     for arg in sys.argv[1:]:
         path = Path(arg)
-        seeds(path) if (path / "runs.csv").exists() else tail(path)
+        if (path / "runs.csv").exists():
+            seeds(path)
+        else:
+            tail(path)

@@ -1,21 +1,50 @@
-//! Seconds as the tables write them, `{:.6}` (microseconds), without the float
-//! formatter where that is provably the same text: formatting 1.4 million delays
-//! was 5% of the 10,000-node benchmark with its results (`perf record`).
+//! Seconds as the tables write them, `{:.6}` (microseconds), and as they read back —
+//! without the float formatter wherever that is provably the same text: formatting
+//! 1.4 million delays was 5% of the 10,000-node benchmark with its results
+//! (`perf record`). Both shortcuts rest on one bound, [`EXACT_BELOW_S`].
 
+use crate::sim::SimTime;
 use std::fmt::Write;
 
-/// Below 2^23 s a double's unit in the last place is at most 2^-30 s (0.93 ns).
-const FAST_BELOW_S: f64 = 8_388_608.0;
+/// Below 2^23 s a double's unit in the last place is at most 2^-30 s (0.93 ns), so a
+/// correctly rounded quotient of two integers is off by under 0.47 ns.
+const EXACT_BELOW_S: u64 = 1 << 23;
+
+/// Seconds as every table writes them: six decimals (microseconds).
+pub fn secs_cell(s: f64) -> String {
+    let mut cell = String::new();
+    write_secs(&mut cell, s);
+    cell
+}
+
+/// Seconds exactly as a table cell written with [`secs_cell`] reads back. Tables built
+/// after a run hold these, so what is drawn then is what `chainlab plot` redraws.
+pub fn as_written(s: f64) -> f64 {
+    secs_cell(s).parse().expect("a printed float parses")
+}
+
+/// [`as_written`] of a simulated time, without formatting where that is provably
+/// the same: below [`EXACT_BELOW_S`] a nanosecond count that is not a
+/// half-microsecond tie is at least 1 ns from a tie, more than the half ulp (under
+/// 0.47 ns) by which the seconds can be off, so `{:.6}` rounds it to the nearest
+/// microsecond, and the division of two exact integers below is correctly rounded
+/// like the parse.
+pub fn secs_as_written(t: SimTime) -> f64 {
+    if t.0 % 1000 == 500 || t.0 >= EXACT_BELOW_S * 1_000_000_000 {
+        return as_written(t.secs());
+    }
+    ((t.0 + 500) / 1000) as f64 / 1e6
+}
 
 /// Appends `s` as `write!(buf, "{s:.6}")` does. Fast where `s` is the double nearest a
-/// whole number `k` of microseconds below 2^23 s — what every time a run writes is
-/// (`tables::secs_as_written`): its exact value is then within half a unit in the
-/// last place (under 0.47 ns) of k µs, so rounding it to six decimals gives k µs,
-/// whose digits are written as integers. Anything else (negative, NaN, infinite,
-/// large, or between microseconds) goes to the formatter.
+/// whole number `k` of microseconds below [`EXACT_BELOW_S`] — what every time a run
+/// writes is ([`secs_as_written`]): its exact value is then within half an ulp (under
+/// 0.47 ns) of k µs, so rounding it to six decimals gives k µs, whose digits are
+/// written as integers. Anything else (negative, NaN, infinite, large, or between
+/// microseconds) goes to the formatter.
 pub fn write_secs(buf: &mut String, s: f64) {
     // Not `-0.0`, which the formatter writes with its sign; NaN fails the comparison.
-    if s.is_sign_positive() && s < FAST_BELOW_S {
+    if s.is_sign_positive() && s < EXACT_BELOW_S as f64 {
         // A candidate only: the check below proves it or sends `s` to the formatter.
         let micros = (s * 1e6 + 0.5) as u64;
         if micros as f64 / 1e6 == s {
@@ -69,7 +98,8 @@ mod tests {
 
     #[test]
     fn edges_write_as_the_formatter_does() {
-        let below = f64::from_bits(FAST_BELOW_S.to_bits() - 1);
+        let bound = EXACT_BELOW_S as f64;
+        let below = f64::from_bits(bound.to_bits() - 1);
         for s in [
             0.0,
             -0.0,
@@ -79,7 +109,7 @@ mod tests {
             1.0,
             59.999_999,
             below,
-            FAST_BELOW_S,
+            bound,
             8_388_607.999_999,
             1e300,
             -1.5,
@@ -107,6 +137,38 @@ mod tests {
                 let near = f64::from_bits((s.to_bits() as i64 + step).max(0) as u64);
                 assert_eq!(fast(near), formatted(near), "next to {micros} µs");
             }
+        }
+    }
+
+    #[test]
+    fn times_read_back_as_the_tables_hold_them() {
+        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+        let mut samples: Vec<u64> = (0..200_000)
+            .map(|_| {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                rng % (1u64 << (rng % 60))
+            })
+            .collect();
+        samples.extend([
+            0,
+            499,
+            500,
+            501,
+            999,
+            1000,
+            1_500,
+            2_500,
+            8_388_607_999_999_500,
+        ]);
+        for ns in samples {
+            let t = SimTime(ns);
+            assert_eq!(
+                secs_as_written(t).to_bits(),
+                formatted(t.secs()).parse::<f64>().unwrap().to_bits(),
+                "{ns} ns"
+            );
         }
     }
 }

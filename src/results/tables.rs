@@ -5,10 +5,11 @@
 //! cell is parsed and range-checked, with the file, line and column in the message.
 
 use super::read::for_each_row;
+use super::secs_text::write_secs;
+pub use super::secs_text::{as_written, secs_as_written, secs_cell};
 use crate::ledger::{Amount, BlockHash, BlockId, Txid};
 use crate::net::NodeId;
 use crate::node::MinerId;
-use crate::sim::SimTime;
 use std::path::Path;
 use std::str::FromStr;
 
@@ -53,34 +54,6 @@ pub fn read_table<T: Table>(dir: &Path) -> Result<Vec<T>, String> {
         Ok(())
     })?;
     Ok(rows)
-}
-
-/// Seconds as every table writes them: six decimals (microseconds).
-pub fn secs_cell(s: f64) -> String {
-    let mut cell = String::new();
-    write_secs(&mut cell, s);
-    cell
-}
-
-use super::secs_text::write_secs;
-
-/// Seconds exactly as a table cell written with [`secs_cell`] reads back. Tables built
-/// after a run hold these, so what is drawn then is what `chainlab plot` redraws.
-pub fn as_written(s: f64) -> f64 {
-    secs_cell(s).parse().expect("a printed float parses")
-}
-
-/// [`as_written`] of a simulated time, without formatting where that is provably
-/// the same: below 2^23 s a nanosecond count that is not a half-microsecond tie is
-/// at least 1 ns from a tie, more than the half ulp (under 0.94 ns) by which the
-/// seconds can be off, so `{:.6}` rounds it to the nearest microsecond, and the
-/// division of two exact integers below is correctly rounded like the parse.
-pub fn secs_as_written(t: SimTime) -> f64 {
-    const EXACT_BELOW_NS: u64 = (1 << 23) * 1_000_000_000;
-    if t.0 % 1000 == 500 || t.0 >= EXACT_BELOW_NS {
-        return as_written(t.secs());
-    }
-    ((t.0 + 500) / 1000) as f64 / 1e6
 }
 
 pub fn opt_secs_cell(s: Option<f64>) -> String {
@@ -421,38 +394,6 @@ mod tests {
             let cells: Vec<Vec<u8>> = row.cells().into_iter().map(String::into_bytes).collect();
             let filled: Vec<Vec<u8>> = record.iter().map(<[u8]>::to_vec).collect();
             proptest::prop_assert_eq!(filled, cells);
-        }
-    }
-
-    #[test]
-    fn times_read_back_as_the_tables_hold_them() {
-        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
-        let mut samples: Vec<u64> = (0..200_000)
-            .map(|_| {
-                rng ^= rng << 13;
-                rng ^= rng >> 7;
-                rng ^= rng << 17;
-                rng % (1u64 << (rng % 60))
-            })
-            .collect();
-        samples.extend([
-            0,
-            499,
-            500,
-            501,
-            999,
-            1000,
-            1_500,
-            2_500,
-            8_388_607_999_999_500,
-        ]);
-        for ns in samples {
-            let t = SimTime(ns);
-            assert_eq!(
-                secs_as_written(t).to_bits(),
-                as_written(t.secs()).to_bits(),
-                "{ns} ns"
-            );
         }
     }
 }
