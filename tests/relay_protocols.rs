@@ -8,6 +8,13 @@ mod common;
 use chainlab::node::RunOutput;
 use common::{network, simulate};
 
+/// (Σ block messages nodes received, Σ blocks nodes received) over the nodes.
+fn downloads_and_receipts(out: &RunOutput) -> (u64, u64) {
+    (out.node_seen.iter()).fold((0, 0), |(d, r), n| {
+        (d + u64::from(n.downloads), r + u64::from(n.received))
+    })
+}
+
 const NET: &str = "
 name: relay
 seed: 21
@@ -90,4 +97,39 @@ fn headers_replace_invs_and_each_node_asks_once() {
         connected,
         "every node that connected a block asked for it once"
     );
+}
+
+#[test]
+fn block_messages_count_every_copy() {
+    // inv/getdata without losses: each node asks once, so the block messages nodes
+    // received are the blocks they received, less each miner's own (received, not sent).
+    let inv = run("inv-getdata");
+    let (downloads, receipts) = downloads_and_receipts(&inv);
+    let mined = inv.blocks.len() as u64 - 1;
+    assert_eq!(downloads + mined, receipts);
+    // Pushing sends every block to every peer that did not send it first: most copies
+    // are duplicates (4 outbound links a node, so about 8 peers).
+    let (downloads, receipts) = downloads_and_receipts(&run("push"));
+    assert!(downloads > 3 * receipts, "{downloads} for {receipts}");
+}
+
+#[test]
+fn block_messages_through_the_download_queue_count_once() {
+    // Gervais et al.'s model takes a block in two steps (uplink, then the receiver's
+    // downlink), and is counted at the first; without timeouts nobody asks twice, and
+    // with the stop's messages delivered every counted block is received.
+    let gervais = "
+name: relay-gervais
+seed: 5
+stop: { blocks: 20, in_flight: deliver }
+network: { nodes: 300, model: gervais-2016, without: [timeouts] }
+consensus: { block_interval: 60s, retarget_interval: 0 }
+mining: { miners: 16, block_padding: 1MB }
+workload: { tx_rate: 0/s }
+";
+    let out = simulate(gervais, &[]).1;
+    let (downloads, receipts) = downloads_and_receipts(&out);
+    let mined = out.blocks.len() as u64 - 1;
+    assert!(mined >= 20, "{mined} blocks");
+    assert_eq!(downloads + mined, receipts);
 }

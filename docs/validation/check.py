@@ -48,6 +48,31 @@ def grid_rows(sizes_dir, intervals_dir):
     return rows
 
 
+def reference_copies(r):
+    """Blocks each node was sent per block it holds, from the reference's bandwidth
+    column: kbit/s per node, sent and received, over (blocks held - 1) nominal
+    intervals (its bitcoin-test.cc), so half of it over a block's size per interval."""
+    return r["bandwidth_kbps_ref"] * 1000 / 8 * r["interval_s"] / 2 / r["size_bytes"]
+
+
+def spread_rows(sizes_dir, intervals_dir):
+    """The second table: t10 / t90 over nodes, and copies of each block a node was sent."""
+    from plot_gervais import points
+
+    ref = pd.read_csv(HERE / "gervais-2016-reference.csv")
+    rows = []
+    for ours, series, x in [(points(sizes_dir), "size", "size_bytes"), (points(intervals_dir), "interval", "interval_s")]:
+        merged = ours.merge(ref[ref.series == series], on=x, suffixes=("", "_ref"))
+        for _, r in merged.iterrows():
+            copies = "–" if pd.isna(r["downloads"]) else f"{r['downloads']:.2f}"
+            rows.append(
+                f"| {interval_label(r['interval_s'])} / {r['size_bytes'] / 1e6:g} MB "
+                f"| {sig3(r['t10_s'])} / {sig3(r['t90_s'])} s | {sig3(r['t10_s_ref'])} / {sig3(r['t90_s_ref'])} s "
+                f"| {copies} | {reference_copies(r):.2f} |"
+            )
+    return rows
+
+
 def mechanism_cells(sweep_dir):
     """Per run of the mechanisms sweep: the stale rate and p10 / p50 / p90 cells."""
     runs = pd.read_csv(Path(sweep_dir) / "runs.csv")
@@ -77,7 +102,7 @@ def main(kind, dirs):
     lines = page.splitlines()
     missing = []
     if kind == "gervais":
-        for row in grid_rows(*dirs):
+        for row in grid_rows(*dirs) + spread_rows(*dirs):
             print(row)
             if row not in lines:
                 missing.append(row)

@@ -43,6 +43,9 @@ def points(sweep_dir):
                 "stale_rate": summary["stale_rate_seen"],
                 "stale_se": (summary["stale_rate_seen"] * (1 - summary["stale_rate_seen"]) / blocks) ** 0.5,
                 "median_propagation_s": summary["received_s_node_mean_p50"],
+                "t10_s": summary["received_s_node_mean_p10"],
+                "t90_s": summary["received_s_node_mean_p90"],
+                "downloads": summary.get("block_downloads_per_block"),
                 "blocks": blocks,
             }
         )

@@ -142,6 +142,11 @@ impl Transport {
         }
     }
 
+    /// Whether `traffic` takes two steps ([`Transport::send_staged`]).
+    pub fn queues_at_receiver(&self, traffic: Traffic) -> bool {
+        self.uplinks.queues_at_receiver(traffic)
+    }
+
     /// A payload from `from` reaches `to`'s downlink now: when `to` has all of it, and
     /// where `from` sits in `to`'s peer list.
     pub fn downlink(

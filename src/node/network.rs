@@ -120,6 +120,9 @@ impl Network {
                 msg,
                 bytes,
             } => {
+                if let Msg::Block(block) = msg {
+                    self.core.rec.downloaded(block, to); // its first bit is here
+                }
                 let (at, slot) = (self.core.transport).downlink(now, from, to, bytes as usize);
                 let wire = Event::Wire {
                     from,

@@ -48,6 +48,9 @@ pub struct NodeSeen {
     /// delays from mining to having all of the block, before validating it.
     pub received: u32,
     pub received_delay_sum: SimTime,
+    /// Block messages that reached the node from peers, duplicates included (what
+    /// Gervais et al.'s bandwidth column counts, over `received`).
+    pub downloads: u32,
 }
 
 pub struct Recorder {
@@ -179,6 +182,15 @@ impl Recorder {
         let seen = &mut self.nodes[node.index()];
         seen.received += 1;
         seen.received_delay_sum += now - self.blocks[block.index()].mined_at;
+    }
+
+    /// A block message for `block` began reaching `node` (it may hold the block
+    /// already): with the download queue, as its first bit reached the downlink, where
+    /// Gervais et al. count it; else as it arrived.
+    pub fn downloaded(&mut self, block: BlockId, node: NodeId) {
+        if !self.is_history(block) {
+            self.nodes[node.index()].downloads += 1;
+        }
     }
 
     pub fn reorg(&mut self, depth: u32) {

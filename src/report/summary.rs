@@ -167,6 +167,7 @@ pub fn summarize(sc: &Scenario, out: &RunOutput) -> Summary {
         received_s_node_mean_p10: quantile(&received, 0.1),
         received_s_node_mean_p50: quantile(&received, 0.5),
         received_s_node_mean_p90: quantile(&received, 0.9),
+        block_downloads_per_block: downloads_per_block(out),
         uplink_backlog_s_p99: quantile(&backlogs, 0.99).unwrap_or(0.0),
         uplink_backlog_s_max: backlogs.last().copied().unwrap_or(0.0),
         reorgs: out.reorgs,
@@ -219,6 +220,15 @@ fn received_node_means(out: &RunOutput) -> Vec<f64> {
         .collect();
     means.sort_by(f64::total_cmp);
     means
+}
+
+/// Σ over nodes of the block messages received, over Σ of the blocks received: how
+/// many times a node got each block (Gervais et al.'s bandwidth over block size).
+fn downloads_per_block(out: &RunOutput) -> Option<f64> {
+    let (messages, blocks) = (out.node_seen.iter()).fold((0u64, 0u64), |(m, b), n| {
+        (m + u64::from(n.downloads), b + u64::from(n.received))
+    });
+    (blocks > 0).then(|| messages as f64 / blocks as f64)
 }
 
 /// What a block's coinbase pays out (subsidy and fees).

@@ -78,6 +78,10 @@ pub struct Summary {
     pub received_s_node_mean_p50: Option<f64>,
     #[serde(default)]
     pub received_s_node_mean_p90: Option<f64>,
+    /// Block messages nodes received from peers, duplicates included, per block they
+    /// received (own blocks counted once, as received): 1 when no block came twice.
+    #[serde(default)]
+    pub block_downloads_per_block: Option<f64>,
     /// At the stop (before a drain), how long each node's uplink would still be busy
     /// sending what it had queued; the 99th percentile and the largest over nodes (0 where nothing
     /// was queued). Growing with the run's length: queues that never drain.

@@ -138,7 +138,12 @@ pub fn receive(
             let link = core.transport.link_at(to, from, slot);
             send(core, q, now, to, link, Msg::Block(block), bytes);
         }
-        Msg::Block(block) => protocol.block_arrived(core, q, now, (to, from), block, payments),
+        Msg::Block(block) => {
+            if !core.transport.queues_at_receiver(msg.traffic()) {
+                core.rec.downloaded(block, to); // else counted as it reached the downlink
+            }
+            protocol.block_arrived(core, q, now, (to, from), block, payments)
+        }
         Msg::BlockTxn(block) => received(core, q, now, to, from, block),
         _ => unreachable!("not a block-relay message"),
     }
