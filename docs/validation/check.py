@@ -52,7 +52,7 @@ def reference_copies(r):
     """Blocks each node was sent per block it holds, from the reference's bandwidth
     column: kbit/s per node, sent and received, over (blocks held - 1) nominal
     intervals (its bitcoin-test.cc), so half of it over a block's size per interval."""
-    return r["bandwidth_kbps_ref"] * 1000 / 8 * r["interval_s"] / 2 / r["size_bytes"]
+    return r["bandwidth_kbps"] * 1000 / 8 * r["interval_s"] / 2 / r["size_bytes"]
 
 
 def spread_rows(sizes_dir, intervals_dir):

@@ -1,0 +1,71 @@
+//! Which nodes are sent blocks more than once: per node, block messages received
+//! beyond the blocks received (`block_downloads_per_block` in summary.json is their
+//! sum over the receipts' sum), and how those extra copies spread over the nodes.
+//!
+//!     cargo run --release --example node_copies -- SCENARIO.yaml [KEY=VALUE ...]
+//!
+//! The overrides are `--set`'s. docs/validation.md uses it on Gervais et al.'s 4 MB
+//! point, where a few nodes that fell behind carry most of the extra copies.
+
+use chainlab::node::{Network, RunOutput};
+use chainlab::scenario::{compile, Scenario};
+
+fn main() {
+    match run() {
+        Ok(out) => report(&out),
+        Err(e) => {
+            // Bad input, as chainlab's own commands: one message, exit 2.
+            eprintln!("node_copies: {e}");
+            std::process::exit(2);
+        }
+    }
+}
+
+fn run() -> Result<RunOutput, String> {
+    let mut args = std::env::args().skip(1);
+    let path = (args.next()).ok_or("usage: node_copies SCENARIO.yaml [KEY=VALUE ...]")?;
+    let overrides: Vec<String> = args.collect();
+    let yaml = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+    let sc = Scenario::parse(&yaml, &path, &overrides).map_err(|e| e.to_string())?;
+    Ok(Network::new(compile::compile(&sc)?).run(None, |_, _| {}))
+}
+
+/// Per node: (extra copies, block messages, blocks received, node).
+fn extra_copies(out: &RunOutput) -> Vec<(u64, u32, u32, usize)> {
+    let mut nodes: Vec<_> = (out.node_seen.iter().enumerate())
+        .map(|(i, n)| {
+            let extra = u64::from(n.downloads.saturating_sub(n.received));
+            (extra, n.downloads, n.received, i)
+        })
+        .collect();
+    nodes.sort_by(|a, b| b.0.cmp(&a.0).then(a.3.cmp(&b.3)));
+    nodes
+}
+
+fn report(out: &RunOutput) {
+    let nodes = extra_copies(out);
+    let total: u64 = nodes.iter().map(|n| n.0).sum();
+    let received: u64 = nodes.iter().map(|n| u64::from(n.2)).sum();
+    println!("extra copies: {total} over {received} blocks received");
+    // Gervais et al.'s "t mean": each node's mean delay to receive a block, averaged.
+    let means: Vec<f64> = (out.node_seen.iter().filter(|n| n.received > 0))
+        .map(|n| n.received_delay_sum.secs() / f64::from(n.received))
+        .collect();
+    let mean = means.iter().sum::<f64>() / means.len().max(1) as f64;
+    println!("mean over nodes of each node's mean delay to receive a block: {mean:.1} s");
+    for share in [0.001, 0.01, 0.05, 0.1] {
+        let k = ((nodes.len() as f64 * share).ceil() as usize).min(nodes.len());
+        let carried: u64 = nodes[..k].iter().map(|n| n.0).sum();
+        let part = carried as f64 / total.max(1) as f64;
+        println!(
+            "the {k} nodes with the most ({}% of nodes) carry {:.1}% of them",
+            share * 100.0,
+            100.0 * part
+        );
+    }
+    println!("node  block messages  blocks received  uplink backlog at the stop (s)");
+    for &(_, downloads, got, node) in nodes.iter().take(12) {
+        let backlog = out.uplink_backlogs[node].secs();
+        println!("{node:>5}  {downloads:>14}  {got:>15}  {backlog:.0}");
+    }
+}
