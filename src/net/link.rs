@@ -168,6 +168,12 @@ impl Uplinks {
         }
     }
 
+    /// `node`'s (upload, download) bandwidth in bit/s.
+    pub fn bandwidths(&self, node: NodeId) -> (f64, f64) {
+        let end = &self.ends[node.index()];
+        (end.upload_bps, end.download_bps)
+    }
+
     /// Per node, how long its uplink is still taken at `at` by what it has queued (zero
     /// for an idle one): a node whose backlog keeps growing serves blocks later and
     /// later.

@@ -50,6 +50,11 @@ impl Transport {
         self.uplinks.uplink_backlogs(at)
     }
 
+    /// `node`'s (upload, download) bandwidth in bit/s.
+    pub fn bandwidths(&self, node: NodeId) -> (f64, f64) {
+        self.uplinks.bandwidths(node)
+    }
+
     /// Bytes every node has sent so far.
     pub fn sent_bytes(&self) -> u64 {
         self.sent_bytes

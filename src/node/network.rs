@@ -49,6 +49,11 @@ impl Network {
         self
     }
 
+    /// The network before it runs: its peers and bandwidths (for diagnostics).
+    pub fn transport(&self) -> &crate::net::Transport {
+        &self.core.transport
+    }
+
     /// Runs to the stop condition. `progress` is called now and then with (simulated
     /// seconds, best height); once `interrupt` is set (Ctrl-C) the run stops within
     /// 100,000 events and the output says `interrupted`.
