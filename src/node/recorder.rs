@@ -189,7 +189,9 @@ impl Recorder {
     /// Gervais et al. count it; else as it arrived.
     pub fn downloaded(&mut self, block: BlockId, node: NodeId) {
         if !self.is_history(block) {
-            self.nodes[node.index()].downloads += 1;
+            let seen = &mut self.nodes[node.index()];
+            // A node flooded for a very long run must not wrap the count.
+            seen.downloads = seen.downloads.saturating_add(1);
         }
     }
 
