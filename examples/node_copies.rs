@@ -10,7 +10,9 @@
 
 use chainlab::net::{NodeId, Transport};
 use chainlab::node::{Network, RunOutput};
+use chainlab::scenario::sweep::not_a_sweep;
 use chainlab::scenario::{compile, Scenario};
+use std::path::Path;
 
 fn main() {
     match run() {
@@ -27,8 +29,9 @@ fn run() -> Result<(RunOutput, Vec<Profile>), String> {
     let mut args = std::env::args().skip(1);
     let path = (args.next()).ok_or("usage: node_copies SCENARIO.yaml [KEY=VALUE ...]")?;
     let overrides: Vec<String> = args.collect();
-    let yaml = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
-    let sc = Scenario::parse(&yaml, &path, &overrides).map_err(|e| e.to_string())?;
+    // As `chainlab run` reads it: bounded, a regular file, one message on any fault.
+    let sc = Scenario::load(Path::new(&path), &overrides).map_err(|e| e.to_string())?;
+    not_a_sweep(&sc, &path).map_err(|e| e.to_string())?;
     let network = Network::new(compile::compile(&sc)?);
     let profiles = NodeId::all(sc.network.nodes)
         .map(|n| profile(network.transport(), n))

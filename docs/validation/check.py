@@ -30,22 +30,31 @@ def interval_label(seconds):
     return f"{seconds / 60:g} min" if seconds >= 60 else f"{seconds:g} s"
 
 
-def grid_rows(sizes_dir, intervals_dir):
+def merged_points(sizes_dir, intervals_dir):
+    """chainlab's points beside the reference's, both series in the page's order
+    (the reference's own columns keep their names; shared ones get `_ref`)."""
     from plot_gervais import points
 
     ref = pd.read_csv(HERE / "gervais-2016-reference.csv")
-    rows = []
     for ours, series, x in [(points(sizes_dir), "size", "size_bytes"), (points(intervals_dir), "interval", "interval_s")]:
         merged = ours.merge(ref[ref.series == series], on=x, suffixes=("", "_ref"))
         for _, r in merged.iterrows():
-            rows.append(
-                f"| {interval_label(r['interval_s'])} / {r['size_bytes'] / 1e6:g} MB "
-                f"| {r['stale_rate'] * 100:.2f}% ± {r['stale_se'] * 100:.2f} | {r['stale_rate_ref'] * 100:.2f}% "
-                f"| ×{r['stale_rate'] / r['stale_rate_ref']:.2f} | {r['median_propagation_s']:.1f} s "
-                f"| {r['median_propagation_s_ref']:.1f} s | ×{r['median_propagation_s'] / r['median_propagation_s_ref']:.2f} "
-                f"| {int(r['blocks'])} |"
-            )
-    return rows
+            yield r
+
+
+def point_label(r):
+    return f"{interval_label(r['interval_s'])} / {r['size_bytes'] / 1e6:g} MB"
+
+
+def grid_rows(sizes_dir, intervals_dir):
+    return [
+        f"| {point_label(r)} "
+        f"| {r['stale_rate'] * 100:.2f}% ± {r['stale_se'] * 100:.2f} | {r['stale_rate_ref'] * 100:.2f}% "
+        f"| ×{r['stale_rate'] / r['stale_rate_ref']:.2f} | {r['median_propagation_s']:.1f} s "
+        f"| {r['median_propagation_s_ref']:.1f} s | ×{r['median_propagation_s'] / r['median_propagation_s_ref']:.2f} "
+        f"| {int(r['blocks'])} |"
+        for r in merged_points(sizes_dir, intervals_dir)
+    ]
 
 
 def reference_copies(r):
@@ -57,19 +66,14 @@ def reference_copies(r):
 
 def spread_rows(sizes_dir, intervals_dir):
     """The second table: t10 / t90 over nodes, and copies of each block a node was sent."""
-    from plot_gervais import points
-
-    ref = pd.read_csv(HERE / "gervais-2016-reference.csv")
     rows = []
-    for ours, series, x in [(points(sizes_dir), "size", "size_bytes"), (points(intervals_dir), "interval", "interval_s")]:
-        merged = ours.merge(ref[ref.series == series], on=x, suffixes=("", "_ref"))
-        for _, r in merged.iterrows():
-            copies = "–" if pd.isna(r["downloads"]) else f"{r['downloads']:.2f}"
-            rows.append(
-                f"| {interval_label(r['interval_s'])} / {r['size_bytes'] / 1e6:g} MB "
-                f"| {sig3(r['t10_s'])} / {sig3(r['t90_s'])} s | {sig3(r['t10_s_ref'])} / {sig3(r['t90_s_ref'])} s "
-                f"| {copies} | {reference_copies(r):.2f} |"
-            )
+    for r in merged_points(sizes_dir, intervals_dir):
+        copies = "–" if pd.isna(r["downloads"]) else f"{r['downloads']:.2f}"
+        rows.append(
+            f"| {point_label(r)} "
+            f"| {sig3(r['t10_s'])} / {sig3(r['t90_s'])} s | {sig3(r['t10_s_ref'])} / {sig3(r['t90_s_ref'])} s "
+            f"| {copies} | {reference_copies(r):.2f} |"
+        )
     return rows
 
 
