@@ -1,6 +1,9 @@
 //! chainlab: a deterministic discrete-event simulator of proof-of-work UTXO
 //! blockchains. Layers, each using only those above it (docs/DESIGN.md):
 //! `ledger` → `sim` → `net` → `node` → `scenario` → `results` → `report` → `app` → `cli`.
+//!
+//! No unsafe code but one block, the cache hint in `sim::prefetch`, which says why.
+#![deny(unsafe_code)]
 
 pub mod app;
 pub mod cli;

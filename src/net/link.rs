@@ -168,6 +168,11 @@ impl Uplinks {
         }
     }
 
+    /// Starts loading `node`'s ends (`sim::prefetch`).
+    pub fn prefetch(&self, node: NodeId) {
+        crate::sim::prefetch::line(&self.ends[node.index()]);
+    }
+
     /// `node`'s (upload, download) bandwidth in bit/s.
     pub fn bandwidths(&self, node: NodeId) -> (f64, f64) {
         let end = &self.ends[node.index()];

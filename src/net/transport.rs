@@ -180,6 +180,16 @@ impl Transport {
         }
     }
 
+    /// Starts loading what a message reaching `node` over the link in `slot` of its
+    /// list reads first: that link and the node's transfer ends (`sim::prefetch`).
+    pub fn prefetch(&self, node: NodeId, slot: u32) {
+        let links = self.topology.peers(node);
+        if let Some(link) = links.get(slot as usize).or(links.first()) {
+            crate::sim::prefetch::line(link);
+        }
+        self.uplinks.prefetch(node);
+    }
+
     /// Whether a message from `from` reaching `to` now was delivered (not lost to a
     /// fault). Asked once per message, as it arrives.
     /// A message over a link that has closed since it was sent is lost too (not

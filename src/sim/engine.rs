@@ -25,6 +25,11 @@ pub trait Model {
 
     fn handle(&mut self, now: SimTime, event: Self::Event);
 
+    /// Called before each event is handled, with the one after it still queued:
+    /// the model may start loading what that one will read (`sim::prefetch`). A hint
+    /// only, with no effect on results; nothing by default.
+    fn prefetch_next(&self) {}
+
     /// The stop condition first held at `at` (before what is in flight is delivered):
     /// for what the model reads off at the stop itself. Nothing by default.
     fn stopped(&mut self, _at: SimTime) {}
@@ -77,6 +82,7 @@ pub fn run<M: Model>(
         if stopped_at.is_some() && M::starts_work(&event) {
             continue;
         }
+        model.prefetch_next();
         model.handle(now, event);
         let processed = model.queue().processed();
         if processed - last_report >= REPORT_EVERY {

@@ -4,6 +4,7 @@
 //! blockchains.
 
 pub mod engine;
+pub mod prefetch;
 pub mod queue;
 pub mod rng;
 pub mod time;

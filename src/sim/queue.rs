@@ -157,6 +157,12 @@ impl<E> EventQueue<E> {
         self.schedule(self.now.saturating_add(delay), event);
     }
 
+    /// The earliest event, left in the queue (to read ahead for it: `sim::prefetch`).
+    pub fn peek(&self) -> Option<&E> {
+        let entry = self.heap.peek()?;
+        self.slots[entry.slot as usize].as_ref()
+    }
+
     /// Removes the earliest event and advances the clock to it.
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
         let entry = self.heap.pop()?;
@@ -235,6 +241,29 @@ mod tests {
             expected,
             "the same events, in the same order"
         );
+    }
+
+    #[test]
+    fn peek_shows_what_pop_takes_next_and_leaves_it() {
+        let mut q = EventQueue::new();
+        assert_eq!(q.peek(), None);
+        for (t, e) in [(7, 'a'), (3, 'b'), (3, 'c'), (9, 'd')] {
+            q.schedule(SimTime(t), e);
+        }
+        let mut order = Vec::new();
+        loop {
+            let before = (q.len(), q.processed(), q.now());
+            let Some(&next) = q.peek() else { break };
+            assert_eq!(
+                (q.len(), q.processed(), q.now()),
+                before,
+                "peeking takes nothing"
+            );
+            assert_eq!(q.pop().map(|(_, e)| e), Some(next));
+            order.push(next);
+        }
+        assert_eq!(order, vec!['b', 'c', 'a', 'd']);
+        assert!(q.is_empty());
     }
 
     #[test]

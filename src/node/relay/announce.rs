@@ -47,6 +47,11 @@ impl Announcements {
         landed.into_iter().map(|(_, _, slot)| slot).collect()
     }
 
+    /// Starts loading `node`'s list (`sim::prefetch`).
+    pub fn prefetch(&self, node: NodeId) {
+        crate::sim::prefetch::line(&self.heard[node.index()]);
+    }
+
     /// Peers (by slot) whose announcement of `block` reached `node` before `position`
     /// (now, in event order), as a bit set of the first 64; forgets them.
     pub fn heard_from(&mut self, node: NodeId, block: BlockId, position: (SimTime, u64)) -> u64 {

@@ -99,6 +99,11 @@ pub fn relay(
     block: BlockId,
     known: u64,
 ) {
+    // Each peer told is a node the graph picks: start loading all their lists before
+    // the first announcement is written into one (`sim::prefetch`).
+    for link in core.transport.peers(node) {
+        core.heard.prefetch(link.peer);
+    }
     for i in 0..core.transport.peers(node).len() {
         let link = core.transport.peers(node)[i];
         if link.peer == from || (i < 64 && known & (1 << i) != 0) {
