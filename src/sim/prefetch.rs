@@ -9,8 +9,15 @@
 
 /// Loads the cache line holding `value` into every level of the cache.
 #[inline(always)]
-#[allow(unsafe_code)]
 pub fn line<T>(value: &T) {
+    address(value as *const T);
+}
+
+/// The same for the line at `ptr`, which need not point at anything: a prefetch of an
+/// address that is not mapped does nothing (the end of a full vector, say).
+#[inline(always)]
+#[allow(unsafe_code)]
+pub fn address<T>(ptr: *const T) {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
@@ -19,8 +26,8 @@ pub fn line<T>(value: &T) {
         // x86-64 processor. `unsafe` only because the intrinsic is declared with
         // `#[target_feature(enable = "sse")]` (a stable safe prefetch,
         // `std::hint::prefetch_read`, is nightly-only in Rust 1.95).
-        unsafe { _mm_prefetch::<_MM_HINT_T0>((value as *const T).cast::<i8>()) };
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(ptr.cast::<i8>()) };
     }
     #[cfg(not(target_arch = "x86_64"))]
-    let _ = value;
+    let _ = ptr;
 }

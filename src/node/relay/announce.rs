@@ -52,6 +52,14 @@ impl Announcements {
         crate::sim::prefetch::line(&self.heard[node.index()]);
     }
 
+    /// Starts loading where `node`'s next record goes: its list's header must have
+    /// arrived (`prefetch` a little before), else this waits for it.
+    pub fn prefetch_next_slot(&self, node: NodeId) {
+        if let Some(slot) = self.heard[node.index()].next_slot() {
+            crate::sim::prefetch::address(slot);
+        }
+    }
+
     /// Peers (by slot) whose announcement of `block` reached `node` before `position`
     /// (now, in event order), as a bit set of the first 64; forgets them.
     pub fn heard_from(&mut self, node: NodeId, block: BlockId, position: (SimTime, u64)) -> u64 {

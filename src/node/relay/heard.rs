@@ -106,6 +106,15 @@ impl NodeHeard {
         }
     }
 
+    /// Where the next record goes (`sim::prefetch`): the end of a short list; nothing
+    /// for a split one (rare, and its place depends on the block).
+    pub fn next_slot(&self) -> Option<*const Heard> {
+        match self {
+            NodeHeard::List(list) => Some(list.as_ptr().wrapping_add(list.len())),
+            NodeHeard::ByBlock(_) => None,
+        }
+    }
+
     fn slice(&self, block: BlockId) -> &[Heard] {
         match self {
             NodeHeard::List(list) => list,

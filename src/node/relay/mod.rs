@@ -99,10 +99,17 @@ pub fn relay(
     block: BlockId,
     known: u64,
 ) {
-    // Each peer told is a node the graph picks: start loading all their lists before
-    // the first announcement is written into one (`sim::prefetch`).
-    for link in core.transport.peers(node) {
+    // Each peer told is a node the graph picks: start loading all their lists'
+    // headers, then (the headers arriving together, one wait for all) where each
+    // list's next record goes, before the first announcement is written into one
+    // (`sim::prefetch`).
+    // (A peer that has the block already gets no record.)
+    let lacks = |link: &&Link| core.views.seen(block, link.peer) != Seen::Connected;
+    for link in core.transport.peers(node).iter().filter(lacks) {
         core.heard.prefetch(link.peer);
+    }
+    for link in core.transport.peers(node).iter().filter(lacks) {
+        core.heard.prefetch_next_slot(link.peer);
     }
     for i in 0..core.transport.peers(node).len() {
         let link = core.transport.peers(node)[i];
