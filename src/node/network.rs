@@ -328,15 +328,17 @@ impl Model for Network {
         match self.q.peek() {
             Some(Event::Wire { to, slot, msg, .. }) => {
                 core.transport.prefetch(*to, *slot);
-                if let Msg::Block(_) = msg {
-                    crate::sim::prefetch::line(&core.rec.nodes[to.index()]);
+                if let (Msg::Block(_), Some(seen)) = (msg, core.rec.nodes.get(to.index())) {
+                    crate::sim::prefetch::line(seen);
                 }
             }
             Some(Event::Downlink { to, .. }) => core.transport.prefetch(*to, u32::MAX),
             Some(Event::Validated { node, .. }) => {
                 core.transport.prefetch(*node, 0);
                 core.heard.prefetch(*node);
-                crate::sim::prefetch::line(&core.rec.nodes[node.index()]);
+                if let Some(seen) = core.rec.nodes.get(node.index()) {
+                    crate::sim::prefetch::line(seen);
+                }
             }
             _ => {}
         }

@@ -99,11 +99,10 @@ pub fn relay(
     block: BlockId,
     known: u64,
 ) {
-    // Each peer told is a node the graph picks: start loading all their lists'
-    // headers, then (the headers arriving together, one wait for all) where each
-    // list's next record goes, before the first announcement is written into one
-    // (`sim::prefetch`).
-    // (A peer that has the block already gets no record.)
+    // Each peer told is a node the graph picks: start loading the list headers of
+    // those that lack the block (the others get no record), then (the headers
+    // arriving together, one wait for all) where each list's next record goes, before
+    // the first announcement is written into one (`sim::prefetch`).
     let lacks = |link: &&Link| core.views.seen(block, link.peer) != Seen::Connected;
     for link in core.transport.peers(node).iter().filter(lacks) {
         core.heard.prefetch(link.peer);
