@@ -10,6 +10,7 @@
 
 use chainlab::net::{NodeId, Transport};
 use chainlab::node::{Network, RunOutput};
+use chainlab::report::summary::quantile;
 use chainlab::scenario::sweep::not_a_sweep;
 use chainlab::scenario::{compile, Scenario};
 use std::path::Path;
@@ -66,11 +67,12 @@ fn profile(transport: &Transport, node: NodeId) -> Profile {
     }
 }
 
-/// The 10th, 50th and 90th percentiles of `f` over `profiles`, as text.
+/// The 10th, 50th and 90th percentiles of `f` over `profiles` (nearest rank, as the
+/// summary's), as text.
 fn spread(profiles: &[Profile], f: impl Fn(&Profile) -> f64) -> String {
     let mut v: Vec<f64> = profiles.iter().map(f).collect();
     v.sort_by(f64::total_cmp);
-    let at = |q: f64| v[((v.len() - 1) as f64 * q) as usize];
+    let at = |q: f64| quantile(&v, q).unwrap_or(f64::NAN);
     format!("{:.3} / {:.3} / {:.3}", at(0.1), at(0.5), at(0.9))
 }
 
